@@ -1,0 +1,48 @@
+package org.fairrush.rush;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import reactor.core.publisher.Mono;
+
+/** Calls claim.lua and turns its answer into a {@link ScriptAnswer}. */
+final class ClaimScript {
+
+    private static final RedisScript<List<Object>> SCRIPT = LuaScripts.list("claim");
+
+    private final ReactiveStringRedisTemplate redis;
+    private final ClaimCodec codec;
+    private final String ttlSeconds;
+
+    ClaimScript(ReactiveStringRedisTemplate redis, ClaimCodec codec, Duration idempotencyTtl) {
+        this.redis = redis;
+        this.codec = codec;
+        this.ttlSeconds = Long.toString(Math.max(1, idempotencyTtl.toSeconds()));
+    }
+
+    /** The script's answer: a result code, a number whose meaning depends on it, and the claim. */
+    record ScriptAnswer(Code code, long number, ClaimRecorded claim, long position) {
+    }
+
+    enum Code {
+        GRANTED, REPLAYED, SOLD_OUT, LIMIT_REACHED, NOT_STARTED, ENDED, PAUSED, UNKNOWN_POOL, WAITLISTED
+    }
+
+    Mono<ScriptAnswer> run(PoolKeys keys, ClaimRecorded draft, String idempotencyKey, Instant now) {
+        List<String> args = List.of(Long.toString(now.toEpochMilli()), draft.actorId(), codec.write(draft), ttlSeconds);
+        return redis.execute(SCRIPT, keys.claimKeys(draft.actorId(), idempotencyKey), args)
+                .next()
+                .map(this::answer);
+    }
+
+    private ScriptAnswer answer(List<Object> reply) {
+        Code code = Code.values()[Math.toIntExact((Long) reply.get(0))];
+        long number = (Long) reply.get(1);
+        String json = String.valueOf(reply.get(2));
+        long position = reply.size() > 3 ? (Long) reply.get(3) : 0;
+        return new ScriptAnswer(code, number, json.isEmpty() ? null : codec.read(json), position);
+    }
+}

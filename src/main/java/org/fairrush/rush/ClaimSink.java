@@ -1,0 +1,21 @@
+package org.fairrush.rush;
+
+import java.util.List;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * Port a feature implements to store its claims: the engine owns the path to Postgres, the feature owns
+ * its table. {@link #store} runs inside the persister's transaction and must be idempotent (the claim id
+ * is the primary key: INSERT ... ON CONFLICT DO NOTHING), because a batch may be delivered twice.
+ */
+public interface ClaimSink {
+
+    /** The kind of scope whose claims this sink stores, see {@link PoolRef#kind()}. */
+    String kind();
+
+    /** The topic name after the configured prefix, e.g. "voucher-claims". */
+    String topic();
+
+    Mono<Void> store(List<ClaimRecorded> claims);
+}

@@ -1,0 +1,44 @@
+package org.fairrush.rush;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import reactor.core.publisher.Mono;
+
+/** Calls confirm.lua before and clear.lua after the persister stores the claims of one scope. */
+final class PersistenceScripts {
+
+    private static final RedisScript<List<Object>> CONFIRM = LuaScripts.list("confirm");
+    private static final RedisScript<Long> CLEAR = LuaScripts.number("clear");
+
+    private final ReactiveStringRedisTemplate redis;
+
+    PersistenceScripts(ReactiveStringRedisTemplate redis) {
+        this.redis = redis;
+    }
+
+    /** Marks the claims confirmed and emits those that may be stored (the ones not reversed). */
+    Mono<List<ClaimRecorded>> confirm(PoolKeys keys, List<ClaimRecorded> claims) {
+        return redis.execute(CONFIRM, List.of(keys.confirmed(), keys.reversed()), ids(claims)).next().map(flags -> {
+            List<ClaimRecorded> kept = new ArrayList<>(claims.size());
+            for (int i = 0; i < claims.size(); i++) {
+                if ((Long) flags.get(i) == 1L) {
+                    kept.add(claims.get(i));
+                }
+            }
+            return kept;
+        });
+    }
+
+    /** Forgets the PENDING records of claims now stored in Postgres. */
+    Mono<Long> clear(PoolKeys keys, List<ClaimRecorded> claims) {
+        return redis.execute(CLEAR, List.of(keys.pending(), keys.confirmed()), ids(claims)).next();
+    }
+
+    private static List<String> ids(List<ClaimRecorded> claims) {
+        return claims.stream().map(ClaimRecorded::eventId).map(UUID::toString).toList();
+    }
+}

@@ -1,0 +1,54 @@
+package org.fairrush.rush;
+
+import java.util.List;
+
+/**
+ * The Redis keys of one pool (DESIGN.md section 4): {@code <prefix>:{<kind>:<scope>}:<name>}, so that
+ * every key a script touches shares one hash tag and one Redis Cluster slot.
+ */
+record PoolKeys(String prefix, PoolRef ref) {
+
+    String meta() {
+        return pooled("meta");
+    }
+
+    String stock() {
+        return pooled("stock");
+    }
+
+    String waitlist() {
+        return pooled("wait");
+    }
+
+    String holders() {
+        return scoped("holders");
+    }
+
+    String pending() {
+        return scoped("pending");
+    }
+
+    String confirmed() {
+        return scoped("confirmed");
+    }
+
+    String reversed() {
+        return scoped("reversed");
+    }
+
+    String idempotency(String actorId, String idempotencyKey) {
+        return scoped("idem:" + actorId + ":" + idempotencyKey);
+    }
+
+    List<String> claimKeys(String actorId, String idempotencyKey) {
+        return List.of(meta(), stock(), holders(), pending(), idempotency(actorId, idempotencyKey), waitlist(), confirmed());
+    }
+
+    private String scoped(String name) {
+        return prefix + ":{" + ref.scopeTag() + "}:" + name;
+    }
+
+    private String pooled(String name) {
+        return ref.pool().isEmpty() ? scoped(name) : scoped(name + ":" + ref.pool());
+    }
+}

@@ -1,0 +1,51 @@
+package org.fairrush.rush;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.common.TopicPartition;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.kafka.receiver.KafkaReceiver;
+import reactor.kafka.receiver.ReceiverOffset;
+import reactor.kafka.receiver.ReceiverRecord;
+
+/** {@link ClaimStream} on reactor-kafka: manual commits, batches of up to N records or T milliseconds. */
+final class ReactorKafkaClaimStream implements ClaimStream {
+
+    private final KafkaReceiver<String, String> receiver;
+    private final ClaimCodec codec;
+    private final int batchSize;
+    private final Duration batchWindow;
+
+    ReactorKafkaClaimStream(KafkaReceiver<String, String> receiver, ClaimCodec codec, int batchSize, Duration batchWindow) {
+        this.receiver = receiver;
+        this.codec = codec;
+        this.batchSize = batchSize;
+        this.batchWindow = batchWindow;
+    }
+
+    @Override
+    public Flux<Batch> batches() {
+        return receiver.receive().bufferTimeout(batchSize, batchWindow).map(this::batch);
+    }
+
+    private Batch batch(List<ReceiverRecord<String, String>> records) {
+        List<ClaimRecorded> claims = new ArrayList<>(records.size());
+        List<String> rejected = new ArrayList<>();
+        Map<TopicPartition, ReceiverOffset> last = new LinkedHashMap<>();
+        for (ReceiverRecord<String, String> record : records) {
+            last.put(record.receiverOffset().topicPartition(), record.receiverOffset());
+            try {
+                claims.add(codec.read(record.value()));
+            } catch (RuntimeException unreadable) {
+                rejected.add(record.topic() + "@" + record.partition() + ":" + record.offset() + " " + unreadable.getMessage());
+            }
+        }
+        Mono<Void> commit = Flux.fromIterable(last.values()).concatMap(ReceiverOffset::commit).then();
+        return new Batch(claims, rejected, commit);
+    }
+}

@@ -1,0 +1,86 @@
+package org.fairrush.rush;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.kafka.receiver.KafkaReceiver;
+import reactor.kafka.receiver.ReceiverOptions;
+import reactor.kafka.sender.KafkaSender;
+import reactor.kafka.sender.SenderOptions;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Wires the engine: scripts, Kafka ports, sold-out board and persister. */
+@Configuration(proxyBeanMethods = false)
+class RushConfiguration {
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    ClaimCodec claimCodec(JsonMapper json) {
+        return new ClaimCodec(json);
+    }
+
+    @Bean
+    ClaimTopics claimTopics(RushProperties properties, List<ClaimSink> sinks, KafkaProperties kafka) {
+        Map<String, String> topicByKind = sinks.stream()
+                .collect(Collectors.toMap(ClaimSink::kind, sink -> properties.topicPrefix() + sink.topic()));
+        return new ClaimTopics(topicByKind, properties.topicPartitions(), kafka.buildAdminProperties());
+    }
+
+    @Bean(initMethod = "start", destroyMethod = "stop")
+    SoldOutBoard soldOutBoard(ReactiveStringRedisTemplate redis, RushProperties properties) {
+        return new SoldOutBoard(redis, properties.keyPrefix());
+    }
+
+    @Bean(destroyMethod = "close")
+    ReactorKafkaClaimPublisher claimPublisher(KafkaProperties kafka, ClaimCodec codec, ClaimTopics topics) {
+        Map<String, Object> config = kafka.buildProducerProperties();
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        SenderOptions<String, String> options = SenderOptions.<String, String>create(config).maxInFlight(1024);
+        return new ReactorKafkaClaimPublisher(KafkaSender.create(options), codec, topics.topicByKind());
+    }
+
+    @Bean
+    RushEngine rushEngine(ReactiveStringRedisTemplate redis, ClaimCodec codec, ClaimPublisher publisher,
+            SoldOutBoard soldOut, Clock clock, RushProperties properties) {
+        return new RushEngine(redis, codec, publisher, soldOut, clock, properties);
+    }
+
+    @Bean(initMethod = "start", destroyMethod = "stop")
+    @ConditionalOnBooleanProperty(name = "fairrush.rush.persister.enabled", matchIfMissing = true)
+    Persister persister(KafkaProperties kafka, ClaimCodec codec, ClaimTopics topics, List<ClaimSink> sinks,
+            ReactiveStringRedisTemplate redis, TransactionalOperator transaction, RushProperties properties) {
+        RushProperties.Persister settings = properties.persister();
+        Map<String, Object> config = kafka.buildConsumerProperties();
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        ReceiverOptions<String, String> options = ReceiverOptions.<String, String>create(config)
+                .commitInterval(java.time.Duration.ZERO)
+                .commitBatchSize(0)
+                .subscription(topics.topicByKind().values());
+        ClaimStream stream = new ReactorKafkaClaimStream(KafkaReceiver.create(options), codec,
+                settings.batchSize(), settings.batchWindow());
+        return new Persister(stream, sinks, new PersistenceScripts(redis), transaction, properties.keyPrefix());
+    }
+}

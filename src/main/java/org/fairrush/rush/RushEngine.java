@@ -1,0 +1,171 @@
+package org.fairrush.rush;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import org.fairrush.rush.ClaimOutcome.Busy;
+import org.fairrush.rush.ClaimOutcome.Granted;
+import org.fairrush.rush.ClaimOutcome.Refusal;
+import org.fairrush.rush.ClaimOutcome.Refused;
+import org.fairrush.rush.ClaimOutcome.Waitlisted;
+import org.fairrush.rush.ClaimScript.ScriptAnswer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import reactor.core.publisher.Mono;
+
+/**
+ * The allocation engine both rushes use (DESIGN.md sections 1 and 2): one atomic claim script in Redis,
+ * then the claim event to Kafka, and a grant only once Kafka acknowledged it. A claim that cannot be
+ * made durable is reversed in Redis and answered {@link Busy}.
+ */
+public class RushEngine {
+
+    private static final Logger log = LoggerFactory.getLogger(RushEngine.class);
+
+    private final ReactiveStringRedisTemplate redis;
+    private final ClaimCodec codec;
+    private final ClaimScript claimScript;
+    private final ReleaseScript releaseScript;
+    private final DefinePoolScript defineScript;
+    private final ClaimPublisher publisher;
+    private final SoldOutBoard soldOut;
+    private final Clock clock;
+    private final String keyPrefix;
+    private final Duration sendTimeout;
+
+    RushEngine(ReactiveStringRedisTemplate redis, ClaimCodec codec, ClaimPublisher publisher, SoldOutBoard soldOut,
+            Clock clock, RushProperties properties) {
+        this.redis = redis;
+        this.codec = codec;
+        this.claimScript = new ClaimScript(redis, codec, properties.idempotencyTtl());
+        this.releaseScript = new ReleaseScript(redis);
+        this.defineScript = new DefinePoolScript(redis);
+        this.publisher = publisher;
+        this.soldOut = soldOut;
+        this.clock = clock;
+        this.keyPrefix = properties.keyPrefix();
+        this.sendTimeout = properties.sendTimeout();
+    }
+
+    /** Loads a pool into Redis; emits false (and changes nothing) when it was there already. */
+    public Mono<Boolean> define(PoolDefinition pool) {
+        return defineScript.run(keys(pool.ref()), pool);
+    }
+
+    /**
+     * One claim attempt. The same actor and idempotency key always get the first claim back and never
+     * a second unit.
+     *
+     * @param attributes the feature's data to carry with the claim (e.g. the voucher code it generated)
+     */
+    public Mono<ClaimOutcome> claim(PoolRef ref, String actorId, String idempotencyKey, Map<String, String> attributes) {
+        PoolKeys keys = keys(ref);
+        Mono<Boolean> knownSoldOut = soldOut.isSoldOut(ref)
+                ? redis.hasKey(keys.idempotency(actorId, idempotencyKey)).map(replay -> !replay)
+                : Mono.just(false);
+        return knownSoldOut.flatMap(refuse -> refuse
+                ? Mono.just(new Refused(Refusal.SOLD_OUT))
+                : runClaim(keys, actorId, idempotencyKey, attributes));
+    }
+
+    private Mono<ClaimOutcome> runClaim(PoolKeys keys, String actorId, String idempotencyKey, Map<String, String> attributes) {
+        Instant now = clock.instant();
+        ClaimRecorded draft = ClaimRecorded.draft(keys.ref(), actorId, now, attributes);
+        return claimScript.run(keys, draft, idempotencyKey, now).flatMap(answer -> switch (answer.code()) {
+            case GRANTED -> markIfEmptied(keys.ref(), answer.number())
+                    .then(makeDurable(keys, answer.claim(), idempotencyKey, new Granted(answer.claim(), answer.number(), false)));
+            case WAITLISTED -> makeDurable(keys, answer.claim(), idempotencyKey,
+                    new Waitlisted(answer.claim(), answer.number(), false));
+            case REPLAYED -> Mono.just(replayed(answer));
+            case SOLD_OUT -> soldOut.markSoldOut(keys.ref()).thenReturn(new Refused(Refusal.SOLD_OUT));
+            case LIMIT_REACHED -> Mono.just(new Refused(Refusal.LIMIT_REACHED));
+            case NOT_STARTED -> Mono.just(new Refused(Refusal.NOT_STARTED));
+            case ENDED -> Mono.just(new Refused(Refusal.ENDED));
+            case PAUSED -> Mono.just(new Refused(Refusal.PAUSED));
+            case UNKNOWN_POOL -> Mono.just(new Refused(Refusal.UNKNOWN_POOL));
+        });
+    }
+
+    private Mono<Void> markIfEmptied(PoolRef ref, long remaining) {
+        return remaining == 0 ? soldOut.markSoldOut(ref) : Mono.empty();
+    }
+
+    /**
+     * A replay answers the first claim only once that claim is durable; while its event is still on the
+     * way (the first request is waiting for Kafka, or died and the sweeper has not republished yet) the
+     * caller is asked to come back, which is never wrong: a 201 always means stored or acknowledged.
+     */
+    private static ClaimOutcome replayed(ScriptAnswer answer) {
+        if (answer.number() == 0) {
+            return new Busy("an earlier request with this Idempotency-Key is still being stored");
+        }
+        ClaimRecorded claim = answer.claim();
+        return claim.waiting() ? new Waitlisted(claim, answer.position(), true) : new Granted(claim, -1, true);
+    }
+
+    private Mono<ClaimOutcome> makeDurable(PoolKeys keys, ClaimRecorded claim, String idempotencyKey, ClaimOutcome outcome) {
+        return publisher.publish(claim)
+                .timeout(sendTimeout)
+                .then(markAcknowledged(keys, claim))
+                .thenReturn(outcome)
+                .onErrorResume(failure -> reverse(keys, claim, idempotencyKey, outcome, failure));
+    }
+
+    /**
+     * Kafka holds the event: from now on the claim is durable, so a replay of it may be answered 201 and it
+     * can no longer be reversed. If Redis fails here the claim still stands; a replay then waits for the
+     * persister.
+     */
+    private Mono<Void> markAcknowledged(PoolKeys keys, ClaimRecorded claim) {
+        return redis.opsForSet().add(keys.confirmed(), claim.eventId().toString()).then()
+                .onErrorResume(failure -> Mono.fromRunnable(() ->
+                        log.warn("could not mark claim {} acknowledged: {}", claim.eventId(), failure.toString())));
+    }
+
+    private Mono<ClaimOutcome> reverse(PoolKeys keys, ClaimRecorded claim, String idempotencyKey, ClaimOutcome outcome,
+            Throwable failure) {
+        log.warn("claim {} not acknowledged by Kafka ({}), reversing it", claim.eventId(), failure.toString());
+        return releaseScript.run(keys, claim, idempotencyKey, clock.instant()).flatMap(result -> switch (result) {
+            case REVERSED -> (claim.waiting() ? Mono.<Void>empty() : soldOut.markRestocked(keys.ref()))
+                    .thenReturn((ClaimOutcome) new Busy("the claim could not be stored right now"));
+            // Already taken over or stored by the persister: the event reached Kafka after all.
+            case DURABLE, UNKNOWN -> Mono.just(outcome);
+        });
+    }
+
+    /** Pauses or resumes claims on a pool. */
+    public Mono<Void> setPaused(PoolRef ref, boolean paused) {
+        return redis.opsForHash().put(keys(ref).meta(), "paused", paused ? "1" : "0").then();
+    }
+
+    /** Units left in a pool, or empty when the pool is not loaded. */
+    public Mono<Long> remaining(PoolRef ref) {
+        PoolKeys keys = keys(ref);
+        return redis.opsForHash().get(keys.meta(), "items").flatMap(items -> "1".equals(items)
+                ? redis.opsForList().size(keys.stock())
+                : redis.opsForValue().get(keys.stock()).map(Long::parseLong));
+    }
+
+    /** Claims of a scope recorded in Redis whose events are not yet stored in Postgres. */
+    public Mono<Long> pendingCount(PoolRef ref) {
+        return redis.opsForHash().size(keys(ref).pending());
+    }
+
+    /**
+     * Whether a claim of the scope whose event is not yet stored carries this attribute value, e.g. a
+     * voucher code scanned a moment after the grab. Reads every pending claim of the scope: for the rare
+     * miss in Postgres, not for a hot path.
+     */
+    public Mono<Boolean> hasPendingClaim(PoolRef ref, String attribute, String value) {
+        return redis.<String, String>opsForHash().values(keys(ref).pending())
+                .map(codec::read)
+                .any(claim -> value.equals(claim.attributes().get(attribute)));
+    }
+
+    PoolKeys keys(PoolRef ref) {
+        return new PoolKeys(keyPrefix, ref);
+    }
+}

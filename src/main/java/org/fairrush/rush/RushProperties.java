@@ -1,0 +1,46 @@
+package org.fairrush.rush;
+
+import java.time.Duration;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Settings of the allocation engine ({@code fairrush.rush.*}).
+ *
+ * @param keyPrefix      first part of every Redis key, so that several deployments (or test runs) can share one Redis
+ * @param topicPrefix    first part of every Kafka topic name
+ * @param topicPartitions partitions of a topic that fairrush creates itself
+ * @param sendTimeout    how long a grab waits for Kafka's acknowledgement before it is reversed and answered BUSY
+ * @param idempotencyTtl how long a successful claim's Idempotency-Key is remembered
+ * @param persister      the Kafka to Postgres writer
+ */
+@Validated
+@ConfigurationProperties("fairrush.rush")
+public record RushProperties(
+        @DefaultValue("fr") @NotBlank String keyPrefix,
+        @DefaultValue("fairrush.") @NotBlank String topicPrefix,
+        @DefaultValue("6") @Min(1) int topicPartitions,
+        @DefaultValue("5s") @NotNull Duration sendTimeout,
+        @DefaultValue("24h") @NotNull Duration idempotencyTtl,
+        @DefaultValue @Valid Persister persister) {
+
+    /**
+     * @param enabled     false on instances that only serve the API (the persister scales apart)
+     * @param groupId     Kafka consumer group of the persisters
+     * @param batchSize   most claims written in one transaction
+     * @param batchWindow longest wait for a batch to fill
+     */
+    public record Persister(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("fairrush-persister") @NotBlank String groupId,
+            @DefaultValue("500") @Min(1) @Max(10_000) int batchSize,
+            @DefaultValue("50ms") @NotNull Duration batchWindow) {
+    }
+}

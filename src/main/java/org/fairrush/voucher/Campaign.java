@@ -1,0 +1,39 @@
+package org.fairrush.voucher;
+
+import java.time.Instant;
+
+/**
+ * A voucher campaign, e.g. "spend 30, save 20": a stock of vouchers, a per-member limit, a window in
+ * which members grab them and a window in which merchants redeem them.
+ */
+record Campaign(
+        long id,
+        String name,
+        int stock,
+        int perMemberLimit,
+        Instant grabStartsAt,
+        Instant grabEndsAt,
+        Instant redeemStartsAt,
+        Instant redeemEndsAt,
+        Discount discount,
+        Long fairId,
+        boolean paused) {
+
+    /** The campaign's status as union staff see it at {@code now}. */
+    String status(Instant now, long remaining) {
+        if (paused) {
+            return "PAUSED";
+        }
+        if (now.isBefore(grabStartsAt)) {
+            return "UPCOMING";
+        }
+        if (!now.isBefore(grabEndsAt)) {
+            return "ENDED";
+        }
+        return remaining == 0 ? "SOLD_OUT" : "OPEN";
+    }
+
+    boolean redeemableAt(Instant now) {
+        return !now.isBefore(redeemStartsAt) && now.isBefore(redeemEndsAt);
+    }
+}

@@ -1,0 +1,110 @@
+package org.fairrush.voucher;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+import jakarta.validation.Valid;
+import org.fairrush.voucher.CampaignRequests.NewCampaign;
+import org.fairrush.voucher.Grabbing.GrabbedVoucher;
+import org.fairrush.web.ApiProblem;
+import org.fairrush.web.Caller;
+import org.fairrush.web.ErrorCode;
+import org.fairrush.rush.ClaimOutcome.Refusal;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** Campaign administration (ADMIN), reading campaigns (any role) and grabbing vouchers (MEMBER). */
+@RestController
+@RequestMapping("/api/v1/campaigns")
+class CampaignController {
+
+    private final Campaigns campaigns;
+    private final Grabbing grabbing;
+    private final Clock clock;
+
+    CampaignController(Campaigns campaigns, Grabbing grabbing, Clock clock) {
+        this.campaigns = campaigns;
+        this.grabbing = grabbing;
+        this.clock = clock;
+    }
+
+    @PostMapping
+    Mono<ResponseEntity<CampaignView>> create(@Valid @RequestBody NewCampaign request) {
+        List<CampaignRequests.RuleBroken> broken = CampaignRequests.brokenRules(request, clock.instant());
+        if (!broken.isEmpty()) {
+            return Mono.error(Validation.failed(broken));
+        }
+        return campaigns.create(request).map(view -> ResponseEntity.status(HttpStatus.CREATED)
+                .header("Location", "/api/v1/campaigns/" + view.id()).body(view));
+    }
+
+    @GetMapping
+    Flux<CampaignView> list() {
+        return campaigns.list();
+    }
+
+    @GetMapping("/{id}")
+    Mono<CampaignView> get(@PathVariable long id) {
+        return campaigns.view(id).switchIfEmpty(Mono.error(() -> notFound(id)));
+    }
+
+    @PostMapping("/{id}/pause")
+    Mono<CampaignView> pause(@PathVariable long id) {
+        return campaigns.setPaused(id, true).switchIfEmpty(Mono.error(() -> notFound(id)));
+    }
+
+    @PostMapping("/{id}/resume")
+    Mono<CampaignView> resume(@PathVariable long id) {
+        return campaigns.setPaused(id, false).switchIfEmpty(Mono.error(() -> notFound(id)));
+    }
+
+    /**
+     * Grabs one voucher. Idempotency-Key is required: a retry with the same key returns the same voucher
+     * (header Idempotent-Replayed: true) and never a second one.
+     */
+    @PostMapping("/{id}/grabs")
+    Mono<ResponseEntity<GrabbedVoucher>> grab(@PathVariable long id,
+            @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey, Authentication caller) {
+        String key = Caller.requireIdempotencyKey(idempotencyKey);
+        return grabbing.grab(id, Caller.of(caller).id(), key).map(outcome -> {
+            if (outcome instanceof Grabbing.Grabbed grabbed) {
+                return ResponseEntity.status(HttpStatus.CREATED)
+                        .header("Idempotent-Replayed", Boolean.toString(grabbed.replayed()))
+                        .body(grabbed.voucher());
+            }
+            if (outcome instanceof Grabbing.Refused refused) {
+                throw refusal(refused.reason());
+            }
+            if (outcome instanceof Grabbing.Busy busy) {
+                throw ApiProblem.retryLater(ErrorCode.BUSY, busy.why(), Duration.ofSeconds(1));
+            }
+            throw notFound(id);
+        });
+    }
+
+    private static ApiProblem refusal(Refusal reason) {
+        return switch (reason) {
+            case SOLD_OUT -> ApiProblem.of(ErrorCode.SOLD_OUT, "All vouchers of this campaign are gone");
+            case LIMIT_REACHED -> ApiProblem.of(ErrorCode.LIMIT_REACHED, "You already hold as many vouchers of this campaign as allowed");
+            case NOT_STARTED -> ApiProblem.of(ErrorCode.NOT_STARTED, "Grabbing has not started yet");
+            case ENDED -> ApiProblem.of(ErrorCode.ENDED, "Grabbing has ended");
+            case PAUSED -> ApiProblem.of(ErrorCode.PAUSED, "The organisers paused this campaign; try again later");
+            case UNKNOWN_POOL -> ApiProblem.retryLater(ErrorCode.BUSY, "This campaign's stock is being restored", Duration.ofSeconds(5));
+        };
+    }
+
+    private static ApiProblem notFound(long id) {
+        return ApiProblem.of(ErrorCode.CAMPAIGN_NOT_FOUND, "No campaign with id " + id);
+    }
+}

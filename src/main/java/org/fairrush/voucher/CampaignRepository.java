@@ -1,0 +1,73 @@
+package org.fairrush.voucher;
+
+import java.time.Instant;
+
+import io.r2dbc.spi.Readable;
+import org.fairrush.voucher.CampaignRequests.NewCampaign;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** The campaign table. */
+@Repository
+class CampaignRepository {
+
+    private static final String COLUMNS = "id, name, stock, per_member_limit, grab_starts_at, grab_ends_at, "
+            + "redeem_starts_at, redeem_ends_at, discount_type, amount_off_cents, min_spend_cents, fair_id, paused";
+
+    private final DatabaseClient db;
+
+    CampaignRepository(DatabaseClient db) {
+        this.db = db;
+    }
+
+    Mono<Campaign> insert(NewCampaign c) {
+        var insert = db.sql("insert into campaign (name, stock, per_member_limit, grab_starts_at, grab_ends_at, redeem_starts_at, "
+                        + "redeem_ends_at, discount_type, amount_off_cents, min_spend_cents, fair_id) "
+                        + "values (:name, :stock, :limit, :grabStarts, :grabEnds, :redeemStarts, :redeemEnds, :type, :off, :min, :fair) "
+                        + "returning " + COLUMNS)
+                .bind("name", c.name())
+                .bind("stock", c.stock())
+                .bind("limit", c.perMemberLimit())
+                .bind("grabStarts", c.grabStartsAt())
+                .bind("grabEnds", c.grabEndsAt())
+                .bind("redeemStarts", c.redeemStartsAt())
+                .bind("redeemEnds", c.redeemEndsAt())
+                .bind("type", c.discount().type())
+                .bind("off", c.discount().amountOffCents())
+                .bind("min", c.discount().minSpendCents());
+        return (c.fairId() == null ? insert.bindNull("fair", Long.class) : insert.bind("fair", c.fairId()))
+                .map(CampaignRepository::campaign)
+                .one();
+    }
+
+    Mono<Campaign> findById(long id) {
+        return db.sql("select " + COLUMNS + " from campaign where id = :id").bind("id", id).map(CampaignRepository::campaign).one();
+    }
+
+    Flux<Campaign> findAll() {
+        return db.sql("select " + COLUMNS + " from campaign order by grab_starts_at desc, id desc limit 500")
+                .map(CampaignRepository::campaign).all();
+    }
+
+    Mono<Void> setPaused(long id, boolean paused) {
+        return db.sql("update campaign set paused = :paused where id = :id").bind("paused", paused).bind("id", id).then();
+    }
+
+    static Campaign campaign(Readable row) {
+        return new Campaign(
+                row.get("id", Long.class),
+                row.get("name", String.class),
+                row.get("stock", Integer.class),
+                row.get("per_member_limit", Integer.class),
+                row.get("grab_starts_at", Instant.class),
+                row.get("grab_ends_at", Instant.class),
+                row.get("redeem_starts_at", Instant.class),
+                row.get("redeem_ends_at", Instant.class),
+                new Discount(row.get("discount_type", String.class), row.get("amount_off_cents", Long.class),
+                        row.get("min_spend_cents", Long.class)),
+                row.get("fair_id", Long.class),
+                row.get("paused", Boolean.class));
+    }
+}

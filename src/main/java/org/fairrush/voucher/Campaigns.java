@@ -1,0 +1,86 @@
+package org.fairrush.voucher;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.fairrush.rush.PoolDefinition;
+import org.fairrush.rush.PoolRef;
+import org.fairrush.rush.RushEngine;
+import org.fairrush.voucher.CampaignRequests.NewCampaign;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Creating, reading and pausing campaigns. A campaign's details hardly change, so each instance keeps
+ * the ones it has seen in memory: the grab path reads them without a database round trip.
+ */
+@Service
+class Campaigns {
+
+    static final String KIND = "c";
+
+    private final CampaignRepository repository;
+    private final RushEngine engine;
+    private final TransactionalOperator transaction;
+    private final Clock clock;
+    private final Map<Long, Campaign> known = new ConcurrentHashMap<>();
+
+    Campaigns(CampaignRepository repository, RushEngine engine, TransactionalOperator transaction, Clock clock) {
+        this.repository = repository;
+        this.engine = engine;
+        this.transaction = transaction;
+        this.clock = clock;
+    }
+
+    static PoolRef pool(long campaignId) {
+        return PoolRef.single(KIND, Long.toString(campaignId));
+    }
+
+    /**
+     * Stores the campaign and loads its pool into Redis in one step: if Redis cannot take the pool, the
+     * row is rolled back, so a campaign never exists without its stock.
+     */
+    Mono<CampaignView> create(NewCampaign request) {
+        return repository.insert(request)
+                .flatMap(campaign -> engine.define(PoolDefinition.counted(pool(campaign.id()), campaign.grabStartsAt(),
+                                campaign.grabEndsAt(), campaign.perMemberLimit(), campaign.stock()))
+                        .thenReturn(campaign))
+                .as(transaction::transactional)
+                .doOnNext(campaign -> known.put(campaign.id(), campaign))
+                .map(campaign -> CampaignView.of(campaign, campaign.stock(), clock.instant()));
+    }
+
+    /** The campaign's details, from memory when this instance has seen it before. */
+    Mono<Campaign> find(long id) {
+        Campaign cached = known.get(id);
+        if (cached != null) {
+            return Mono.just(cached);
+        }
+        return repository.findById(id).doOnNext(campaign -> known.put(id, campaign));
+    }
+
+    Mono<CampaignView> view(long id) {
+        return repository.findById(id).flatMap(this::withRemaining);
+    }
+
+    Flux<CampaignView> list() {
+        return repository.findAll().concatMap(this::withRemaining);
+    }
+
+    Mono<CampaignView> setPaused(long id, boolean paused) {
+        return repository.findById(id)
+                .flatMap(campaign -> engine.setPaused(pool(id), paused)
+                        .then(repository.setPaused(id, paused))
+                        .then(view(id)))
+                .doOnNext(view -> known.remove(id));
+    }
+
+    private Mono<CampaignView> withRemaining(Campaign campaign) {
+        return engine.remaining(pool(campaign.id()))
+                .defaultIfEmpty(-1L)
+                .map(remaining -> CampaignView.of(campaign, remaining, clock.instant()));
+    }
+}

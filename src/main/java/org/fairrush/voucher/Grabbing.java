@@ -1,0 +1,74 @@
+package org.fairrush.voucher;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import org.fairrush.rush.ClaimOutcome;
+import org.fairrush.rush.ClaimRecorded;
+import org.fairrush.rush.RushEngine;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Mono;
+
+/** A member grabbing a voucher: the campaign's rules are the pool's, the engine does the rest. */
+@Service
+class Grabbing {
+
+    static final String CODE = "code";
+
+    private final Campaigns campaigns;
+    private final RushEngine engine;
+    private final VoucherCodes codes = new VoucherCodes();
+
+    Grabbing(Campaigns campaigns, RushEngine engine) {
+        this.campaigns = campaigns;
+        this.engine = engine;
+    }
+
+    sealed interface GrabOutcome {
+    }
+
+    record Grabbed(GrabbedVoucher voucher, boolean replayed) implements GrabOutcome {
+    }
+
+    record NoSuchCampaign() implements GrabOutcome {
+    }
+
+    record Refused(ClaimOutcome.Refusal reason) implements GrabOutcome {
+    }
+
+    record Busy(String why) implements GrabOutcome {
+    }
+
+    /** The 201 body: everything the mini-program shows, so that it need not read the wallet again. */
+    record GrabbedVoucher(UUID voucherId, String code, long campaignId, String campaignName, String memberId,
+            Instant grabbedAt, String status, Discount discount, Instant redeemStartsAt, Instant redeemEndsAt) {
+    }
+
+    Mono<GrabOutcome> grab(long campaignId, String memberId, String idempotencyKey) {
+        return campaigns.find(campaignId)
+                .flatMap(campaign -> engine.claim(Campaigns.pool(campaignId), memberId, idempotencyKey,
+                                Map.of(CODE, codes.next(campaignId)))
+                        .map(outcome -> outcome(campaign, outcome)))
+                .defaultIfEmpty(new NoSuchCampaign());
+    }
+
+    private static GrabOutcome outcome(Campaign campaign, ClaimOutcome outcome) {
+        if (outcome instanceof ClaimOutcome.Granted granted) {
+            return new Grabbed(voucher(campaign, granted.claim()), granted.replayed());
+        }
+        if (outcome instanceof ClaimOutcome.Refused refused) {
+            return new Refused(refused.reason());
+        }
+        if (outcome instanceof ClaimOutcome.Busy busy) {
+            return new Busy(busy.why());
+        }
+        throw new IllegalStateException("campaign pools have no waiting list: " + outcome);
+    }
+
+    private static GrabbedVoucher voucher(Campaign campaign, ClaimRecorded claim) {
+        return new GrabbedVoucher(claim.eventId(), claim.attributes().get(CODE), campaign.id(), campaign.name(),
+                claim.actorId(), claim.occurredAt(), "ISSUED", campaign.discount(), campaign.redeemStartsAt(),
+                campaign.redeemEndsAt());
+    }
+}

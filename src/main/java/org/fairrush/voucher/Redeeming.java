@@ -1,0 +1,40 @@
+package org.fairrush.voucher;
+
+import java.time.Instant;
+
+/** The rules of a redemption, free of any storage: may this voucher be redeemed for this order now? */
+final class Redeeming {
+
+    private Redeeming() {
+    }
+
+    sealed interface Decision {
+    }
+
+    record Allowed(long discountCents, long payableCents) implements Decision {
+    }
+
+    record AlreadyRedeemed() implements Decision {
+    }
+
+    record OutsideWindow(Instant redeemStartsAt, Instant redeemEndsAt) implements Decision {
+    }
+
+    record BelowThreshold(long minSpendCents) implements Decision {
+    }
+
+    static Decision decide(Campaign campaign, boolean alreadyRedeemed, long orderAmountCents, Instant now) {
+        if (alreadyRedeemed) {
+            return new AlreadyRedeemed();
+        }
+        if (!campaign.redeemableAt(now)) {
+            return new OutsideWindow(campaign.redeemStartsAt(), campaign.redeemEndsAt());
+        }
+        Discount discount = campaign.discount();
+        if (!discount.appliesTo(orderAmountCents)) {
+            return new BelowThreshold(discount.minSpendCents());
+        }
+        long off = discount.discountOn(orderAmountCents);
+        return new Allowed(off, orderAmountCents - off);
+    }
+}

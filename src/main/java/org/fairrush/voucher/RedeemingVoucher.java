@@ -1,0 +1,92 @@
+package org.fairrush.voucher;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.fairrush.rush.RushEngine;
+import org.fairrush.voucher.VoucherRepository.StoredRedemption;
+import org.fairrush.voucher.VoucherRepository.StoredVoucher;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Mono;
+
+/**
+ * A merchant redeeming (scanning) a voucher against an order. Exactly once: the voucher is marked by a
+ * conditional UPDATE (only while not redeemed) in the same transaction that records the redemption, so
+ * of two merchants scanning at once, one wins and the other is told ALREADY_REDEEMED.
+ */
+@Service
+class RedeemingVoucher {
+
+    private final VoucherRepository vouchers;
+    private final RushEngine engine;
+    private final TransactionalOperator transaction;
+    private final Clock clock;
+
+    RedeemingVoucher(VoucherRepository vouchers, RushEngine engine, TransactionalOperator transaction, Clock clock) {
+        this.vouchers = vouchers;
+        this.engine = engine;
+        this.transaction = transaction;
+        this.clock = clock;
+    }
+
+    sealed interface RedemptionOutcome {
+    }
+
+    record Redeemed(StoredRedemption redemption, boolean replayed) implements RedemptionOutcome {
+    }
+
+    record Refused(Redeeming.Decision decision) implements RedemptionOutcome {
+    }
+
+    /** The code is not in Postgres yet but a grab with it is on its way: retry in a moment. */
+    record NotYetStored() implements RedemptionOutcome {
+    }
+
+    record UnknownVoucher() implements RedemptionOutcome {
+    }
+
+    /** The merchant used this Idempotency-Key before, for another voucher. */
+    record KeyReused() implements RedemptionOutcome {
+    }
+
+    /** @param code a code in canonical form, see {@link VoucherCodes#normalise} */
+    Mono<RedemptionOutcome> redeem(String merchantId, String idempotencyKey, String code, long orderAmountCents) {
+        return vouchers.findRedemption(merchantId, idempotencyKey)
+                .map(earlier -> earlier.voucherCode().equals(code) ? (RedemptionOutcome) new Redeemed(earlier, true) : new KeyReused())
+                .switchIfEmpty(Mono.defer(() -> vouchers.findByCode(code)
+                        .flatMap(voucher -> redeemStored(voucher, merchantId, idempotencyKey, orderAmountCents))
+                        .switchIfEmpty(Mono.defer(() -> notStored(code)))));
+    }
+
+    private Mono<RedemptionOutcome> redeemStored(StoredVoucher voucher, String merchantId, String idempotencyKey, long order) {
+        Instant now = clock.instant();
+        Redeeming.Decision decision = Redeeming.decide(voucher.campaign(), voucher.redeemedAt() != null, order, now);
+        if (!(decision instanceof Redeeming.Allowed allowed)) {
+            return Mono.just(new Refused(decision));
+        }
+        var redemption = new StoredRedemption(UUID.randomUUID(), voucher.code(), order, allowed.discountCents(),
+                allowed.payableCents(), now);
+        return vouchers.markRedeemed(voucher.id(), now)
+                .flatMap(won -> won
+                        ? vouchers.insertRedemption(redemption, voucher.id(), merchantId, idempotencyKey)
+                                .thenReturn((RedemptionOutcome) new Redeemed(redemption, false))
+                        : Mono.just(new Refused(new Redeeming.AlreadyRedeemed())))
+                .as(transaction::transactional)
+                // The same merchant's retry raced us with the same key: answer what the winner stored.
+                .onErrorResume(DuplicateKeyException.class, raced -> vouchers.findRedemption(merchantId, idempotencyKey)
+                        .map(earlier -> (RedemptionOutcome) new Redeemed(earlier, true)));
+    }
+
+    private Mono<RedemptionOutcome> notStored(String code) {
+        return engine.hasPendingClaim(Campaigns.pool(VoucherCodes.campaignOf(code)), Grabbing.CODE, code)
+                .map(pending -> pending ? new NotYetStored() : new UnknownVoucher());
+    }
+
+    static Optional<String> canonical(String typed) {
+        return VoucherCodes.normalise(typed);
+    }
+}

@@ -1,0 +1,50 @@
+package org.fairrush.voucher;
+
+import java.util.List;
+
+import org.fairrush.rush.ClaimRecorded;
+import org.fairrush.rush.ClaimSink;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * Stores grabbed vouchers for the persister: one multi-row INSERT per batch (rows passed as arrays and
+ * unnested), ON CONFLICT DO NOTHING so that a claim delivered twice is stored once.
+ */
+@Component
+class VoucherClaimSink implements ClaimSink {
+
+    private final DatabaseClient db;
+
+    VoucherClaimSink(DatabaseClient db) {
+        this.db = db;
+    }
+
+    @Override
+    public String kind() {
+        return Campaigns.KIND;
+    }
+
+    @Override
+    public String topic() {
+        return "voucher-claims";
+    }
+
+    @Override
+    public Mono<Void> store(List<ClaimRecorded> claims) {
+        if (claims.isEmpty()) {
+            return Mono.empty();
+        }
+        return db.sql("insert into voucher (id, campaign_id, member_id, seq, code, grabbed_at) "
+                        + "select * from unnest(:ids::uuid[], :campaigns::bigint[], :members::text[], :seqs::int[], "
+                        + ":codes::text[], :grabbedAt::timestamptz[]) on conflict do nothing")
+                .bind("ids", claims.stream().map(c -> c.eventId().toString()).toArray(String[]::new))
+                .bind("campaigns", claims.stream().map(c -> Long.valueOf(c.scope())).toArray(Long[]::new))
+                .bind("members", claims.stream().map(ClaimRecorded::actorId).toArray(String[]::new))
+                .bind("seqs", claims.stream().map(ClaimRecorded::seq).toArray(Integer[]::new))
+                .bind("codes", claims.stream().map(c -> c.attributes().get(Grabbing.CODE)).toArray(String[]::new))
+                .bind("grabbedAt", claims.stream().map(c -> c.occurredAt().toString()).toArray(String[]::new))
+                .then();
+    }
+}

@@ -1,0 +1,49 @@
+package org.fairrush.voucher;
+
+import java.security.SecureRandom;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Voucher codes a person can read out or type: the campaign id, then 12 random characters of Crockford's
+ * base 32 (no I, L, O, U) in groups of four, e.g. {@code 7-K3QD-M9XA-P2HT}. The random part carries 60
+ * bits from a SecureRandom, so a code cannot be guessed or derived from another one.
+ */
+final class VoucherCodes {
+
+    private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
+    private static final Pattern FORMAT = Pattern.compile("([1-9][0-9]{0,17})-([0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4})");
+
+    private final SecureRandom random = new SecureRandom();
+
+    String next(long campaignId) {
+        StringBuilder code = new StringBuilder().append(campaignId).append('-');
+        for (int i = 0; i < 12; i++) {
+            if (i > 0 && i % 4 == 0) {
+                code.append('-');
+            }
+            code.append(ALPHABET[random.nextInt(ALPHABET.length)]);
+        }
+        return code.toString();
+    }
+
+    /** The code in its canonical form (upper case, trimmed), or empty when it cannot be a voucher code. */
+    static Optional<String> normalise(String typed) {
+        if (typed == null) {
+            return Optional.empty();
+        }
+        String code = typed.trim().toUpperCase(Locale.ROOT);
+        return FORMAT.matcher(code).matches() ? Optional.of(code) : Optional.empty();
+    }
+
+    /** The campaign a well-formed code belongs to. */
+    static long campaignOf(String normalisedCode) {
+        Matcher matcher = FORMAT.matcher(normalisedCode);
+        if (!matcher.matches()) {
+            throw new IllegalArgumentException("not a voucher code");
+        }
+        return Long.parseLong(matcher.group(1));
+    }
+}

@@ -1,0 +1,115 @@
+package org.fairrush.voucher;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import org.fairrush.web.ApiProblem;
+import org.fairrush.web.Caller;
+import org.fairrush.web.ErrorCode;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** A member's wallet (MEMBER) and redemptions at a stall (MERCHANT). */
+@RestController
+@RequestMapping("/api/v1")
+class VoucherController {
+
+    private final VoucherRepository vouchers;
+    private final RedeemingVoucher redeeming;
+    private final Clock clock;
+
+    VoucherController(VoucherRepository vouchers, RedeemingVoucher redeeming, Clock clock) {
+        this.vouchers = vouchers;
+        this.redeeming = redeeming;
+        this.clock = clock;
+    }
+
+    record WalletVoucher(UUID voucherId, String code, long campaignId, String campaignName, String status,
+            Instant grabbedAt, Instant redeemedAt, Discount discount, Instant redeemStartsAt, Instant redeemEndsAt) {
+    }
+
+    record NewRedemption(@NotBlank @Size(max = 40) String voucherCode,
+            @NotNull @Min(1) @Max(CampaignRequests.MAX_CENTS) Long orderAmountCents) {
+    }
+
+    record RedemptionView(UUID redemptionId, String voucherCode, long orderAmountCents, long discountCents,
+            long payableCents, Instant redeemedAt) {
+    }
+
+    /**
+     * The caller's vouchers, newest first, read from Postgres: a voucher grabbed a moment ago appears once
+     * the persister stored it (normally well under a second); the grab's own 201 answer already holds it.
+     */
+    @GetMapping("/me/vouchers")
+    Flux<WalletVoucher> wallet(Authentication caller) {
+        Instant now = clock.instant();
+        return vouchers.findByMember(Caller.of(caller).id()).map(v -> new WalletVoucher(v.id(), v.code(), v.campaign().id(),
+                v.campaign().name(), status(v, now), v.grabbedAt(), v.redeemedAt(), v.campaign().discount(),
+                v.campaign().redeemStartsAt(), v.campaign().redeemEndsAt()));
+    }
+
+    private static String status(VoucherRepository.StoredVoucher voucher, Instant now) {
+        if (voucher.redeemedAt() != null) {
+            return "REDEEMED";
+        }
+        return now.isBefore(voucher.campaign().redeemEndsAt()) ? "ISSUED" : "EXPIRED";
+    }
+
+    @PostMapping("/redemptions")
+    Mono<ResponseEntity<RedemptionView>> redeem(@Valid @RequestBody NewRedemption request,
+            @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey, Authentication caller) {
+        String key = Caller.requireIdempotencyKey(idempotencyKey);
+        String code = RedeemingVoucher.canonical(request.voucherCode())
+                .orElseThrow(() -> Validation.failed("voucherCode", "is not a voucher code"));
+        return redeeming.redeem(Caller.of(caller).id(), key, code, request.orderAmountCents()).map(outcome -> {
+            if (outcome instanceof RedeemingVoucher.Redeemed redeemed) {
+                return ResponseEntity.status(HttpStatus.CREATED)
+                        .header("Idempotent-Replayed", Boolean.toString(redeemed.replayed()))
+                        .body(view(redeemed.redemption()));
+            }
+            if (outcome instanceof RedeemingVoucher.Refused refused) {
+                throw refusal(refused.decision());
+            }
+            if (outcome instanceof RedeemingVoucher.NotYetStored) {
+                throw ApiProblem.retryLater(ErrorCode.BUSY,
+                        "This voucher was grabbed a moment ago and is still being stored; retry shortly", Duration.ofSeconds(2));
+            }
+            if (outcome instanceof RedeemingVoucher.KeyReused) {
+                throw ApiProblem.of(ErrorCode.IDEMPOTENCY_KEY_REUSED, "This Idempotency-Key was used for another voucher");
+            }
+            throw ApiProblem.of(ErrorCode.VOUCHER_NOT_FOUND, "No voucher with this code");
+        });
+    }
+
+    private static RedemptionView view(VoucherRepository.StoredRedemption r) {
+        return new RedemptionView(r.id(), r.voucherCode(), r.orderAmountCents(), r.discountCents(), r.payableCents(), r.redeemedAt());
+    }
+
+    private static ApiProblem refusal(Redeeming.Decision decision) {
+        if (decision instanceof Redeeming.OutsideWindow window) {
+            return ApiProblem.of(ErrorCode.NOT_REDEEMABLE,
+                    "This voucher can be redeemed from " + window.redeemStartsAt() + " until " + window.redeemEndsAt());
+        }
+        if (decision instanceof Redeeming.BelowThreshold below) {
+            return ApiProblem.of(ErrorCode.BELOW_THRESHOLD, "The order must be at least " + below.minSpendCents() + " cents");
+        }
+        return ApiProblem.of(ErrorCode.ALREADY_REDEEMED, "This voucher was already redeemed");
+    }
+}

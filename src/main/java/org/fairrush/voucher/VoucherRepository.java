@@ -1,0 +1,77 @@
+package org.fairrush.voucher;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import io.r2dbc.spi.Readable;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** The voucher and redemption tables. */
+@Repository
+class VoucherRepository {
+
+    private final DatabaseClient db;
+
+    VoucherRepository(DatabaseClient db) {
+        this.db = db;
+    }
+
+    /** A stored voucher with what a wallet or a redemption needs of its campaign. */
+    record StoredVoucher(UUID id, String code, String memberId, Instant grabbedAt, Instant redeemedAt, Campaign campaign) {
+    }
+
+    record StoredRedemption(UUID id, String voucherCode, long orderAmountCents, long discountCents, long payableCents,
+            Instant redeemedAt) {
+    }
+
+    private static final String VOUCHER_WITH_CAMPAIGN = "select v.id as voucher_id, v.code, v.member_id, v.grabbed_at, "
+            + "v.redeemed_at, c.id, c.name, c.stock, c.per_member_limit, c.grab_starts_at, c.grab_ends_at, "
+            + "c.redeem_starts_at, c.redeem_ends_at, c.discount_type, c.amount_off_cents, c.min_spend_cents, c.fair_id, "
+            + "c.paused from voucher v join campaign c on c.id = v.campaign_id ";
+
+    Flux<StoredVoucher> findByMember(String memberId) {
+        return db.sql(VOUCHER_WITH_CAMPAIGN + "where v.member_id = :member order by v.grabbed_at desc limit 200")
+                .bind("member", memberId).map(VoucherRepository::voucher).all();
+    }
+
+    Mono<StoredVoucher> findByCode(String code) {
+        return db.sql(VOUCHER_WITH_CAMPAIGN + "where v.code = :code").bind("code", code).map(VoucherRepository::voucher).one();
+    }
+
+    /** Marks the voucher redeemed unless it already is; emits whether this call redeemed it. */
+    Mono<Boolean> markRedeemed(UUID voucherId, Instant at) {
+        return db.sql("update voucher set redeemed_at = :at where id = :id and redeemed_at is null")
+                .bind("at", at).bind("id", voucherId)
+                .fetch().rowsUpdated().map(rows -> rows == 1);
+    }
+
+    Mono<Void> insertRedemption(StoredRedemption r, UUID voucherId, String merchantId, String idempotencyKey) {
+        return db.sql("insert into redemption (id, voucher_id, merchant_id, idempotency_key, order_amount_cents, "
+                        + "discount_cents, payable_cents, redeemed_at) values (:id, :voucher, :merchant, :key, :order, :discount, "
+                        + ":payable, :at)")
+                .bind("id", r.id()).bind("voucher", voucherId).bind("merchant", merchantId).bind("key", idempotencyKey)
+                .bind("order", r.orderAmountCents()).bind("discount", r.discountCents()).bind("payable", r.payableCents())
+                .bind("at", r.redeemedAt())
+                .then();
+    }
+
+    Mono<StoredRedemption> findRedemption(String merchantId, String idempotencyKey) {
+        return db.sql("select r.id, v.code, r.order_amount_cents, r.discount_cents, r.payable_cents, r.redeemed_at "
+                        + "from redemption r join voucher v on v.id = r.voucher_id "
+                        + "where r.merchant_id = :merchant and r.idempotency_key = :key")
+                .bind("merchant", merchantId).bind("key", idempotencyKey)
+                .map(row -> new StoredRedemption(row.get("id", UUID.class), row.get("code", String.class),
+                        row.get("order_amount_cents", Long.class), row.get("discount_cents", Long.class),
+                        row.get("payable_cents", Long.class), row.get("redeemed_at", Instant.class)))
+                .one();
+    }
+
+    private static StoredVoucher voucher(Readable row) {
+        return new StoredVoucher(row.get("voucher_id", UUID.class), row.get("code", String.class),
+                row.get("member_id", String.class), row.get("grabbed_at", Instant.class),
+                row.get("redeemed_at", Instant.class), CampaignRepository.campaign(row));
+    }
+}

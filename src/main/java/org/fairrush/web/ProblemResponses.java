@@ -1,0 +1,160 @@
+package org.fairrush.web;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.codec.DecodingException;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.data.redis.RedisConnectionFailureException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.stereotype.Component;
+import org.springframework.validation.FieldError;
+import org.springframework.web.bind.support.WebExchangeBindException;
+import org.springframework.web.server.MethodNotAllowedException;
+import org.springframework.web.server.NotAcceptableStatusException;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.ServerWebInputException;
+import org.springframework.web.server.UnsupportedMediaTypeStatusException;
+import org.springframework.web.server.WebExceptionHandler;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The one place where a failed request becomes an answer: RFC 9457 application/problem+json with a
+ * stable {@code code} (see {@link ErrorCode}). Runs before Boot's own error handler, so handler
+ * refusals, bad input, unknown routes, security refusals and our own failures all look alike.
+ */
+@Component
+@Order(-2)
+public class ProblemResponses implements WebExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemResponses.class);
+
+    private final JsonMapper json;
+
+    public ProblemResponses(JsonMapper json) {
+        this.json = json;
+    }
+
+    @Override
+    public Mono<Void> handle(ServerWebExchange exchange, Throwable failure) {
+        if (exchange.getResponse().isCommitted()) {
+            return Mono.error(failure);
+        }
+        return write(exchange, toProblem(failure));
+    }
+
+    /** Writes a problem answer; also used by the security filters, which answer before any handler. */
+    public Mono<Void> write(ServerWebExchange exchange, ApiProblem problem) {
+        ErrorCode code = problem.code();
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(code.status(), problem.getMessage());
+        body.setTitle(code.title());
+        body.setType(URI.create("https://fairrush.org/problems/" + code.name().toLowerCase().replace('_', '-')));
+        body.setInstance(URI.create(exchange.getRequest().getPath().value()));
+        body.setProperty("code", code.name());
+        problem.extra().forEach(body::setProperty);
+        var response = exchange.getResponse();
+        response.setStatusCode(code.status());
+        response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        if (problem.retryAfter() != null) {
+            response.getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, problem.retryAfter().toSeconds())));
+        }
+        byte[] bytes = json.writeValueAsBytes(body);
+        return response.writeWith(Mono.just(response.bufferFactory().wrap(bytes)));
+    }
+
+    ApiProblem toProblem(Throwable failure) {
+        if (failure instanceof ApiProblem problem) {
+            return problem;
+        }
+        if (failure instanceof WebExchangeBindException invalid) {
+            return validation("The request has invalid fields", invalid.getFieldErrors().stream().map(ProblemResponses::field).toList());
+        }
+        if (failure instanceof UnsupportedMediaTypeStatusException) {
+            return ApiProblem.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Send the body as application/json");
+        }
+        if (failure instanceof MethodNotAllowedException notAllowed) {
+            return ApiProblem.of(ErrorCode.METHOD_NOT_ALLOWED, "Allowed: " + notAllowed.getSupportedMethods());
+        }
+        if (failure instanceof NotAcceptableStatusException) {
+            return ApiProblem.of(ErrorCode.NOT_ACCEPTABLE, "This resource answers application/json");
+        }
+        if (causedBy(failure, DataBufferLimitException.class)) {
+            return ApiProblem.of(ErrorCode.PAYLOAD_TOO_LARGE, "The request body exceeds the allowed size");
+        }
+        if (failure instanceof ServerWebInputException input) {
+            return validation(inputDetail(input), List.of());
+        }
+        if (failure instanceof AuthenticationException) {
+            return ApiProblem.of(ErrorCode.UNAUTHENTICATED, "Send a valid bearer token");
+        }
+        if (failure instanceof AccessDeniedException) {
+            return ApiProblem.of(ErrorCode.FORBIDDEN, "Your role may not do this");
+        }
+        if (failure instanceof ResponseStatusException status && status.getStatusCode().value() == HttpStatus.NOT_FOUND.value()) {
+            return ApiProblem.of(ErrorCode.NOT_FOUND, "No such resource");
+        }
+        if (isUnavailable(failure)) {
+            log.warn("a backing service is unavailable: {}", failure.toString());
+            return ApiProblem.retryLater(ErrorCode.BUSY, "A backing service is unavailable, please retry", java.time.Duration.ofSeconds(2));
+        }
+        log.error("unexpected failure", failure);
+        return ApiProblem.of(ErrorCode.INTERNAL_ERROR, "Something went wrong on our side; nothing was changed by it");
+    }
+
+    static ApiProblem validation(String detail, List<Map<String, Object>> errors) {
+        return ApiProblem.withExtra(ErrorCode.VALIDATION_FAILED, detail, Map.of("errors", errors));
+    }
+
+    static Map<String, Object> field(String field, String message) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("field", field);
+        error.put("message", message);
+        return error;
+    }
+
+    private static Map<String, Object> field(FieldError error) {
+        return field(error.getField(), String.valueOf(error.getDefaultMessage()));
+    }
+
+    private static String inputDetail(ServerWebInputException input) {
+        if (causedBy(input, DecodingException.class)) {
+            return "The body is not valid JSON of the expected shape";
+        }
+        String reason = input.getReason();
+        return reason == null ? "The request is not valid" : reason;
+    }
+
+    private static boolean isUnavailable(Throwable failure) {
+        return causedBy(failure, RedisConnectionFailureException.class)
+                || causedBy(failure, io.lettuce.core.RedisException.class)
+                || causedBy(failure, DataAccessResourceFailureException.class)
+                || causedBy(failure, QueryTimeoutException.class)
+                || causedBy(failure, io.r2dbc.spi.R2dbcTransientResourceException.class)
+                || causedBy(failure, io.r2dbc.spi.R2dbcNonTransientResourceException.class)
+                || causedBy(failure, java.util.concurrent.TimeoutException.class)
+                || causedBy(failure, org.apache.kafka.common.KafkaException.class);
+    }
+
+    private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

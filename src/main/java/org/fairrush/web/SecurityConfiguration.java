@@ -1,0 +1,70 @@
+package org.fairrush.web;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
+import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
+import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtAuthenticationConverterAdapter;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+
+/**
+ * Who may call what (DESIGN.md section 7). Callers are authenticated by a JWT bearer token: the subject
+ * is the member or merchant id, the {@code roles} claim holds MEMBER, MERCHANT and/or ADMIN. Production
+ * validates tokens of the union's identity provider (spring.security.oauth2.resourceserver.jwt.*);
+ * ownership (a member's own vouchers, a merchant's own registration) is checked by the handlers.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebFluxSecurity
+class SecurityConfiguration {
+
+    static final String MEMBER = "MEMBER";
+    static final String MERCHANT = "MERCHANT";
+    static final String ADMIN = "ADMIN";
+
+    @Bean
+    SecurityWebFilterChain apiSecurity(ServerHttpSecurity http, ProblemResponses problems) {
+        return http
+                .csrf(ServerHttpSecurity.CsrfSpec::disable)
+                .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+                .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+                .logout(ServerHttpSecurity.LogoutSpec::disable)
+                .requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
+                .authorizeExchange(routes -> routes
+                        .pathMatchers(HttpMethod.POST, "/api/v1/campaigns", "/api/v1/campaigns/*/pause",
+                                "/api/v1/campaigns/*/resume").hasRole(ADMIN)
+                        .pathMatchers(HttpMethod.POST, "/api/v1/campaigns/*/grabs").hasRole(MEMBER)
+                        .pathMatchers(HttpMethod.GET, "/api/v1/me/vouchers").hasRole(MEMBER)
+                        .pathMatchers(HttpMethod.POST, "/api/v1/redemptions").hasRole(MERCHANT)
+                        .pathMatchers(HttpMethod.POST, "/api/v1/fairs", "/api/v1/fairs/*/draw").hasRole(ADMIN)
+                        .pathMatchers(HttpMethod.POST, "/api/v1/fairs/*/registrations").hasRole(MERCHANT)
+                        .pathMatchers(HttpMethod.GET, "/api/v1/fairs/*/registrations").hasRole(ADMIN)
+                        .pathMatchers("/api/v1/fairs/*/registrations/*").hasAnyRole(MERCHANT, ADMIN)
+                        .pathMatchers(HttpMethod.GET, "/api/v1/me/registrations").hasRole(MERCHANT)
+                        .pathMatchers("/api/**").authenticated()
+                        .anyExchange().permitAll())
+                .oauth2ResourceServer(resourceServer -> resourceServer
+                        .jwt(jwt -> jwt.jwtAuthenticationConverter(rolesFromClaim()))
+                        .authenticationEntryPoint((exchange, denied) ->
+                                problems.write(exchange, ApiProblem.of(ErrorCode.UNAUTHENTICATED, "Send a valid bearer token")))
+                        .accessDeniedHandler((exchange, denied) ->
+                                problems.write(exchange, ApiProblem.of(ErrorCode.FORBIDDEN, "Your role may not do this"))))
+                .exceptionHandling(handling -> handling
+                        .authenticationEntryPoint((exchange, denied) ->
+                                problems.write(exchange, ApiProblem.of(ErrorCode.UNAUTHENTICATED, "Send a valid bearer token")))
+                        .accessDeniedHandler((exchange, denied) ->
+                                problems.write(exchange, ApiProblem.of(ErrorCode.FORBIDDEN, "Your role may not do this"))))
+                .build();
+    }
+
+    private static ReactiveJwtAuthenticationConverterAdapter rolesFromClaim() {
+        JwtGrantedAuthoritiesConverter roles = new JwtGrantedAuthoritiesConverter();
+        roles.setAuthoritiesClaimName("roles");
+        roles.setAuthorityPrefix("ROLE_");
+        JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
+        converter.setJwtGrantedAuthoritiesConverter(roles);
+        return new ReactiveJwtAuthenticationConverterAdapter(converter);
+    }
+}

@@ -1,0 +1,66 @@
+-- Claims one unit of a pool for an actor, atomically: idempotency, window, limit, stock, PENDING record.
+-- KEYS[1] meta      hash of the pool (see define-pool.lua)
+-- KEYS[2] stock     counter, or list of item names for item pools
+-- KEYS[3] holders   hash actorId -> claims the actor holds in this scope (waiting ones included)
+-- KEYS[4] pending   hash claimId -> claim JSON, until the persister has stored the claim
+-- KEYS[5] idem      the claim JSON this actor's idempotency key already produced
+-- KEYS[6] waitlist  list of claimIds waiting for this pool (used when meta.waitlist = '1')
+-- KEYS[7] confirmed set of claimIds known to be durable (acknowledged by Kafka or taken over by the persister)
+-- ARGV[1] now (epoch ms, the server's clock), ARGV[2] actorId, ARGV[3] claim JSON without item/seq/status,
+-- ARGV[4] idempotency TTL in seconds
+-- Returns {code, number, claim JSON}:
+--   0 GRANTED      number = stock left after this claim
+--   1 REPLAYED     number = 1 when the earlier claim is durable, 0 while it is still on its way;
+--                  a fourth element gives a waiting claim's current position (0 when not waiting)
+--   2 SOLD_OUT, 3 LIMIT_REACHED, 4 NOT_STARTED, 5 ENDED, 6 PAUSED, 7 UNKNOWN_POOL
+--   8 WAITLISTED   number = position in the waiting list (1 = next)
+local earlier = redis.call('GET', KEYS[5])
+if earlier then
+  local claim = cjson.decode(earlier)
+  local onItsWay = redis.call('HEXISTS', KEYS[4], claim.eventId) == 1
+    and redis.call('SISMEMBER', KEYS[7], claim.eventId) == 0
+  local position = 0
+  if claim.status == 'WAITING' then
+    position = (redis.call('LPOS', KEYS[6], claim.eventId) or -1) + 1
+  end
+  return {1, onItsWay and 0 or 1, earlier, position}
+end
+
+local meta = redis.call('HMGET', KEYS[1], 'opensAt', 'closesAt', 'limit', 'waitlist', 'paused', 'items')
+if not meta[1] then return {7, 0, ''} end
+local now = tonumber(ARGV[1])
+if meta[5] == '1' then return {6, 0, ''} end
+if now < tonumber(meta[1]) then return {4, 0, ''} end
+if now >= tonumber(meta[2]) then return {5, 0, ''} end
+
+local held = tonumber(redis.call('HGET', KEYS[3], ARGV[2]) or '0')
+if held >= tonumber(meta[3]) then return {3, 0, ''} end
+
+local claim = cjson.decode(ARGV[3])
+claim.seq = held + 1
+local code, number
+if meta[6] == '1' then
+  local item = redis.call('LPOP', KEYS[2])
+  if item then
+    claim.item = item
+    code, number = 0, redis.call('LLEN', KEYS[2])
+  end
+else
+  if tonumber(redis.call('GET', KEYS[2]) or '0') > 0 then
+    code, number = 0, redis.call('DECR', KEYS[2])
+  end
+end
+if code == 0 then
+  claim.status = 'HELD'
+elseif meta[4] == '1' then
+  claim.status = 'WAITING'
+  code, number = 8, redis.call('RPUSH', KEYS[6], claim.eventId)
+else
+  return {2, 0, ''}
+end
+
+local json = cjson.encode(claim)
+redis.call('HINCRBY', KEYS[3], ARGV[2], 1)
+redis.call('HSET', KEYS[4], claim.eventId, json)
+redis.call('SET', KEYS[5], json, 'EX', ARGV[4])
+return {code, number, json}

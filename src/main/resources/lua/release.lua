@@ -1,0 +1,24 @@
+-- Reverses a claim whose event could not be handed to Kafka: the unit goes back, the actor's count
+-- goes down, the idempotency key is forgotten, and the claim id is remembered as reversed so that a
+-- late copy of the event is never stored. A claim the persister has already taken over is durable
+-- and is not reversed.
+-- KEYS[1] stock, KEYS[2] holders, KEYS[3] pending, KEYS[4] idem, KEYS[5] waitlist, KEYS[6] confirmed,
+-- KEYS[7] reversed (sorted set claimId -> reversal time)
+-- ARGV[1] claimId, ARGV[2] actorId, ARGV[3] item ('' for counted pools), ARGV[4] status (HELD or WAITING),
+-- ARGV[5] now (epoch ms)
+-- Returns 1 reversed, 0 unknown (not pending: already stored or already reversed), 2 durable.
+if redis.call('SISMEMBER', KEYS[6], ARGV[1]) == 1 then return 2 end
+if redis.call('HDEL', KEYS[3], ARGV[1]) == 0 then return 0 end
+if ARGV[4] == 'WAITING' then
+  redis.call('LREM', KEYS[5], 1, ARGV[1])
+elseif ARGV[3] ~= '' then
+  redis.call('LPUSH', KEYS[1], ARGV[3])
+else
+  redis.call('INCR', KEYS[1])
+end
+if redis.call('HINCRBY', KEYS[2], ARGV[2], -1) <= 0 then
+  redis.call('HDEL', KEYS[2], ARGV[2])
+end
+redis.call('DEL', KEYS[4])
+redis.call('ZADD', KEYS[7], ARGV[5], ARGV[1])
+return 1

@@ -1,0 +1,25 @@
+package org.fairrush;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import org.fairrush.devstack.DevStackInitializer;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.ContextConfiguration;
+
+/**
+ * An integration test of the whole application on the real stack (Postgres, Redis, Kafka) of this test
+ * JVM, isolated from other runs (see {@link org.fairrush.devstack.DevStack}), over real HTTP.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureWebTestClient
+@ActiveProfiles("test")
+@ContextConfiguration(initializers = DevStackInitializer.class)
+public @interface FairrushTest {
+}

@@ -1,0 +1,85 @@
+package org.fairrush.devstack;
+
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.security.interfaces.RSAPrivateKey;
+import java.security.interfaces.RSAPublicKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.UUID;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+
+/**
+ * The token issuer of development runs and tests: an RSA key made when the JVM starts signs tokens with
+ * issuer {@value #ISSUER} and audience {@value #AUDIENCE}, and the application validates exactly those.
+ * It lives in the test sources, so the production jar cannot contain it.
+ */
+public final class DevTokens {
+
+    public static final String ISSUER = "fairrush-dev";
+    public static final String AUDIENCE = "fairrush";
+    private static final KeyPair KEYS = rsaKeys();
+
+    private DevTokens() {
+    }
+
+    /** A signed token for {@code subject} with {@code roles}, valid for {@code ttl}. */
+    public static String issue(String subject, List<String> roles, Duration ttl) {
+        return sign(subject, roles, Instant.now(), Instant.now().plus(ttl), (RSAPrivateKey) KEYS.getPrivate());
+    }
+
+    static String sign(String subject, List<String> roles, Instant issuedAt, Instant expiresAt, RSAPrivateKey key) {
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .issuer(ISSUER)
+                .audience(AUDIENCE)
+                .subject(subject)
+                .claim("roles", roles)
+                .issueTime(Date.from(issuedAt))
+                .notBeforeTime(Date.from(issuedAt.minusSeconds(5)))
+                .expirationTime(Date.from(expiresAt))
+                .jwtID(UUID.randomUUID().toString())
+                .build();
+        try {
+            SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.RS256), claims);
+            jwt.sign(new RSASSASigner(key));
+            return jwt.serialize();
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The decoder the application uses in development and tests: checks signature, issuer, audience and time. */
+    static ReactiveJwtDecoder decoder() {
+        NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withPublicKey((RSAPublicKey) KEYS.getPublic()).build();
+        OAuth2TokenValidator<Jwt> audience = new JwtClaimValidator<List<String>>("aud",
+                aud -> aud != null && aud.contains(AUDIENCE));
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefaultWithIssuer(ISSUER), audience));
+        return decoder;
+    }
+
+    private static KeyPair rsaKeys() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return generator.generateKeyPair();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
