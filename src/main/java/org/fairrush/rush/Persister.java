@@ -46,7 +46,7 @@ final class Persister {
                 .concatMap(this::handle)
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(10))
                         .doBeforeRetry(signal -> log.warn("claim stream failed, resubscribing: {}", signal.failure().toString())))
-                .subscribe();
+                .subscribe(done -> { }, failure -> log.error("persister stopped", failure));
     }
 
     void stop() {

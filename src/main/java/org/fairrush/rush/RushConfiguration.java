@@ -54,7 +54,9 @@ class RushConfiguration {
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        SenderOptions<String, String> options = SenderOptions.<String, String>create(config).maxInFlight(1024);
+        SenderOptions<String, String> options = SenderOptions.<String, String>create(config)
+                .maxInFlight(1024)
+                .closeTimeout(java.time.Duration.ofSeconds(10));
         return new ReactorKafkaClaimPublisher(KafkaSender.create(options), codec, topics.topicByKind());
     }
 
@@ -78,6 +80,7 @@ class RushConfiguration {
         ReceiverOptions<String, String> options = ReceiverOptions.<String, String>create(config)
                 .commitInterval(java.time.Duration.ZERO)
                 .commitBatchSize(0)
+                .closeTimeout(java.time.Duration.ofSeconds(10))
                 .subscription(topics.topicByKind().values());
         ClaimStream stream = new ReactorKafkaClaimStream(KafkaReceiver.create(options), codec,
                 settings.batchSize(), settings.batchWindow());
