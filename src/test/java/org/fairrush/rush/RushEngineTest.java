@@ -40,6 +40,21 @@ class RushEngineTest {
         fixture.close();
     }
 
+    /** A stand-in for the Kafka port that answers each publish as {@code answer} says. */
+    private static ClaimPublisher log(java.util.function.Function<ClaimRecorded, Mono<Void>> answer) {
+        return new ClaimPublisher() {
+            @Override
+            public Mono<Void> publish(ClaimRecorded claim) {
+                return answer.apply(claim);
+            }
+
+            @Override
+            public Mono<Void> deadLetter(DeadLetter letter) {
+                return Mono.empty();
+            }
+        };
+    }
+
     private RushEngine engine(ClaimPublisher publisher) {
         RushEngine engine = new RushEngine(fixture.redis, fixture.codec, publisher, soldOut,
                 Clock.fixed(NOW, ZoneOffset.UTC), fixture.properties);
@@ -49,7 +64,7 @@ class RushEngineTest {
 
     @Test
     void grantsOnlyAfterTheLogAcknowledged() {
-        RushEngine engine = engine(claim -> Mono.empty());
+        RushEngine engine = engine(log(claim -> Mono.empty()));
 
         StepVerifier.create(engine.claim(pool, "m-1", "key-00001", Map.of()))
                 .assertNext(outcome -> assertThat(outcome).isInstanceOf(Granted.class))
@@ -59,7 +74,7 @@ class RushEngineTest {
 
     @Test
     void replayOfAnAcknowledgedClaimIsGrantedAgain() {
-        RushEngine engine = engine(claim -> Mono.empty());
+        RushEngine engine = engine(log(claim -> Mono.empty()));
         Granted first = (Granted) engine.claim(pool, "m-1", "key-00001", Map.of()).block();
 
         StepVerifier.create(engine.claim(pool, "m-1", "key-00001", Map.of()))
@@ -73,7 +88,7 @@ class RushEngineTest {
 
     @Test
     void reversesAndAnswersBusyWhenTheLogRefuses() {
-        RushEngine engine = engine(claim -> Mono.error(new IllegalStateException("broker gone")));
+        RushEngine engine = engine(log(claim -> Mono.error(new IllegalStateException("broker gone"))));
 
         StepVerifier.create(engine.claim(pool, "m-1", "key-00001", Map.of()))
                 .assertNext(outcome -> assertThat(outcome).isInstanceOf(Busy.class))
@@ -84,7 +99,7 @@ class RushEngineTest {
 
     @Test
     void answersSoldOutFromMemoryOnceThePoolIsEmpty() {
-        RushEngine engine = engine(claim -> Mono.empty());
+        RushEngine engine = engine(log(claim -> Mono.empty()));
         engine.claim(pool, "m-1", "key-00001", Map.of()).block();
         engine.claim(pool, "m-2", "key-00002", Map.of()).block();
         assertThat(soldOut.isSoldOut(pool)).isTrue();
@@ -96,7 +111,7 @@ class RushEngineTest {
 
     @Test
     void aSoldOutPoolStillAnswersAReplay() {
-        RushEngine engine = engine(claim -> Mono.empty());
+        RushEngine engine = engine(log(claim -> Mono.empty()));
         engine.claim(pool, "m-1", "key-00001", Map.of()).block();
         engine.claim(pool, "m-2", "key-00002", Map.of()).block();
 
@@ -107,9 +122,9 @@ class RushEngineTest {
 
     @Test
     void aReversedUnitClearsTheSoldOutMark() {
-        RushEngine engine = engine(claim -> claim.actorId().equals("m-2")
+        RushEngine engine = engine(log(claim -> claim.actorId().equals("m-2")
                 ? Mono.error(new IllegalStateException("broker gone"))
-                : Mono.empty());
+                : Mono.empty()));
         engine.claim(pool, "m-1", "key-00001", Map.of()).block();
 
         ClaimOutcome lastUnit = engine.claim(pool, "m-2", "key-00002", Map.of()).block();
