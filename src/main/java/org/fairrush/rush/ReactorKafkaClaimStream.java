@@ -30,7 +30,9 @@ final class ReactorKafkaClaimStream implements ClaimStream {
 
     @Override
     public Flux<Batch> batches() {
-        return receiver.receive().bufferTimeout(batchSize, batchWindow).map(this::batch);
+        // Fair backpressure: a batch is not emitted (and records not drained) while the persister is still busy
+        // with the previous one, instead of overflowing.
+        return receiver.receive().bufferTimeout(batchSize, batchWindow, true).map(this::batch);
     }
 
     private Batch batch(List<ReceiverRecord<String, String>> records) {
