@@ -18,7 +18,7 @@ final class Report {
         if (campaign == null) {
             return;
         }
-        log.info("{}: campaign {} stock {} limit {}: {} distinct vouchers granted, {} redeemed; final grab outcomes {}",
+        log.info("{}: campaign {} stock {} limit {}: {} distinct vouchers granted, {} redeemed; final outcomes {}",
                 simulation, campaign.id(), campaign.stock(), campaign.perMemberLimit(), ledger.distinctGranted(),
                 ledger.redeemedCount(), new TreeMap<>(ledger.outcomes()));
     }
@@ -28,7 +28,7 @@ final class Report {
         if (fair == null) {
             return;
         }
-        log.info("{}: fair {} with {} stalls {}: {} confirmed, {} waitlisted; final registration outcomes {}",
+        log.info("{}: fair {} with {} stalls {}: {} confirmed, {} waitlisted; final outcomes {}",
                 simulation, fair.id(), fair.stalls(), fair.stallsByCategory(), ledger.confirmedCount(),
                 ledger.waitlistedCount(), new TreeMap<>(ledger.outcomes()));
     }
