@@ -144,7 +144,7 @@ redis-cli -h "$RH" -p "$RP" EVAL "$(cat "$ROOT/src/main/resources/lua/define-poo
   0 99999999999999 1 0 1000000000 >/dev/null
 CLAIM='{"schemaVersion":1,"eventId":"00000000-0000-4000-8000-__rand_int__","occurredAt":"2026-01-01T00:00:00Z","kind":"c","scope":"rb","pool":"","actorId":"m-__rand_int__","item":null,"seq":0,"status":null,"attributes":{"code":"FR-__rand_int__"}}'
 redis_bench() { # REQUESTS
-  redis-benchmark -h "$RH" -p "$RP" -c "$CONNECTIONS" -n "$1" -r 1000000000000 --csv \
+  redis-benchmark -h "$RH" -p "$RP" -c "$CONNECTIONS" -n "$1" -r 1000000000 --csv \
     EVALSHA "$SHA" 7 "$K:meta" "$K:stock" "$K:holders" "$K:pending" "$K:idem:__rand_int__" "$K:wait" "$K:confirmed" \
     "$(date +%s%3N)" "m-__rand_int__" "$CLAIM" 86400 | tail -1
 }
@@ -174,8 +174,17 @@ save naive "$R" "$(psql_bench -d fairrush_naive_bench -c "select count(*) || ' v
 psql_bench -d postgres -c "DROP DATABASE IF EXISTS fairrush_naive_bench"
 
 # ---- (6) persister: a second instance drains the topic into Postgres -----------------------------------
-REMAINING=$(http_json GET "/api/v1/campaigns/$BIG" "$ADMIN" | jq -r .remaining)
-CLAIMS=$(( 1000000 - REMAINING + 1 ))   # every grant of (2) and its warm-up, and the sold-out campaign's voucher
+# Claims in the topic: every grant of (2) and its warm-up, and the sold-out campaign's voucher. Topped
+# up with more grabs (rounds of 10 s, at most PERSIST_CAP seconds) so the drain lasts long enough to time.
+claims_now() { echo $(( 1000000 - $(http_json GET "/api/v1/campaigns/$BIG" "$ADMIN" | jq -r .remaining) + 1 )); }
+PERSIST_TARGET=${BENCH_PERSIST_CLAIMS:-$(( DURATION >= 30 ? 100000 : 20000 ))}
+PERSIST_CAP=${BENCH_PERSIST_FILL_SECONDS:-$(( DURATION >= 30 ? 180 : 60 ))}
+FILL_END=$(( $(date +%s) + PERSIST_CAP )) ROUND=0
+while [ "$(claims_now)" -lt "$PERSIST_TARGET" ] && [ "$(date +%s)" -lt "$FILL_END" ]; do
+  ROUND=$((ROUND + 1))
+  wrk_run 10 grab "/api/v1/campaigns/$BIG/grabs" "$WORK/tokens.txt" "f$ROUND$RUN" >/dev/null
+done
+CLAIMS=$(claims_now)
 stored() { psql_bench -d postgres -c "select count(*) from voucher where campaign_id in ($BIG, $GONE)"; }
 log "persister: $CLAIMS claims wait in the topic; $(stored) stored so far"
 LOAD_BEFORE=$(loadavg)
@@ -183,20 +192,25 @@ P2=$(free_port $((PORT + 1)))
 SPRING_R2DBC_URL="r2dbc:postgresql://$PG/postgres" SPRING_DATA_REDIS_URL="redis://$REDIS" SPRING_KAFKA_BOOTSTRAPSERVERS="$KAFKA" \
   FAIRRUSH_RUSH_PERSISTER_ENABLED=true start_app_java "$P2" "$WORK/persister.log" "fairrush-bench-persister-$RUN" -Xms1g -Xmx1g
 : > "$WORK/persister-progress.txt"
-DEADLINE=$(( $(date +%s) + 300 + CLAIMS / 1000 ))
+# Done when every claim is stored, or when the count stood still for 20 s once rows had arrived (claims
+# whose request was cut before the Kafka send stay PENDING in Redis; see the invariants below).
+DEADLINE=$(( $(date +%s) + 300 + CLAIMS / 1000 )) LAST=-1 SINCE=$(date +%s)
 while :; do
   N=$(stored)
   echo "$(date +%s.%N) $N" >> "$WORK/persister-progress.txt"
   [ "$N" -ge "$CLAIMS" ] && break
+  if [ "$N" != "$LAST" ]; then LAST=$N SINCE=$(date +%s); fi
+  [ "$N" -gt 0 ] && [ $(( $(date +%s) - SINCE )) -ge 20 ] && { log "persister: $N of $CLAIMS stored, no change for 20 s"; break; }
   [ "$(date +%s)" -ge "$DEADLINE" ] && { log "persister: only $N of $CLAIMS stored before the deadline"; break; }
   sleep 0.2
 done
-# Rate over the stretch where rows were arriving: from the last sample before the first row to the first full one.
+# Rate over the stretch where rows were arriving: from the last sample before the first row to the first
+# sample that holds the final count.
 R=$(awk -v total="$CLAIMS" '
   { t[NR] = $1; n[NR] = $2 }
   END {
     s = 0; for (i = 1; i <= NR; i++) if (n[i] == n[1]) s = i
-    e = NR; for (i = NR; i >= 1; i--) if (n[i] >= total) e = i
+    e = NR; for (i = NR; i >= 1; i--) if (n[i] == n[NR]) e = i
     secs = t[e] - t[s]; if (secs <= 0) secs = 0.001
     printf "{\"rps\": %.1f, \"rows\": %d, \"seconds\": %.3f}", (n[e] - n[s]) / secs, n[e] - n[s], secs
   }' "$WORK/persister-progress.txt")
@@ -204,9 +218,13 @@ save persister "$R" "$(jq -r '"\(.rows) rows in \(.seconds) s"' <<<"$R")"
 
 # ---- invariants: nothing oversold, nothing lost ------------------------------------------------------
 FINAL=$(stored)
+PENDING=$(redis-cli -h "$RH" -p "$RP" HLEN "fr:{c:$BIG}:pending")
+# Acknowledged (201) but not stored = lost: a PENDING claim that is also in the confirmed set.
+LOST=$(redis-cli -h "$RH" -p "$RP" EVAL "local n = 0 for _, id in ipairs(redis.call('HKEYS', KEYS[1])) do
+  if redis.call('SISMEMBER', KEYS[2], id) == 1 then n = n + 1 end end return n" 2 "fr:{c:$BIG}:pending" "fr:{c:$BIG}:confirmed")
 OVERSOLD=$(psql_bench -d postgres -c "select count(*) from (select campaign_id, member_id from voucher where campaign_id in ($BIG, $GONE) group by 1, 2 having count(*) > 100) over_limit")
 GONE_LEFT=$(http_json GET "/api/v1/campaigns/$GONE" "$ADMIN" | jq -r .remaining)
-SUMMARY="stock - remaining = $CLAIMS claims, $FINAL stored in Postgres ($(( CLAIMS - FINAL )) missing); sold-out campaign remaining $GONE_LEFT; members over the limit: $OVERSOLD"
+SUMMARY="stock - remaining = $CLAIMS claims; $FINAL stored in Postgres, $PENDING still PENDING in Redis, $(( CLAIMS - FINAL - PENDING )) unaccounted; acknowledged but not stored (lost): $LOST; sold-out campaign remaining $GONE_LEFT; members over the limit of 100: $OVERSOLD"
 jq -n --arg summary "$SUMMARY" '{summary: $summary}' > "$RESULTS/checks.json"
 log "$SUMMARY"
 
@@ -214,5 +232,6 @@ python3 "$BENCH/report.py" "$RESULTS" "$OUT"
 if [ "$JFR" = 1 ] && [ -f "$WORK/api-grab.jfr" ]; then
   python3 "$BENCH/jfr-top.py" "$WORK/api-grab.jfr" > "$WORK/profile-grab.md" && log "JFR of step (2): $WORK/api-grab.jfr, summary $WORK/profile-grab.md"
 fi
-[ "$FINAL" -eq "$CLAIMS" ] && [ "$GONE_LEFT" -eq 0 ] && [ "$OVERSOLD" -eq 0 ] || die "an invariant does not hold: $SUMMARY"
+[ $(( FINAL + PENDING )) -eq "$CLAIMS" ] && [ "$LOST" -eq 0 ] && [ "$GONE_LEFT" -eq 0 ] && [ "$OVERSOLD" -eq 0 ] || die "an invariant does not hold: $SUMMARY"
+[ "$PENDING" -eq 0 ] || log "note: $PENDING claims stayed PENDING: requests cut by wrk at the end of a step after the Lua claim, before the Kafka send (never answered 201); DESIGN.md's sweeper would publish them"
 log "done: $OUT"

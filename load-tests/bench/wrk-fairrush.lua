@@ -32,7 +32,7 @@ function request()
     local token = tokens[((sent * 7919) + id * 104729) % #tokens + 1]
     local headers = {
       ["Authorization"] = "Bearer " .. token,
-      ["Idempotency-Key"] = string.format("%s-%d-%d", run, id, sent),
+      ["Idempotency-Key"] = string.format("idem-%s-%d-%d", run, id, sent),
       ["Content-Length"] = "0",
     }
     return wrk.format("POST", path, headers, nil)
