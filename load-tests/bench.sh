@@ -126,6 +126,21 @@ wrk_run "$WARMUP" grab "/api/v1/campaigns/$BIG/grabs" "$WORK/tokens.txt" "w$RUN"
 LOAD_BEFORE=$(loadavg)
 R=$(wrk_run "$DURATION" grab "/api/v1/campaigns/$BIG/grabs" "$WORK/tokens.txt" "m$RUN")
 save grab "$R" "$(jq -r '"\(.status["201"]) 201, \(.status["409"]) 409, \(.status["503"]) 503, \(.status.other + .socket_errors) errors"' <<<"$R")"
+# ---- (2b) durable grab at half of (2)'s throughput, arriving at a fixed rate (open model, Gatling) -------
+HALF=$(jq -r '(.rps / 2 | floor)' "$RESULTS/grab.json")
+LOAD_BEFORE=$(loadavg)
+( cd "$ROOT" && ./mvnw -B -q -f load-tests/pom.xml gatling:test -Dgatling.simulationClass=org.fairrush.load.GrabRateSimulation \
+    -Dfairrush.baseUrl="$BASE" -DcampaignId="$BIG" -DtokensFile="$WORK/tokens.txt" -Drate="$HALF" \
+    -DdurationSeconds="$DURATION" -Dp99Millis=50 </dev/null ) > "$WORK/gatling-half.log" 2>&1 || true
+actual() { grep -F "$1" "$WORK/gatling-half.log" | sed -n 's/.*(actual : \([0-9.]*\)).*/\1/p' | head -1; }
+RPS_HALF=$(actual "mean requests per second") P50_HALF=$(actual "50th percentile") P99_HALF=$(actual "99th percentile")
+if [ -n "$RPS_HALF" ] && [ -n "$P99_HALF" ]; then
+  save grab_half "$(jq -n --argjson rps "$RPS_HALF" --argjson p50 "${P50_HALF:-0}" --argjson p99 "$P99_HALF" '{rps: $rps, p50_ms: $p50, p99_ms: $p99}')" \
+    "offered $HALF/s; $(grep -F 'percentage of failed events' "$WORK/gatling-half.log" | sed -n 's/.*(actual : \([0-9.]*\)).*/\1/p' | head -1)% failed"
+else
+  log "the fixed-rate run gave no numbers, see $WORK/gatling-half.log"
+fi
+
 if [ "$JFR" = 1 ]; then   # a separate profiling run, so the recording never touches the measured numbers
   API_PID=$(pgrep -f "fairrush.process=fairrush-bench-api-$RUN" | head -1)
   jcmd "$API_PID" JFR.start name=bench settings="$BENCH/cpu-samples.jfc" filename="$WORK/api-grab.jfr" >"$WORK/jfr.out" || log "JFR.start failed: $(cat "$WORK/jfr.out")"
