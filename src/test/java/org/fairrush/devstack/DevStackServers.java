@@ -8,7 +8,7 @@ import java.util.concurrent.CountDownLatch;
  * Kafka (those not configured), printed as the environment variables that point fairrush at them. Run it
  * in one terminal and the service in another, so the service alone can be killed and restarted:
  * <pre>
- *   ./mvnw -q spring-boot:test-run -Dspring-boot.run.main-class=org.fairrush.devstack.DevStackServers
+ *   ./mvnw -q spring-boot:test-run -Dspring-boot.run.arguments=--servers-only
  * </pre>
  */
 public final class DevStackServers {
@@ -16,7 +16,8 @@ public final class DevStackServers {
     private DevStackServers() {
     }
 
-    public static void main(String[] args) throws InterruptedException {
+    /** Starts the servers, prints their endpoints and blocks until the JVM is stopped. */
+    public static void run() throws InterruptedException {
         Map<String, Object> properties = DevStack.forDevelopment().properties();
         StringBuilder exports = new StringBuilder("\nDevelopment stack running. In another terminal:\n\n");
         properties.forEach((name, value) -> exports.append("export ")
