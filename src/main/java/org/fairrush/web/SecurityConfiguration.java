@@ -13,6 +13,7 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
 import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtAuthenticationConverterAdapter;
 import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
 
@@ -73,6 +74,13 @@ class SecurityConfiguration {
                         .accessDeniedHandler((exchange, denied) ->
                                 problems.write(exchange, ApiProblem.of(ErrorCode.FORBIDDEN, "Your role may not do this"))))
                 .build();
+    }
+
+    /** Requests the firewall refuses (encoded slashes, path traversal, ...) get the same problem answer as any other. */
+    @Bean
+    ServerExchangeRejectedHandler rejectedRequests(ProblemResponses problems) {
+        return (exchange, rejected) -> problems.write(exchange, ProblemResponses.validation(
+                "The request path or headers are not allowed", List.of(ProblemResponses.field("path", "is not allowed"))));
     }
 
     /** Browser origins allowed to call the API with a bearer token (no cookies are used, so no credentials). */

@@ -47,9 +47,51 @@ public final class DevTokens {
     }
 
     static String sign(String subject, List<String> roles, Instant issuedAt, Instant expiresAt, RSAPrivateKey key) {
+        return sign(subject, roles, issuedAt, expiresAt, key, ISSUER, AUDIENCE);
+    }
+
+    /** Tokens that must be refused, for tests of authentication. */
+    public static final class Hostile {
+
+        private Hostile() {
+        }
+
+        public static String expired(String subject, List<String> roles) {
+            return sign(subject, roles, Instant.now().minusSeconds(7200), Instant.now().minusSeconds(3600),
+                    (RSAPrivateKey) KEYS.getPrivate(), ISSUER, AUDIENCE);
+        }
+
+        /** Well formed and unexpired, but signed with a key the application does not know. */
+        public static String forged(String subject, List<String> roles) {
+            return sign(subject, roles, Instant.now(), Instant.now().plusSeconds(3600),
+                    (RSAPrivateKey) rsaKeys().getPrivate(), ISSUER, AUDIENCE);
+        }
+
+        public static String fromIssuer(String issuer, String subject, List<String> roles) {
+            return sign(subject, roles, Instant.now(), Instant.now().plusSeconds(3600),
+                    (RSAPrivateKey) KEYS.getPrivate(), issuer, AUDIENCE);
+        }
+
+        public static String forAudience(String audience, String subject, List<String> roles) {
+            return sign(subject, roles, Instant.now(), Instant.now().plusSeconds(3600),
+                    (RSAPrivateKey) KEYS.getPrivate(), ISSUER, audience);
+        }
+
+        /** An unsigned token ("alg": "none") claiming to be an admin. */
+        public static String unsigned() {
+            var encoder = java.util.Base64.getUrlEncoder().withoutPadding();
+            String header = encoder.encodeToString("{\"alg\":\"none\"}".getBytes());
+            String body = encoder.encodeToString(("{\"sub\":\"x\",\"roles\":[\"ADMIN\"],\"iss\":\"" + ISSUER
+                    + "\",\"aud\":\"" + AUDIENCE + "\",\"exp\":" + (Instant.now().getEpochSecond() + 3600) + "}").getBytes());
+            return header + "." + body + ".";
+        }
+    }
+
+    private static String sign(String subject, List<String> roles, Instant issuedAt, Instant expiresAt, RSAPrivateKey key,
+            String issuer, String audience) {
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
-                .issuer(ISSUER)
-                .audience(AUDIENCE)
+                .issuer(issuer)
+                .audience(audience)
                 .subject(subject)
                 .claim("roles", roles)
                 .issueTime(Date.from(issuedAt))
