@@ -30,15 +30,22 @@ final class Persister {
     private final PersistenceScripts scripts;
     private final TransactionalOperator transaction;
     private final String keyPrefix;
+    private final RushMetrics metrics;
     private Disposable running;
 
     Persister(ClaimStream stream, List<ClaimSink> sinks, PersistenceScripts scripts, TransactionalOperator transaction,
             String keyPrefix) {
+        this(stream, sinks, scripts, transaction, keyPrefix, RushMetrics.NONE);
+    }
+
+    Persister(ClaimStream stream, List<ClaimSink> sinks, PersistenceScripts scripts, TransactionalOperator transaction,
+            String keyPrefix, RushMetrics metrics) {
         this.stream = stream;
         this.sinks = sinks.stream().collect(Collectors.toMap(ClaimSink::kind, Function.identity()));
         this.scripts = scripts;
         this.transaction = transaction;
         this.keyPrefix = keyPrefix;
+        this.metrics = metrics;
     }
 
     void start() {
@@ -59,10 +66,11 @@ final class Persister {
         batch.rejected().forEach(reason -> log.error("skipping a record that is not a claim event: {}", reason));
         Map<PoolKeys, List<ClaimRecorded>> byScope = batch.claims().stream()
                 .collect(Collectors.groupingBy(claim -> new PoolKeys(keyPrefix, PoolRef.single(claim.kind(), claim.scope()))));
-        return store(byScope)
+        Mono<Void> stored = store(byScope)
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(100)).maxBackoff(Duration.ofSeconds(10))
                         .doBeforeRetry(signal -> log.warn("storing {} claims failed, retrying: {}",
-                                batch.claims().size(), signal.failure().toString())))
+                                batch.claims().size(), signal.failure().toString())));
+        return metrics.timePersisterBatch(batch.claims().size(), stored)
                 .then(batch.commit())
                 .then(clear(byScope));
     }

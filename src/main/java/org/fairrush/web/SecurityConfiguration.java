@@ -43,6 +43,7 @@ class SecurityConfiguration {
                         .pathMatchers(HttpMethod.GET, "/api/v1/fairs/*/registrations").hasRole(ADMIN)
                         .pathMatchers("/api/v1/fairs/*/registrations/*").hasAnyRole(MERCHANT, ADMIN)
                         .pathMatchers(HttpMethod.GET, "/api/v1/me/registrations").hasRole(MERCHANT)
+                        .pathMatchers("/api/v1/ops/**").hasRole(ADMIN)
                         .pathMatchers("/api/**").authenticated()
                         .anyExchange().permitAll())
                 .oauth2ResourceServer(resourceServer -> resourceServer
