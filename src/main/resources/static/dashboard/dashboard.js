@@ -148,13 +148,14 @@
       g.beginPath(); g.moveTo(left, y); g.lineTo(right, y); g.stroke();
       g.fillText(String(Math.round(max * f)), 2, y + 4);
     });
-    g.fillText('last ' + HISTORY + ' s', left, height - 2);
-    var step = (right - left) / (HISTORY - 1);
+    var span = Math.min(HISTORY, Math.max(30, history.length));
+    g.fillText('last ' + span + ' s', left, height - 2);
+    var step = (right - left) / (span - 1);
     Object.keys(names).forEach(function (name) {
       g.strokeStyle = COLORS[name] || '#0891b2';
       g.lineWidth = 2;
       g.beginPath();
-      var offset = HISTORY - history.length;
+      var offset = span - history.length;
       history.forEach(function (h, i) {
         var x = left + (offset + i) * step, y = bottom - ((h[name] || 0) / max) * (bottom - top);
         if (i === 0) { g.moveTo(x, y); } else { g.lineTo(x, y); }
