@@ -36,6 +36,10 @@ record PoolKeys(String prefix, PoolRef ref) {
         return scoped("reversed");
     }
 
+    String sweeperLease() {
+        return scoped("sweeper");
+    }
+
     String idempotency(String actorId, String idempotencyKey) {
         return scoped("idem:" + actorId + ":" + idempotencyKey);
     }
