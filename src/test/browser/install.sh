@@ -19,6 +19,8 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 /usr/bin/chromium --version
 
+command -v node >/dev/null || { echo "install.sh: node (Node.js 20+) is not on the PATH" >&2; exit 1; }
+command -v npm >/dev/null || { echo "install.sh: npm is not on the PATH" >&2; exit 1; }
 mkdir -p "$target"
 cp "$here/package.json" "$here/package-lock.json" "$here/dashboard.mjs" "$target/"
 stamp="$target/node_modules/.installed-lock"
