@@ -2,7 +2,9 @@ package org.fairrush.ops;
 
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -24,11 +26,13 @@ class LiveController {
         this.properties = properties;
     }
 
+    /** X-Accel-Buffering: no keeps proxies such as ingress-nginx from holding the events back. */
     @GetMapping(path = "/api/v1/ops/live", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    Flux<ServerSentEvent<LiveSnapshot>> live() {
+    ResponseEntity<Flux<ServerSentEvent<LiveSnapshot>>> live() {
         AtomicLong sequence = new AtomicLong();
-        return board.frames()
+        Flux<ServerSentEvent<LiveSnapshot>> events = board.frames()
                 .take(properties.liveStreamMax())
                 .map(frame -> ServerSentEvent.builder(frame).event("snapshot").id(Long.toString(sequence.incrementAndGet())).build());
+        return ResponseEntity.ok().cacheControl(CacheControl.noStore()).header("X-Accel-Buffering", "no").body(events);
     }
 }

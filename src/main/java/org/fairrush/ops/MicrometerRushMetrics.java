@@ -1,6 +1,8 @@
 package org.fairrush.ops;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 
 import io.micrometer.core.instrument.Counter;
@@ -35,6 +37,9 @@ final class MicrometerRushMetrics implements RushMetrics {
     static final String PERSISTED = "fairrush.persister.claims";
 
     private final MeterRegistry registry;
+    /** Meters by name and tags, so that the grab path does not build a meter id per call. */
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
     private final DistributionSummary batchSize;
     private final Counter persisted;
 
@@ -70,8 +75,9 @@ final class MicrometerRushMetrics implements RushMetrics {
     }
 
     Counter counter(String kind, String outcome) {
-        return Counter.builder(CLAIMS).description("Claim attempts (grabs, registrations) by outcome")
-                .tag("kind", kind).tag("outcome", outcome).register(registry);
+        return counters.computeIfAbsent(kind + '/' + outcome, key -> Counter.builder(CLAIMS)
+                .description("Claim attempts (grabs, registrations) by outcome")
+                .tag("kind", kind).tag("outcome", outcome).register(registry));
     }
 
     @Override
@@ -105,11 +111,12 @@ final class MicrometerRushMetrics implements RushMetrics {
     }
 
     private Timer timer(String name, String description, String result) {
-        return Timer.builder(name).description(description).tag("result", result)
+        return timers.computeIfAbsent(name + '/' + result, key -> Timer.builder(name).description(description)
+                .tag("result", result)
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(10))
-                .register(registry);
+                .register(registry));
     }
 
     private static String result(SignalType signal, Throwable failure) {

@@ -4,15 +4,20 @@ import org.fairrush.FairrushTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
  * The Kubernetes setup (k8s/base) puts /actuator on its own port (MANAGEMENT_SERVER_PORT) that no Service
  * routes to: the probes and Prometheus use it, the public API port does not serve it.
+ *
+ * <p>A context of its own, closed afterwards: a cached context that Spring pauses keeps its persister in
+ * the consumer group with its Redis connections stopped, and the claims of its partitions would wait.
  */
 @FairrushTest
 @TestPropertySource(properties = "management.server.port=0")
+@DirtiesContext
 class ManagementPortTest {
 
     @LocalManagementPort

@@ -93,6 +93,7 @@ class OpsEndpointsTest {
         Map<String, Object> pool = http.get().uri("/api/v1/ops/live").headers(h -> h.setBearerAuth(Fixtures.adminToken()))
                 .accept(MediaType.TEXT_EVENT_STREAM)
                 .exchange().expectStatus().isOk()
+                .expectHeader().valueEquals("X-Accel-Buffering", "no")
                 .returnResult(FRAME).getResponseBody()
                 .mapNotNull(event -> pool(event.data(), "c:" + campaign))
                 .filter(found -> ((Number) found.get("stored")).longValue() == 1)

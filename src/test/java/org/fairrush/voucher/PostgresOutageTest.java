@@ -7,6 +7,7 @@ import org.fairrush.Api;
 import org.fairrush.FairrushTest;
 import org.fairrush.Fixtures;
 import org.fairrush.Invariants;
+import org.fairrush.devstack.DevStack;
 import org.fairrush.devstack.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -33,6 +34,9 @@ class PostgresOutageTest {
     static void ownPostgres(DynamicPropertyRegistry registry) {
         registry.add("spring.r2dbc.url", () -> postgres.r2dbcUrl("postgres"));
         registry.add("spring.r2dbc.username", () -> "postgres");
+        // Its own database numbers campaigns from 1 again: its own Redis keys too, so that its pools never
+        // meet those of campaigns the other tests created (a sold-out campaign 1, say).
+        registry.add("fairrush.rush.key-prefix", () -> DevStack.forTests().properties().get("fairrush.rush.key-prefix") + "pg");
     }
 
     @AfterAll
