@@ -21,4 +21,6 @@ if redis.call('HINCRBY', KEYS[2], ARGV[2], -1) <= 0 then
 end
 redis.call('DEL', KEYS[4])
 redis.call('ZADD', KEYS[7], ARGV[5], ARGV[1])
+-- A late copy of an event arrives within seconds; a day of reversals is plenty to remember.
+redis.call('ZREMRANGEBYSCORE', KEYS[7], '-inf', '(' .. (tonumber(ARGV[5]) - 86400000))
 return 1
