@@ -12,11 +12,12 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * The Kubernetes setup (k8s/base) puts /actuator on its own port (MANAGEMENT_SERVER_PORT) that no Service
  * routes to: the probes and Prometheus use it, the public API port does not serve it.
  *
- * <p>A context of its own, closed afterwards: a cached context that Spring pauses keeps its persister in
- * the consumer group with its Redis connections stopped, and the claims of its partitions would wait.
+ * <p>A context of its own, as an API-only instance (no persister): a second persister in the test JVM's
+ * consumer group would take partitions from the shared context's and keep them while Spring pauses or
+ * closes this context, and the other tests' claims on them would wait.
  */
 @FairrushTest
-@TestPropertySource(properties = "management.server.port=0")
+@TestPropertySource(properties = {"management.server.port=0", "fairrush.rush.persister.enabled=false"})
 @DirtiesContext
 class ManagementPortTest {
 
