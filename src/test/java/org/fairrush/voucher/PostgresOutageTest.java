@@ -34,9 +34,11 @@ class PostgresOutageTest {
     static void ownPostgres(DynamicPropertyRegistry registry) {
         registry.add("spring.r2dbc.url", () -> postgres.r2dbcUrl("postgres"));
         registry.add("spring.r2dbc.username", () -> "postgres");
-        // Its own database numbers campaigns from 1 again: its own Redis keys too, so that its pools never
-        // meet those of campaigns the other tests created (a sold-out campaign 1, say).
-        registry.add("fairrush.rush.key-prefix", () -> DevStack.forTests().properties().get("fairrush.rush.key-prefix") + "pg");
+        // Its own topics and consumer group: claims of the other tests' database must not land in this one.
+        registry.add("fairrush.rush.topic-prefix", () -> "fairrush-pg-outage-" + ProcessHandle.current().pid() + ".");
+        registry.add("fairrush.rush.persister.group-id", () -> "fairrush-pg-outage-" + ProcessHandle.current().pid());
+        // And its own Redis keys: its database numbers campaigns from 1 again.
+        registry.add("fairrush.rush.key-prefix", () -> DevStack.forTests().properties().get("fairrush.rush.key-prefix") + "-pg");
     }
 
     @AfterAll

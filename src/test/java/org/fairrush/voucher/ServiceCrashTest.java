@@ -52,6 +52,10 @@ class ServiceCrashTest {
         properties.put("fairrush.rush.send-timeout", "2s");
         properties.put("fairrush.rush.sweep-after", "3s");
         properties.put("fairrush.rush.sweep-interval", "1s");
+        // Topics and a consumer group of its own: no cached test context of this JVM takes part in its rush.
+        String run = "fairrush-crash-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        properties.put("fairrush.rush.topic-prefix", run + ".");
+        properties.put("fairrush.rush.persister.group-id", run);
         JsonMapper json = JsonMapper.builder().build();
 
         long campaignId;
