@@ -42,6 +42,7 @@ final class Persister {
     private final ClaimPublisher deadLetters;
     private final ClaimCodec codec;
     private final String keyPrefix;
+    private final RushMetrics metrics;
     private final Sinks.Empty<Void> stopping = Sinks.empty();
     private final AtomicLong deadLettered = new AtomicLong();
     private Disposable running;
@@ -49,6 +50,11 @@ final class Persister {
 
     Persister(ClaimStream stream, List<ClaimSink> sinks, PersistenceScripts scripts, TransactionalOperator transaction,
             ClaimPublisher deadLetters, ClaimCodec codec, String keyPrefix) {
+        this(stream, sinks, scripts, transaction, deadLetters, codec, keyPrefix, RushMetrics.NONE);
+    }
+
+    Persister(ClaimStream stream, List<ClaimSink> sinks, PersistenceScripts scripts, TransactionalOperator transaction,
+            ClaimPublisher deadLetters, ClaimCodec codec, String keyPrefix, RushMetrics metrics) {
         this.stream = stream;
         this.sinks = sinks.stream().collect(Collectors.toMap(ClaimSink::kind, Function.identity()));
         this.scripts = scripts;
@@ -56,6 +62,7 @@ final class Persister {
         this.deadLetters = deadLetters;
         this.codec = codec;
         this.keyPrefix = keyPrefix;
+        this.metrics = metrics;
     }
 
     void start() {
@@ -91,9 +98,10 @@ final class Persister {
     private Mono<Void> handle(ClaimStream.Batch batch) {
         Map<PoolKeys, List<ClaimRecorded>> byScope = batch.claims().stream()
                 .collect(Collectors.groupingBy(claim -> new PoolKeys(keyPrefix, PoolRef.single(claim.kind(), claim.scope()))));
-        return setAside(batch.rejected())
+        Mono<Void> stored = setAside(batch.rejected())
                 .retryWhen(retryForever("setting aside " + batch.rejected().size() + " records"))
-                .then(store(byScope).retryWhen(retryForever("storing " + batch.claims().size() + " claims")))
+                .then(store(byScope).retryWhen(retryForever("storing " + batch.claims().size() + " claims")));
+        return metrics.timePersisterBatch(batch.claims().size(), stored)
                 .then(batch.commit())
                 .then(clear(byScope));
     }

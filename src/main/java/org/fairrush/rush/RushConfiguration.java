@@ -9,6 +9,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
@@ -63,8 +64,8 @@ class RushConfiguration {
 
     @Bean
     RushEngine rushEngine(ReactiveStringRedisTemplate redis, ClaimCodec codec, ClaimPublisher publisher,
-            SoldOutBoard soldOut, Clock clock, RushProperties properties) {
-        return new RushEngine(redis, codec, publisher, soldOut, clock, properties);
+            SoldOutBoard soldOut, Clock clock, RushProperties properties, ObjectProvider<RushMetrics> metrics) {
+        return new RushEngine(redis, codec, publisher, soldOut, clock, properties, metrics.getIfAvailable(() -> RushMetrics.NONE));
     }
 
     @Bean(destroyMethod = "close")
@@ -89,7 +90,7 @@ class RushConfiguration {
     @ConditionalOnBooleanProperty(name = "fairrush.rush.persister.enabled", matchIfMissing = true)
     Persister persister(KafkaProperties kafka, ClaimCodec codec, ClaimTopics topics, List<ClaimSink> sinks,
             ReactiveStringRedisTemplate redis, TransactionalOperator transaction, ClaimPublisher publisher,
-            RushProperties properties) {
+            RushProperties properties, ObjectProvider<RushMetrics> metrics) {
         RushProperties.Persister settings = properties.persister();
         Map<String, Object> config = kafka.buildConsumerProperties();
         config.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
@@ -104,6 +105,7 @@ class RushConfiguration {
                 .subscription(topics.topicByKind().values());
         ClaimStream stream = new ReactorKafkaClaimStream(KafkaReceiver.create(options), codec,
                 settings.batchSize(), settings.batchWindow());
-        return new Persister(stream, sinks, new PersistenceScripts(redis), transaction, publisher, codec, properties.keyPrefix());
+        return new Persister(stream, sinks, new PersistenceScripts(redis), transaction, publisher, codec, properties.keyPrefix(),
+                metrics.getIfAvailable(() -> RushMetrics.NONE));
     }
 }

@@ -38,9 +38,15 @@ public class RushEngine {
     private final Clock clock;
     private final String keyPrefix;
     private final Duration sendTimeout;
+    private final RushMetrics metrics;
 
     RushEngine(ReactiveStringRedisTemplate redis, ClaimCodec codec, ClaimPublisher publisher, SoldOutBoard soldOut,
             Clock clock, RushProperties properties) {
+        this(redis, codec, publisher, soldOut, clock, properties, RushMetrics.NONE);
+    }
+
+    RushEngine(ReactiveStringRedisTemplate redis, ClaimCodec codec, ClaimPublisher publisher, SoldOutBoard soldOut,
+            Clock clock, RushProperties properties, RushMetrics metrics) {
         this.redis = redis;
         this.codec = codec;
         this.claimScript = new ClaimScript(redis, codec, properties.idempotencyTtl());
@@ -52,6 +58,7 @@ public class RushEngine {
         this.clock = clock;
         this.keyPrefix = properties.keyPrefix();
         this.sendTimeout = properties.sendTimeout();
+        this.metrics = metrics;
     }
 
     /** Loads a pool into Redis; emits false (and changes nothing) when it was there already. */
@@ -106,14 +113,16 @@ public class RushEngine {
                 ? redis.hasKey(keys.idempotency(actorId, idempotencyKey)).map(replay -> !replay)
                 : Mono.just(false);
         return knownSoldOut.flatMap(refuse -> refuse
-                ? Mono.just(new Refused(Refusal.SOLD_OUT))
-                : runClaim(keys, actorId, idempotencyKey, attributes));
+                        ? Mono.<ClaimOutcome>just(new Refused(Refusal.SOLD_OUT))
+                        : runClaim(keys, actorId, idempotencyKey, attributes))
+                .doOnNext(outcome -> metrics.claimed(ref.kind(), outcome))
+                .doOnError(failure -> metrics.claimFailed(ref.kind(), failure));
     }
 
     private Mono<ClaimOutcome> runClaim(PoolKeys keys, String actorId, String idempotencyKey, Map<String, String> attributes) {
         Instant now = clock.instant();
         ClaimRecorded draft = ClaimRecorded.draft(keys.ref(), actorId, now, attributes);
-        return claimScript.run(keys, draft, idempotencyKey, now).flatMap(answer -> switch (answer.code()) {
+        return metrics.timeClaimScript(claimScript.run(keys, draft, idempotencyKey, now)).flatMap(answer -> switch (answer.code()) {
             case GRANTED -> markIfEmptied(keys.ref(), answer.number())
                     .then(makeDurable(keys, answer.claim(), idempotencyKey, new Granted(answer.claim(), answer.number(), false)));
             case WAITLISTED -> makeDurable(keys, answer.claim(), idempotencyKey,
@@ -146,8 +155,7 @@ public class RushEngine {
     }
 
     private Mono<ClaimOutcome> makeDurable(PoolKeys keys, ClaimRecorded claim, String idempotencyKey, ClaimOutcome outcome) {
-        return publisher.publish(claim)
-                .timeout(sendTimeout)
+        return metrics.timeKafkaSend(publisher.publish(claim).timeout(sendTimeout))
                 .then(markAcknowledged(keys, claim))
                 .thenReturn(outcome)
                 .onErrorResume(failure -> reverse(keys, claim, idempotencyKey, outcome, failure));
@@ -191,6 +199,11 @@ public class RushEngine {
     /** Claims of a scope recorded in Redis whose events are not yet stored in Postgres. */
     public Mono<Long> pendingCount(PoolRef ref) {
         return redis.opsForHash().size(keys(ref).pending());
+    }
+
+    /** Claims waiting for a unit of a pool with a waiting list (0 for a pool without one). */
+    public Mono<Long> waitingCount(PoolRef ref) {
+        return redis.opsForList().size(keys(ref).waitlist());
     }
 
     /**
