@@ -28,9 +28,13 @@ final class ReactorKafkaClaimStream implements ClaimStream {
         this.batchWindow = batchWindow;
     }
 
+    /**
+     * Fair backpressure: a batch whose time is up waits for the persister's demand instead of failing the
+     * stream with an overflow (which made the persister resubscribe and rebalance under load).
+     */
     @Override
     public Flux<Batch> batches() {
-        return receiver.receive().bufferTimeout(batchSize, batchWindow).map(this::batch);
+        return receiver.receive().bufferTimeout(batchSize, batchWindow, true).map(this::batch);
     }
 
     private Batch batch(List<ReceiverRecord<String, String>> records) {
