@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -20,8 +21,11 @@ import reactor.util.retry.Retry;
  * stores them through the features' {@link ClaimSink}s in one transaction, commits the log position, and
  * then clears their PENDING records. A failing database is retried with backoff, batch after batch in
  * order, and the log position is not committed until the batch is stored.
+ *
+ * <p>A lifecycle bean: it consumes only while its application context runs, so a stopped (or, in tests, paused)
+ * context leaves the consumer group instead of keeping partitions it can no longer store.
  */
-final class Persister {
+final class Persister implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(Persister.class);
 
@@ -41,7 +45,11 @@ final class Persister {
         this.keyPrefix = keyPrefix;
     }
 
-    void start() {
+    @Override
+    public synchronized void start() {
+        if (isRunning()) {
+            return;
+        }
         running = stream.batches()
                 .concatMap(this::handle)
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(10))
@@ -49,10 +57,16 @@ final class Persister {
                 .subscribe();
     }
 
-    void stop() {
+    @Override
+    public synchronized void stop() {
         if (running != null) {
             running.dispose();
         }
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+        return running != null && !running.isDisposed();
     }
 
     private Mono<Void> handle(ClaimStream.Batch batch) {

@@ -64,7 +64,7 @@ class RushConfiguration {
         return new RushEngine(redis, codec, publisher, soldOut, clock, properties);
     }
 
-    @Bean(initMethod = "start", destroyMethod = "stop")
+    @Bean
     @ConditionalOnBooleanProperty(name = "fairrush.rush.persister.enabled", matchIfMissing = true)
     Persister persister(KafkaProperties kafka, ClaimCodec codec, ClaimTopics topics, List<ClaimSink> sinks,
             ReactiveStringRedisTemplate redis, TransactionalOperator transaction, RushProperties properties) {
