@@ -78,8 +78,9 @@ class RegistrationController {
         return fairs.find(id)
                 .switchIfEmpty(Mono.error(() -> FairController.notFound(id)))
                 .flatMap(fair -> registrations.find(id, registrationId)
-                        .filter(registration -> caller.admin() || registration.merchantId().equals(caller.id()))
-                        .flatMap(registration -> registrations.view(fair, registration)))
+                        .flatMap(registration -> caller.admin() || registration.merchantId().equals(caller.id())
+                                ? registrations.view(fair, registration)
+                                : Mono.error(RegistrationController::notYours)))
                 .switchIfEmpty(Mono.error(() -> registrationNotFound(registrationId)));
     }
 
@@ -92,7 +93,7 @@ class RegistrationController {
                 return ResponseEntity.noContent().<Void>build();
             }
             if (outcome instanceof Cancelling.NotYours) {
-                throw ApiProblem.of(ErrorCode.FORBIDDEN, "Only the merchant who registered, or an admin, may cancel");
+                throw notYours();
             }
             if (outcome instanceof Cancelling.Busy busy) {
                 throw ApiProblem.retryLater(ErrorCode.BUSY, busy.why(), Duration.ofSeconds(1));
@@ -135,6 +136,10 @@ class RegistrationController {
     }
 
     private static ApiProblem registrationNotFound(UUID registrationId) {
-        return ApiProblem.of(ErrorCode.NOT_FOUND, "No registration " + registrationId + " of yours at this fair");
+        return ApiProblem.of(ErrorCode.NOT_FOUND, "No registration " + registrationId + " at this fair");
+    }
+
+    private static ApiProblem notYours() {
+        return ApiProblem.of(ErrorCode.FORBIDDEN, "Only the merchant who registered, or an admin, may see or cancel a registration");
     }
 }

@@ -148,10 +148,12 @@ class StallBadInputTest {
     }
 
     @Test
-    void anotherMerchantSeesNoRegistrationThatIsNotTheirs() {
+    void anotherMerchantMayNotReadARegistrationThatIsNotTheirs() {
         Answer mine = api.registerNow(fairId, "owner-1", StallFixtures.registration("FOOD", "Mine", false));
 
         isProblem(http.get().uri("/api/v1/fairs/{id}/registrations/{rid}", fairId, mine.registrationId())
+                .headers(h -> h.setBearerAuth(Fixtures.merchantToken("curious-1"))).exchange(), 403, "FORBIDDEN");
+        isProblem(http.get().uri("/api/v1/fairs/{id}/registrations/{rid}", fairId, java.util.UUID.randomUUID())
                 .headers(h -> h.setBearerAuth(Fixtures.merchantToken("curious-1"))).exchange(), 404, "NOT_FOUND");
     }
 }
