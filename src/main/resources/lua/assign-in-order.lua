@@ -1,6 +1,7 @@
 -- Hands items to the waiting claims of a pool in an order the caller decided (a lottery draw): the first
 -- claims of the order get the items in turn and become HELD, the rest stay waiting in that order, and
--- items left over form the pool's stock. Runs once per pool: a second call changes nothing.
+-- items left over form the pool's stock; the pool's total becomes the number of items. Runs once per pool:
+-- a second call changes nothing.
 -- KEYS[1] meta, KEYS[2] stock, KEYS[3] waitlist, KEYS[4] claims, KEYS[5] changes (see release-and-promote.lua)
 -- ARGV[1] n, ARGV[2 .. n+1] the claimIds in the decided order, ARGV[n+2 ..] the items in the order handed out
 -- Returns {code, held}:
@@ -40,7 +41,7 @@ for i = n + 1, items do
   redis.call('RPUSH', KEYS[2], ARGV[n + 1 + i])
 end
 if items > 0 then
-  redis.call('HSET', KEYS[1], 'items', '1', 'assigned', '1')
+  redis.call('HSET', KEYS[1], 'items', '1', 'assigned', '1', 'total', tostring(items))
 else
   redis.call('SET', KEYS[2], '0')
   redis.call('HSET', KEYS[1], 'assigned', '1')

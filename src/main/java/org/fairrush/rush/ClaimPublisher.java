@@ -10,4 +10,7 @@ import reactor.core.publisher.Mono;
 public interface ClaimPublisher {
 
     Mono<Void> publish(ClaimRecorded claim);
+
+    /** Sets a record aside on the dead-letter topic; completes once the log acknowledged it. */
+    Mono<Void> deadLetter(DeadLetter letter);
 }

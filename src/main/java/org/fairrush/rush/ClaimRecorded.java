@@ -45,6 +45,12 @@ public record ClaimRecorded(
     public static final String WAITING = "WAITING";
     public static final String RELEASED = "RELEASED";
 
+    /** A claim as first made (revision 0). */
+    public ClaimRecorded(int schemaVersion, UUID eventId, Instant occurredAt, String kind, String scope, String pool,
+            String actorId, String item, int seq, String status, Map<String, String> attributes) {
+        this(schemaVersion, eventId, occurredAt, kind, scope, pool, actorId, item, seq, status, attributes, 0);
+    }
+
     /** A claim before the claim script gave it its item, sequence number and status. */
     static ClaimRecorded draft(PoolRef ref, String actorId, Instant now, Map<String, String> attributes) {
         return new ClaimRecorded(SCHEMA_VERSION, UUID.randomUUID(), now, ref.kind(), ref.scope(), ref.pool(),

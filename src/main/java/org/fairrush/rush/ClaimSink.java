@@ -1,7 +1,10 @@
 package org.fairrush.rush;
 
+import java.util.Collection;
 import java.util.List;
+import java.util.UUID;
 
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -18,4 +21,10 @@ public interface ClaimSink {
     String topic();
 
     Mono<Void> store(List<ClaimRecorded> claims);
+
+    /** Stored claims of the pool that hold a unit of it (for reconciliation). */
+    Mono<Long> countHolding(PoolRef pool);
+
+    /** Those of the given claim ids that are stored (for reconciliation). */
+    Flux<UUID> storedAmong(Collection<UUID> claimIds);
 }

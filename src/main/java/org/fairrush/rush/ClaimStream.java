@@ -16,9 +16,9 @@ public interface ClaimStream {
 
     /**
      * @param claims   the events that could be read
-     * @param rejected records that are not claim events of a known schema, with the reason (poison records)
+     * @param rejected records that are not claim events of a known schema (poison records)
      * @param commit   commits the log position past this batch
      */
-    record Batch(List<ClaimRecorded> claims, List<String> rejected, Mono<Void> commit) {
+    record Batch(List<ClaimRecorded> claims, List<DeadLetter> rejected, Mono<Void> commit) {
     }
 }

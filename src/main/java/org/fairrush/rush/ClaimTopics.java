@@ -26,11 +26,13 @@ final class ClaimTopics implements InitializingBean {
     private static final Logger log = LoggerFactory.getLogger(ClaimTopics.class);
 
     private final Map<String, String> topicByKind;
+    private final String deadLetterTopic;
     private final int partitions;
     private final Map<String, Object> adminConfig;
 
-    ClaimTopics(Map<String, String> topicByKind, int partitions, Map<String, Object> adminConfig) {
+    ClaimTopics(Map<String, String> topicByKind, String deadLetterTopic, int partitions, Map<String, Object> adminConfig) {
         this.topicByKind = Map.copyOf(topicByKind);
+        this.deadLetterTopic = deadLetterTopic;
         this.partitions = partitions;
         this.adminConfig = adminConfig;
     }
@@ -39,13 +41,17 @@ final class ClaimTopics implements InitializingBean {
         return topicByKind;
     }
 
+    String deadLetterTopic() {
+        return deadLetterTopic;
+    }
+
     @Override
     public void afterPropertiesSet() throws InterruptedException, ExecutionException, TimeoutException {
         try (Admin admin = Admin.create(adminConfig)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             int brokers = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size();
             short replicas = (short) Math.min(3, brokers);
-            List<NewTopic> missing = topicByKind.values().stream()
+            List<NewTopic> missing = java.util.stream.Stream.concat(topicByKind.values().stream(), java.util.stream.Stream.of(deadLetterTopic))
                     .filter(topic -> !existing.contains(topic))
                     .map(topic -> new NewTopic(topic, partitions, replicas).configs(topicConfig(replicas)))
                     .toList();

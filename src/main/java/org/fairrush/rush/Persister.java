@@ -3,27 +3,38 @@ package org.fairrush.rush;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import io.r2dbc.spi.R2dbcNonTransientException;
+import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.InvalidDataAccessResourceUsageException;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.util.retry.Retry;
 
 /**
  * Moves claim events from the log into Postgres (DESIGN.md section 2): per batch, the persister takes
  * the claims over in Redis (so a late reversal cannot contradict them and reversed ones are skipped),
  * stores them through the features' {@link ClaimSink}s in one transaction, commits the log position, and
- * then clears their PENDING records. A failing database is retried with backoff, batch after batch in
- * order, and the log position is not committed until the batch is stored.
+ * then clears their PENDING records.
+ *
+ * <p>A database that is down or slow is retried with backoff, batch after batch in order, and the log
+ * position is not committed until the batch is stored. A record that can never be stored (unreadable, or
+ * refused by the database's constraints) goes to the dead-letter topic with its reason instead of
+ * blocking its partition. Stopping lets the batch in hand finish first.
  *
  * <p>A lifecycle bean: it consumes only while its application context runs, so a stopped (or, in tests, paused)
- * context leaves the consumer group instead of keeping partitions it can no longer store.
+ * context leaves the consumer group instead of keeping partitions it can no longer store; a restarted one
+ * joins again.
  */
 final class Persister implements SmartLifecycle {
 
@@ -33,15 +44,22 @@ final class Persister implements SmartLifecycle {
     private final Map<String, ClaimSink> sinks;
     private final PersistenceScripts scripts;
     private final TransactionalOperator transaction;
+    private final ClaimPublisher deadLetters;
+    private final ClaimCodec codec;
     private final String keyPrefix;
+    private Sinks.Empty<Void> stopping = Sinks.empty();
+    private final AtomicLong deadLettered = new AtomicLong();
     private Disposable running;
+    private Mono<Void> finished = Mono.empty();
 
     Persister(ClaimStream stream, List<ClaimSink> sinks, PersistenceScripts scripts, TransactionalOperator transaction,
-            String keyPrefix) {
+            ClaimPublisher deadLetters, ClaimCodec codec, String keyPrefix) {
         this.stream = stream;
         this.sinks = sinks.stream().collect(Collectors.toMap(ClaimSink::kind, Function.identity()));
         this.scripts = scripts;
         this.transaction = transaction;
+        this.deadLetters = deadLetters;
+        this.codec = codec;
         this.keyPrefix = keyPrefix;
     }
 
@@ -50,15 +68,27 @@ final class Persister implements SmartLifecycle {
         if (isRunning()) {
             return;
         }
+        stopping = Sinks.empty();
+        Sinks.Empty<Void> done = Sinks.empty();
+        finished = done.asMono();
         running = stream.batches()
+                .takeUntilOther(stopping.asMono())
                 .concatMap(this::handle)
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(10))
                         .doBeforeRetry(signal -> log.warn("claim stream failed, resubscribing: {}", signal.failure().toString())))
-                .subscribe();
+                .doFinally(signal -> done.tryEmitEmpty())
+                .subscribe(stored -> { }, failure -> log.error("persister stopped", failure));
     }
 
+    /** Lets the batch in hand be stored and committed, then stops consuming. */
     @Override
     public synchronized void stop() {
+        stopping.tryEmitEmpty();
+        try {
+            finished.block(Duration.ofSeconds(15));
+        } catch (RuntimeException timedOut) {
+            log.warn("persister did not finish its batch in time; it will be delivered again");
+        }
         if (running != null) {
             running.dispose();
         }
@@ -69,11 +99,16 @@ final class Persister implements SmartLifecycle {
         return running != null && !running.isDisposed();
     }
 
+    /** Records set aside on the dead-letter topic since start. */
+    long deadLettered() {
+        return deadLettered.get();
+    }
+
     private Mono<Void> handle(ClaimStream.Batch batch) {
-        batch.rejected().forEach(reason -> log.error("skipping a record that is not a claim event: {}", reason));
         Map<PoolKeys, List<ClaimRecorded>> byScope = batch.claims().stream()
                 .collect(Collectors.groupingBy(claim -> new PoolKeys(keyPrefix, PoolRef.single(claim.kind(), claim.scope()))));
-        return store(byScope)
+        return setAside(batch.rejected())
+                .then(store(byScope))
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(100)).maxBackoff(Duration.ofSeconds(10))
                         .doBeforeRetry(signal -> log.warn("storing {} claims failed, retrying: {}",
                                 batch.claims().size(), signal.failure().toString())))
@@ -86,10 +121,49 @@ final class Persister implements SmartLifecycle {
                 .concatMap(scope -> scripts.confirm(scope.getKey(), scope.getValue()))
                 .flatMapIterable(Function.identity())
                 .collectList()
-                .flatMap(kept -> Flux.fromIterable(kept.stream().collect(Collectors.groupingBy(ClaimRecorded::kind)).entrySet())
-                        .concatMap(kind -> sink(kind.getKey()).store(kind.getValue()))
-                        .then()
-                        .as(transaction::transactional));
+                .flatMap(kept -> storeTogether(kept)
+                        .onErrorResume(Persister::refusedForGood, refused -> {
+                            log.warn("a batch of {} claims was refused ({}); storing them one by one", kept.size(), refused.toString());
+                            return Flux.fromIterable(kept).concatMap(this::storeAlone).then();
+                        }));
+    }
+
+    private Mono<Void> storeTogether(List<ClaimRecorded> claims) {
+        return Flux.fromIterable(claims.stream().collect(Collectors.groupingBy(ClaimRecorded::kind)).entrySet())
+                .concatMap(kind -> sink(kind.getKey()).store(kind.getValue()))
+                .then()
+                .as(transaction::transactional);
+    }
+
+    private Mono<Void> storeAlone(ClaimRecorded claim) {
+        return storeTogether(List.of(claim)).onErrorResume(Persister::refusedForGood, refused -> setAside(List.of(
+                new DeadLetter(claim.kind() + ":" + claim.scope(), claim.poolRef().scopeTag(), codec.write(claim),
+                        "refused by the database: " + refused.getMessage()))));
+    }
+
+    private Mono<Void> setAside(List<DeadLetter> letters) {
+        return Flux.fromIterable(letters)
+                .concatMap(letter -> {
+                    log.error("setting aside {} on the dead-letter topic: {}", letter.source(), letter.reason());
+                    return deadLetters.deadLetter(letter).doOnSuccess(sent -> deadLettered.incrementAndGet());
+                })
+                .then();
+    }
+
+    /** Errors that the same batch would meet again however often it is retried. */
+    private static boolean refusedForGood(Throwable failure) {
+        if (failure instanceof DataIntegrityViolationException || failure instanceof InvalidDataAccessResourceUsageException) {
+            return true;
+        }
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof R2dbcNonTransientException && !(t instanceof R2dbcNonTransientResourceException)) {
+                return true;
+            }
+            if (t instanceof UnknownKind) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Mono<Void> clear(Map<PoolKeys, List<ClaimRecorded>> byScope) {
@@ -104,8 +178,14 @@ final class Persister implements SmartLifecycle {
     private ClaimSink sink(String kind) {
         ClaimSink sink = sinks.get(kind);
         if (sink == null) {
-            throw new IllegalStateException("no ClaimSink for kind " + kind);
+            throw new UnknownKind(kind);
         }
         return sink;
+    }
+
+    private static final class UnknownKind extends IllegalStateException {
+        UnknownKind(String kind) {
+            super("no ClaimSink for claims of kind " + kind);
+        }
     }
 }

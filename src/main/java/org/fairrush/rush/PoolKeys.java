@@ -46,6 +46,10 @@ record PoolKeys(String prefix, PoolRef ref) {
         return scoped("changes");
     }
 
+    String sweeperLease() {
+        return scoped("sweeper");
+    }
+
     String idempotency(String actorId, String idempotencyKey) {
         return scoped("idem:" + actorId + ":" + idempotencyKey);
     }

@@ -1,5 +1,6 @@
 package org.fairrush.rush;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -13,11 +14,14 @@ final class ReactorKafkaClaimPublisher implements ClaimPublisher {
     private final KafkaSender<String, String> sender;
     private final ClaimCodec codec;
     private final Map<String, String> topicByKind;
+    private final String deadLetterTopic;
 
-    ReactorKafkaClaimPublisher(KafkaSender<String, String> sender, ClaimCodec codec, Map<String, String> topicByKind) {
+    ReactorKafkaClaimPublisher(KafkaSender<String, String> sender, ClaimCodec codec, Map<String, String> topicByKind,
+            String deadLetterTopic) {
         this.sender = sender;
         this.codec = codec;
         this.topicByKind = Map.copyOf(topicByKind);
+        this.deadLetterTopic = deadLetterTopic;
     }
 
     @Override
@@ -26,8 +30,19 @@ final class ReactorKafkaClaimPublisher implements ClaimPublisher {
         if (topic == null) {
             return Mono.error(new IllegalStateException("no topic for claims of kind " + claim.kind()));
         }
-        var record = new ProducerRecord<>(topic, claim.poolRef().scopeTag(), codec.write(claim));
-        return sender.send(Mono.just(SenderRecord.create(record, claim.eventId())))
+        return send(new ProducerRecord<>(topic, claim.poolRef().scopeTag(), codec.write(claim)));
+    }
+
+    @Override
+    public Mono<Void> deadLetter(DeadLetter letter) {
+        var record = new ProducerRecord<>(deadLetterTopic, letter.key(), letter.value());
+        record.headers().add("fairrush-source", letter.source().getBytes(StandardCharsets.UTF_8));
+        record.headers().add("fairrush-reason", letter.reason().getBytes(StandardCharsets.UTF_8));
+        return send(record);
+    }
+
+    private Mono<Void> send(ProducerRecord<String, String> record) {
+        return sender.send(Mono.just(SenderRecord.create(record, null)))
                 .next()
                 .flatMap(result -> result.exception() == null ? Mono.<Void>empty() : Mono.error(result.exception()));
     }

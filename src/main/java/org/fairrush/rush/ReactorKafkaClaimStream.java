@@ -39,14 +39,15 @@ final class ReactorKafkaClaimStream implements ClaimStream {
 
     private Batch batch(List<ReceiverRecord<String, String>> records) {
         List<ClaimRecorded> claims = new ArrayList<>(records.size());
-        List<String> rejected = new ArrayList<>();
+        List<DeadLetter> rejected = new ArrayList<>();
         Map<TopicPartition, ReceiverOffset> last = new LinkedHashMap<>();
         for (ReceiverRecord<String, String> record : records) {
             last.put(record.receiverOffset().topicPartition(), record.receiverOffset());
             try {
                 claims.add(codec.read(record.value()));
             } catch (RuntimeException unreadable) {
-                rejected.add(record.topic() + "@" + record.partition() + ":" + record.offset() + " " + unreadable.getMessage());
+                rejected.add(new DeadLetter(record.topic() + "@" + record.partition() + ":" + record.offset(), record.key(),
+                        record.value(), "unreadable: " + unreadable.getMessage()));
             }
         }
         Mono<Void> commit = Flux.fromIterable(last.values()).concatMap(ReceiverOffset::commit).then();

@@ -39,7 +39,8 @@ class RushConfiguration {
     ClaimTopics claimTopics(RushProperties properties, List<ClaimSink> sinks, KafkaProperties kafka) {
         Map<String, String> topicByKind = sinks.stream()
                 .collect(Collectors.toMap(ClaimSink::kind, sink -> properties.topicPrefix() + sink.topic()));
-        return new ClaimTopics(topicByKind, properties.topicPartitions(), kafka.buildAdminProperties());
+        return new ClaimTopics(topicByKind, properties.topicPrefix() + "dead-letters", properties.topicPartitions(),
+                kafka.buildAdminProperties());
     }
 
     @Bean(initMethod = "start", destroyMethod = "stop")
@@ -54,8 +55,10 @@ class RushConfiguration {
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        SenderOptions<String, String> options = SenderOptions.<String, String>create(config).maxInFlight(1024);
-        return new ReactorKafkaClaimPublisher(KafkaSender.create(options), codec, topics.topicByKind());
+        SenderOptions<String, String> options = SenderOptions.<String, String>create(config)
+                .maxInFlight(1024)
+                .closeTimeout(java.time.Duration.ofSeconds(10));
+        return new ReactorKafkaClaimPublisher(KafkaSender.create(options), codec, topics.topicByKind(), topics.deadLetterTopic());
     }
 
     @Bean
@@ -64,10 +67,29 @@ class RushConfiguration {
         return new RushEngine(redis, codec, publisher, soldOut, clock, properties);
     }
 
+    @Bean(destroyMethod = "close")
+    ClaimLag claimLag(KafkaProperties kafka, ClaimTopics topics, RushProperties properties) {
+        return new ClaimLag(org.apache.kafka.clients.admin.Admin.create(kafka.buildAdminProperties()),
+                properties.persister().groupId(), topics.topicByKind().values());
+    }
+
+    @Bean
+    Reconciliation reconciliation(RushEngine engine, ReactiveStringRedisTemplate redis, List<ClaimSink> sinks,
+            ClaimLag lag, Clock clock) {
+        return new Reconciliation(engine, redis, sinks, lag, clock);
+    }
+
+    @Bean(initMethod = "start", destroyMethod = "stop")
+    PendingSweeper pendingSweeper(RushEngine engine, ReactiveStringRedisTemplate redis, ClaimPublisher publisher,
+            Clock clock, RushProperties properties) {
+        return new PendingSweeper(engine, redis, publisher, clock, properties);
+    }
+
     @Bean
     @ConditionalOnBooleanProperty(name = "fairrush.rush.persister.enabled", matchIfMissing = true)
     Persister persister(KafkaProperties kafka, ClaimCodec codec, ClaimTopics topics, List<ClaimSink> sinks,
-            ReactiveStringRedisTemplate redis, TransactionalOperator transaction, RushProperties properties) {
+            ReactiveStringRedisTemplate redis, TransactionalOperator transaction, ClaimPublisher publisher,
+            RushProperties properties) {
         RushProperties.Persister settings = properties.persister();
         Map<String, Object> config = kafka.buildConsumerProperties();
         config.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
@@ -78,9 +100,10 @@ class RushConfiguration {
         ReceiverOptions<String, String> options = ReceiverOptions.<String, String>create(config)
                 .commitInterval(java.time.Duration.ZERO)
                 .commitBatchSize(0)
+                .closeTimeout(java.time.Duration.ofSeconds(10))
                 .subscription(topics.topicByKind().values());
         ClaimStream stream = new ReactorKafkaClaimStream(KafkaReceiver.create(options), codec,
                 settings.batchSize(), settings.batchWindow());
-        return new Persister(stream, sinks, new PersistenceScripts(redis), transaction, properties.keyPrefix());
+        return new Persister(stream, sinks, new PersistenceScripts(redis), transaction, publisher, codec, properties.keyPrefix());
     }
 }

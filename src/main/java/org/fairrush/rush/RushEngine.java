@@ -37,6 +37,7 @@ public class RushEngine {
     private final ReleaseScript releaseScript;
     private final DefinePoolScript defineScript;
     private final ChangeScripts changeScripts;
+    private final RebuildScript rebuildScript;
     private final ClaimPublisher publisher;
     private final SoldOutBoard soldOut;
     private final Clock clock;
@@ -51,6 +52,7 @@ public class RushEngine {
         this.releaseScript = new ReleaseScript(redis);
         this.defineScript = new DefinePoolScript(redis);
         this.changeScripts = new ChangeScripts(redis, codec);
+        this.rebuildScript = new RebuildScript(redis);
         this.publisher = publisher;
         this.soldOut = soldOut;
         this.clock = clock;
@@ -60,7 +62,42 @@ public class RushEngine {
 
     /** Loads a pool into Redis; emits false (and changes nothing) when it was there already. */
     public Mono<Boolean> define(PoolDefinition pool) {
-        return defineScript.run(keys(pool.ref()), pool);
+        return defineScript.run(keys(pool.ref()), pool)
+                .flatMap(created -> register(pool.ref()).thenReturn(created));
+    }
+
+    /**
+     * Replaces a pool's Redis state with what Postgres implies, after Redis lost its data; the pool is left
+     * paused. Refused (an error) while the scope still has pending claims: they must be stored first.
+     *
+     * @param remaining units left (counted pools)
+     * @param freeItems items not held by anyone (item pools), in the order they are to be handed out
+     * @param holders   claims each actor holds in the pool's whole scope
+     */
+    public Mono<Long> rebuild(PoolDefinition pool, long remaining, List<String> freeItems, Map<String, Integer> holders) {
+        PoolKeys keys = keys(pool.ref());
+        return pendingCount(pool.ref()).flatMap(pending -> pending > 0
+                ? Mono.error(new IllegalStateException(pending + " claims of " + pool.ref().scopeTag() + " are still pending"))
+                : rebuildScript.run(keys, pool, remaining, freeItems, holders)
+                        .flatMap(left -> register(pool.ref()).thenReturn(left)));
+    }
+
+    /** Every pool defined so far (for the sweeper and reconciliation). */
+    public Flux<PoolRef> pools() {
+        return redis.opsForSet().members(poolRegistry()).map(PoolRefs::parse);
+    }
+
+    /** The claims of a scope recorded in Redis whose events are not yet stored in Postgres. */
+    public Flux<ClaimRecorded> pendingClaims(PoolRef scope) {
+        return redis.<String, String>opsForHash().values(keys(scope).pending()).map(codec::read);
+    }
+
+    private Mono<Void> register(PoolRef ref) {
+        return redis.opsForSet().add(poolRegistry(), PoolRefs.format(ref)).then();
+    }
+
+    private String poolRegistry() {
+        return keyPrefix + ":pools";
     }
 
     /**
@@ -259,8 +296,7 @@ public class RushEngine {
      * miss in Postgres, not for a hot path.
      */
     public Mono<Boolean> hasPendingClaim(PoolRef ref, String attribute, String value) {
-        return redis.<String, String>opsForHash().values(keys(ref).pending())
-                .map(codec::read)
+        return pendingClaims(ref)
                 .any(claim -> value.equals(claim.attributes().get(attribute)));
     }
 

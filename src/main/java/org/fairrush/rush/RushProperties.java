@@ -19,6 +19,8 @@ import org.springframework.validation.annotation.Validated;
  * @param topicPartitions partitions of a topic that fairrush creates itself
  * @param sendTimeout    how long a grab waits for Kafka's acknowledgement before it is reversed and answered BUSY
  * @param idempotencyTtl how long a successful claim's Idempotency-Key is remembered
+ * @param sweepInterval  how often each instance looks for PENDING claims that never reached Kafka
+ * @param sweepAfter     how old a PENDING claim must be before it is republished (longer than sendTimeout)
  * @param persister      the Kafka to Postgres writer
  */
 @Validated
@@ -29,7 +31,15 @@ public record RushProperties(
         @DefaultValue("6") @Min(1) int topicPartitions,
         @DefaultValue("5s") @NotNull Duration sendTimeout,
         @DefaultValue("24h") @NotNull Duration idempotencyTtl,
+        @DefaultValue("2s") @NotNull Duration sweepInterval,
+        @DefaultValue("10s") @NotNull Duration sweepAfter,
         @DefaultValue @Valid Persister persister) {
+
+    public RushProperties {
+        if (sweepAfter != null && sendTimeout != null && sweepAfter.compareTo(sendTimeout) <= 0) {
+            throw new IllegalArgumentException("fairrush.rush.sweep-after must be longer than fairrush.rush.send-timeout");
+        }
+    }
 
     /**
      * @param enabled     false on instances that only serve the API (the persister scales apart)

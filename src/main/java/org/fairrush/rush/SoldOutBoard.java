@@ -34,9 +34,10 @@ final class SoldOutBoard {
     void start() {
         subscription = redis.listenTo(ChannelTopic.of(channel))
                 .doOnNext(message -> apply(message.getMessage()))
+                .then()
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, java.time.Duration.ofMillis(200)).maxBackoff(java.time.Duration.ofSeconds(5))
                         .doBeforeRetry(signal -> log.warn("sold-out channel lost, resubscribing: {}", signal.failure().toString())))
-                .subscribe();
+                .subscribe(message -> { }, failure -> log.debug("sold-out channel closed: {}", failure.toString()));
     }
 
     void stop() {

@@ -12,8 +12,10 @@ import java.util.stream.Collectors;
 
 import org.fairrush.rush.ClaimRecorded;
 import org.fairrush.rush.ClaimSink;
+import org.fairrush.rush.PoolRef;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -140,6 +142,23 @@ class RegistrationClaimSink implements ClaimSink {
                 .bind("revisions", rows.stream().map(ClaimRecorded::revision).toArray(Integer[]::new))
                 .bind("madeAt", rows.stream().map(c -> c.occurredAt().toString()).toArray(String[]::new))
                 .then();
+    }
+
+    @Override
+    public Mono<Long> countHolding(PoolRef pool) {
+        return db.sql("select count(*) from registration where fair_id = :fair and category = :category and status = 'HELD'")
+                .bind("fair", Long.valueOf(pool.scope())).bind("category", pool.pool())
+                .map(row -> row.get(0, Long.class)).one();
+    }
+
+    @Override
+    public Flux<UUID> storedAmong(Collection<UUID> claimIds) {
+        if (claimIds.isEmpty()) {
+            return Flux.empty();
+        }
+        return db.sql("select id from registration where id = any(:ids)")
+                .bind("ids", claimIds.toArray(UUID[]::new))
+                .map(row -> row.get("id", UUID.class)).all();
     }
 
     private static String[] ids(List<ClaimRecorded> claims) {

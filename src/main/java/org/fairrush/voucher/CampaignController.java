@@ -11,6 +11,7 @@ import org.fairrush.web.ApiProblem;
 import org.fairrush.web.Caller;
 import org.fairrush.web.ErrorCode;
 import org.fairrush.rush.ClaimOutcome.Refusal;
+import org.fairrush.rush.Reconciliation;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
@@ -31,11 +32,13 @@ class CampaignController {
 
     private final Campaigns campaigns;
     private final Grabbing grabbing;
+    private final RebuildingCampaign rebuilding;
     private final Clock clock;
 
-    CampaignController(Campaigns campaigns, Grabbing grabbing, Clock clock) {
+    CampaignController(Campaigns campaigns, Grabbing grabbing, RebuildingCampaign rebuilding, Clock clock) {
         this.campaigns = campaigns;
         this.grabbing = grabbing;
+        this.rebuilding = rebuilding;
         this.clock = clock;
     }
 
@@ -67,6 +70,15 @@ class CampaignController {
     @PostMapping("/{id}/resume")
     Mono<CampaignView> resume(@PathVariable long id) {
         return campaigns.setPaused(id, false).switchIfEmpty(Mono.error(() -> notFound(id)));
+    }
+
+    /**
+     * Restores the campaign's stock and holdings in Redis from Postgres after Redis lost its data; answers
+     * the pool's reconciliation afterwards. Waits up to a minute for the persisters to drain.
+     */
+    @PostMapping("/{id}/rebuild")
+    Mono<Reconciliation.PoolReport> rebuild(@PathVariable long id) {
+        return rebuilding.rebuild(id).switchIfEmpty(Mono.error(() -> notFound(id)));
     }
 
     /**

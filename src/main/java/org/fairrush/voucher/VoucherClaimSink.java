@@ -1,11 +1,15 @@
 package org.fairrush.voucher;
 
+import java.util.Collection;
 import java.util.List;
+import java.util.UUID;
 
 import org.fairrush.rush.ClaimRecorded;
 import org.fairrush.rush.ClaimSink;
+import org.fairrush.rush.PoolRef;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -46,5 +50,22 @@ class VoucherClaimSink implements ClaimSink {
                 .bind("codes", claims.stream().map(c -> c.attributes().get(Grabbing.CODE)).toArray(String[]::new))
                 .bind("grabbedAt", claims.stream().map(c -> c.occurredAt().toString()).toArray(String[]::new))
                 .then();
+    }
+
+    @Override
+    public Mono<Long> countHolding(PoolRef pool) {
+        return db.sql("select count(*) from voucher where campaign_id = :campaign")
+                .bind("campaign", Long.valueOf(pool.scope()))
+                .map(row -> row.get(0, Long.class)).one();
+    }
+
+    @Override
+    public Flux<UUID> storedAmong(Collection<UUID> claimIds) {
+        if (claimIds.isEmpty()) {
+            return Flux.empty();
+        }
+        return db.sql("select id from voucher where id = any(:ids)")
+                .bind("ids", claimIds.toArray(UUID[]::new))
+                .map(row -> row.get("id", UUID.class)).all();
     }
 }

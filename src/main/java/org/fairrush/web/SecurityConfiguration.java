@@ -34,7 +34,8 @@ class SecurityConfiguration {
                 .requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
                 .authorizeExchange(routes -> routes
                         .pathMatchers(HttpMethod.POST, "/api/v1/campaigns", "/api/v1/campaigns/*/pause",
-                                "/api/v1/campaigns/*/resume").hasRole(ADMIN)
+                                "/api/v1/campaigns/*/resume", "/api/v1/campaigns/*/rebuild").hasRole(ADMIN)
+                        .pathMatchers("/api/v1/ops/**").hasRole(ADMIN)
                         .pathMatchers(HttpMethod.POST, "/api/v1/campaigns/*/grabs").hasRole(MEMBER)
                         .pathMatchers(HttpMethod.GET, "/api/v1/me/vouchers").hasRole(MEMBER)
                         .pathMatchers(HttpMethod.POST, "/api/v1/redemptions").hasRole(MERCHANT)

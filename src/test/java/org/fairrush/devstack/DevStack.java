@@ -141,6 +141,8 @@ public final class DevStack {
             properties.put("spring.kafka.bootstrap-servers", configured.get());
         } else {
             kafka = new EmbeddedKafkaKraftBroker(1, 3);
+            // By default the broker publishes itself as the system property spring.kafka.bootstrap-servers.
+            kafka.brokerListProperty("fairrush.devstack.kafka-brokers");
             kafka.brokerProperty("group.initial.rebalance.delay.ms", "0");
             kafka.afterPropertiesSet();
             cleanups.add(kafka::destroy);

@@ -34,7 +34,9 @@ public final class DevTokens {
 
     public static final String ISSUER = "fairrush-dev";
     public static final String AUDIENCE = "fairrush";
-    private static final KeyPair KEYS = rsaKeys();
+    /** A file holding the key pair, so that another JVM (a service process a test starts) trusts the same tokens. */
+    static final String KEY_FILE_PROPERTY = "fairrush.dev-tokens.key-file";
+    private static final KeyPair KEYS = keys();
 
     private DevTokens() {
     }
@@ -71,6 +73,34 @@ public final class DevTokens {
                 aud -> aud != null && aud.contains(AUDIENCE));
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefaultWithIssuer(ISSUER), audience));
         return decoder;
+    }
+
+    /** Writes this JVM's key pair to {@code file}; start another JVM with -D{@value #KEY_FILE_PROPERTY}=file. */
+    public static void exportKeys(java.nio.file.Path file) {
+        var encoder = java.util.Base64.getEncoder();
+        try {
+            java.nio.file.Files.writeString(file, encoder.encodeToString(KEYS.getPrivate().getEncoded()) + "\n"
+                    + encoder.encodeToString(KEYS.getPublic().getEncoded()) + "\n");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static KeyPair keys() {
+        String file = System.getProperty(KEY_FILE_PROPERTY);
+        if (file == null) {
+            return rsaKeys();
+        }
+        try {
+            var lines = java.nio.file.Files.readAllLines(java.nio.file.Path.of(file));
+            var decoder = java.util.Base64.getDecoder();
+            var factory = java.security.KeyFactory.getInstance("RSA");
+            return new KeyPair(
+                    factory.generatePublic(new java.security.spec.X509EncodedKeySpec(decoder.decode(lines.get(1)))),
+                    factory.generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(decoder.decode(lines.get(0)))));
+        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot read the dev token keys from " + file, e);
+        }
     }
 
     private static KeyPair rsaKeys() {

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * here, containers), initdb and the server run as the unprivileged user 65534 through setpriv, which
  * zonky's own launcher cannot do.
  */
-final class EmbeddedPostgres implements AutoCloseable {
+public final class EmbeddedPostgres implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgres.class);
     private static final String ARCHIVE = "postgres-linux-x86_64.txz";
@@ -45,7 +45,7 @@ final class EmbeddedPostgres implements AutoCloseable {
         this.port = port;
     }
 
-    static EmbeddedPostgres start() {
+    public static EmbeddedPostgres start() {
         try {
             Path binaries = extractBinaries();
             Path base = Files.createTempDirectory("fairrush-pg-");
@@ -67,13 +67,28 @@ final class EmbeddedPostgres implements AutoCloseable {
     }
 
     /** The R2DBC URL of the {@code postgres} database (user postgres, trust authentication). */
-    String r2dbcUrl(String database) {
+    public String r2dbcUrl(String database) {
         return "r2dbc:postgresql://127.0.0.1:" + port + "/" + database;
     }
 
     private void initAndStart() {
         Path data = base.resolve("data");
         run(command("initdb", "-A", "trust", "-U", "postgres", "-D", data.toString(), "-E", "UTF-8", "--no-locale"), base);
+        startServer();
+    }
+
+    /** Stops the server (fast shutdown) and keeps its data, as an outage would. */
+    public void stop() {
+        run(command("pg_ctl", "-D", base.resolve("data").toString(), "-m", "fast", "-w", "stop"), base);
+    }
+
+    /** Starts the server again on the same port with the same data. */
+    public void restart() {
+        startServer();
+    }
+
+    private void startServer() {
+        Path data = base.resolve("data");
         // Durability settings are relaxed: this server is for development and tests, and is thrown away.
         String options = "-p " + port + " -h 127.0.0.1 -k " + base + " -c fsync=off -c synchronous_commit=off"
                 + " -c full_page_writes=off -c max_connections=200";

@@ -7,40 +7,23 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
 
-import org.fairrush.devstack.DevStack;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The real Redis of this test JVM's {@link DevStack}, for tests of the Lua scripts: each instance works
- * under its own key prefix (inside the run's prefix, so the stack deletes the keys at exit).
+ * A {@link RedisFixture} with the helpers the tests of the claim-changing scripts need: pools with items
+ * and a waiting list, claims made through claim.lua, and readers of the pool's lists and hashes.
  */
 final class ScriptRedis implements AutoCloseable {
 
-    final LettuceConnectionFactory factory;
-    final ReactiveStringRedisTemplate redis;
-    final ClaimCodec codec = new ClaimCodec(JsonMapper.builder().build());
-    final String prefix;
-    final ClaimScript claims;
-    final ChangeScripts changes;
-    final DefinePoolScript define;
-
-    ScriptRedis() {
-        Map<String, Object> stack = DevStack.forTests().properties();
-        factory = new LettuceConnectionFactory(
-                LettuceConnectionFactory.createRedisConfiguration((String) stack.get("spring.data.redis.url")));
-        factory.afterPropertiesSet();
-        factory.start();
-        redis = new ReactiveStringRedisTemplate(factory);
-        prefix = stack.get("fairrush.rush.key-prefix") + ":lua-" + UUID.randomUUID();
-        claims = new ClaimScript(redis, codec, Duration.ofHours(1));
-        changes = new ChangeScripts(redis, codec);
-        define = new DefinePoolScript(redis);
-    }
+    final RedisFixture fixture = RedisFixture.create();
+    final ReactiveStringRedisTemplate redis = fixture.redis;
+    final ClaimCodec codec = fixture.codec;
+    final ClaimScript claims = new ClaimScript(redis, codec, Duration.ofHours(1));
+    final ChangeScripts changes = new ChangeScripts(redis, codec);
+    final DefinePoolScript define = new DefinePoolScript(redis);
 
     PoolKeys keys(PoolRef ref) {
-        return new PoolKeys(prefix, ref);
+        return fixture.keys(ref);
     }
 
     /** A pool of numbered items (e.g. A-01 .. A-05) with a waiting list, open now, one claim per actor in the scope. */
@@ -88,7 +71,6 @@ final class ScriptRedis implements AutoCloseable {
 
     @Override
     public void close() {
-        redis.keys(prefix + ":*").flatMap(redis::delete).blockLast();
-        factory.destroy();
+        fixture.close();
     }
 }

@@ -1,0 +1,91 @@
+package org.fairrush.rush;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.UUID;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Republishes claims that were recorded in Redis but never acknowledged by Kafka: the instance that made
+ * them died between the claim script and the send (DESIGN.md section 2). A claim older than
+ * {@code sweepAfter} that is neither acknowledged nor taken over by the persister is published again
+ * (a duplicate is harmless: the claim id is the primary key) and then marked acknowledged. One instance
+ * sweeps a scope at a time, under a short Redis lease.
+ */
+final class PendingSweeper {
+
+    private static final Logger log = LoggerFactory.getLogger(PendingSweeper.class);
+
+    private final RushEngine engine;
+    private final ReactiveStringRedisTemplate redis;
+    private final ClaimPublisher publisher;
+    private final Clock clock;
+    private final Duration interval;
+    private final Duration sweepAfter;
+    private final String instance = UUID.randomUUID().toString();
+    private Disposable running;
+
+    PendingSweeper(RushEngine engine, ReactiveStringRedisTemplate redis, ClaimPublisher publisher, Clock clock,
+            RushProperties properties) {
+        this.engine = engine;
+        this.redis = redis;
+        this.publisher = publisher;
+        this.clock = clock;
+        this.interval = properties.sweepInterval();
+        this.sweepAfter = properties.sweepAfter();
+    }
+
+    void start() {
+        running = Flux.interval(interval, interval)
+                .onBackpressureDrop()
+                .concatMap(tick -> sweep().onErrorResume(failure -> {
+                    log.warn("sweeping pending claims failed: {}", failure.toString());
+                    return Mono.empty();
+                }))
+                .subscribe();
+    }
+
+    void stop() {
+        if (running != null) {
+            running.dispose();
+        }
+    }
+
+    /** One pass over every scope; emits the number of claims republished. */
+    Mono<Long> sweep() {
+        return engine.pools()
+                .map(pool -> PoolRef.single(pool.kind(), pool.scope()))
+                .distinct()
+                .concatMap(this::sweepScope)
+                .reduce(0L, Long::sum);
+    }
+
+    private Mono<Long> sweepScope(PoolRef scope) {
+        PoolKeys keys = engine.keys(scope);
+        return redis.opsForValue().setIfAbsent(keys.sweeperLease(), instance, interval.multipliedBy(3))
+                .filter(Boolean::booleanValue)
+                .flatMap(leased -> redis.opsForSet().members(keys.confirmed()).collect(java.util.stream.Collectors.toSet()))
+                .flatMap(acknowledged -> republishStale(keys, acknowledged))
+                .defaultIfEmpty(0L);
+    }
+
+    private Mono<Long> republishStale(PoolKeys keys, Set<String> acknowledged) {
+        Instant staleBefore = clock.instant().minus(sweepAfter);
+        return engine.pendingClaims(keys.ref())
+                .filter(claim -> claim.occurredAt().isBefore(staleBefore))
+                .filter(claim -> !acknowledged.contains(claim.eventId().toString()))
+                .concatMap(claim -> publisher.publish(claim)
+                        .then(redis.opsForSet().add(keys.confirmed(), claim.eventId().toString()))
+                        .doOnSuccess(marked -> log.info("republished pending claim {} of {}", claim.eventId(), keys.ref().scopeTag()))
+                        .thenReturn(1L))
+                .count();
+    }
+}

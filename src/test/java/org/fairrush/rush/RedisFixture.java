@@ -1,0 +1,63 @@
+package org.fairrush.rush;
+
+import java.time.Duration;
+import java.util.UUID;
+
+import org.fairrush.devstack.DevStack;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The test JVM's real Redis for tests of the engine's scripts without an application context. Each
+ * fixture gets its own key prefix below the run's prefix, so tests never see each other's pools.
+ */
+final class RedisFixture implements AutoCloseable {
+
+    final LettuceConnectionFactory connections;
+    final ReactiveStringRedisTemplate redis;
+    final RushProperties properties;
+    final ClaimCodec codec = new ClaimCodec(JsonMapper.builder().findAndAddModules().build());
+
+    private RedisFixture(LettuceConnectionFactory connections, RushProperties properties) {
+        this.connections = connections;
+        this.redis = new ReactiveStringRedisTemplate(connections);
+        this.properties = properties;
+    }
+
+    static RedisFixture create() {
+        var stack = DevStack.forTests().properties();
+        String url = (String) stack.get("spring.data.redis.url");
+        java.net.URI uri = java.net.URI.create(url);
+        LettuceConnectionFactory connections = new LettuceConnectionFactory(
+                new org.springframework.data.redis.connection.RedisStandaloneConfiguration(uri.getHost(), uri.getPort()));
+        connections.afterPropertiesSet();
+        connections.start();
+        String prefix = stack.get("fairrush.rush.key-prefix") + "-" + UUID.randomUUID().toString().substring(0, 8);
+        var settings = new java.util.HashMap<String, Object>();
+        settings.put("fairrush.rush.key-prefix", prefix);
+        settings.put("fairrush.rush.send-timeout", "2s");
+        RushProperties properties = new Binder(new MapConfigurationPropertySource(settings))
+                .bindOrCreate("fairrush.rush", Bindable.of(RushProperties.class));
+        return new RedisFixture(connections, properties);
+    }
+
+    PoolKeys keys(PoolRef ref) {
+        return new PoolKeys(properties.keyPrefix(), ref);
+    }
+
+    Duration idempotencyTtl() {
+        return properties.idempotencyTtl();
+    }
+
+    @Override
+    public void close() {
+        redis.scan(org.springframework.data.redis.core.ScanOptions.scanOptions().match(properties.keyPrefix() + ":*").build())
+                .flatMap(redis::unlink)
+                .blockLast(Duration.ofSeconds(10));
+        connections.destroy();
+    }
+}
