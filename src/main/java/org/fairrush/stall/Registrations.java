@@ -11,9 +11,9 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Reading registrations: one registration from Redis, where its state is current the moment it changes,
- * falling back on Postgres; lists from Postgres (complete once the persister has drained), with the live
- * waiting-list positions from Redis.
+ * Reading registrations: one registration, and a merchant's own list, from Redis where the state is current
+ * the moment it changes, falling back on Postgres; the organisers' list of a fair as stored in Postgres
+ * (complete once the persister has drained), with the live waiting-list positions from Redis.
  */
 @Service
 class Registrations {
@@ -44,9 +44,12 @@ class Registrations {
                 .map(both -> RegistrationView.of(registration, fair, both.getT1(), both.getT2()));
     }
 
+    /** A merchant's registrations as stored, each with its current state from Redis where it has one. */
     Flux<RegistrationView> ofMerchant(String merchantId) {
         return repository.findByMerchant(merchantId)
-                .concatMap(registration -> fairs.find(registration.fairId()).flatMap(fair -> view(fair, registration)));
+                .concatMap(stored -> engine.findClaim(Fairs.scope(stored.fairId()), stored.id()).map(Registration::of)
+                        .defaultIfEmpty(stored)
+                        .flatMap(current -> fairs.find(current.fairId()).flatMap(fair -> view(fair, current))));
     }
 
     Flux<RegistrationView> ofFair(Fair fair) {
