@@ -93,6 +93,15 @@ final class FairApi {
                 .exchange().expectStatus().isOk().expectBodyList(JSON).returnResult().getResponseBody();
     }
 
+    /** The reconciliation reports (invariant 3) of the fair's category pools, from GET /api/v1/ops/reconciliation. */
+    List<Map<String, Object>> reconciliation(long fairId) {
+        Map<String, Object> report = http.get().uri("/api/v1/ops/reconciliation").headers(h -> h.setBearerAuth(Fixtures.adminToken()))
+                .exchange().expectStatus().isOk().expectBody(JSON).returnResult().getResponseBody();
+        return ((List<Map<String, Object>>) report.get("pools")).stream()
+                .filter(pool -> "f".equals(pool.get("kind")) && String.valueOf(fairId).equals(pool.get("scope")))
+                .toList();
+    }
+
     static String merchant(String prefix, int i) {
         return prefix + "-" + i + "-" + UUID.randomUUID().toString().substring(0, 6);
     }

@@ -157,12 +157,16 @@ class StallCancelTest {
         IntStream.range(0, leaving.size()).forEach(i -> race.add(api.cancel(fairId, leaving.get(i).id(),
                 i % 3 == 0 ? Fixtures.adminToken() : leaving.get(i).token())));
         List<String> newcomers = IntStream.range(0, 10).mapToObj(i -> FairApi.merchant("newcomer", i)).toList();
-        newcomers.forEach(m -> race.add(api.register(fairId, m, Fixtures.idempotencyKey(), StallFixtures.registration("FOOD", m, true))));
+        List<String> ids = new java.util.concurrent.CopyOnWriteArrayList<>();
+        holders.forEach(r -> ids.add(r.id()));
+        waiters.forEach(r -> ids.add(r.id()));
+        newcomers.forEach(m -> race.add(api.register(fairId, m, Fixtures.idempotencyKey(), StallFixtures.registration("FOOD", m, true))
+                .doOnNext(answer -> ids.add(answer.registrationId()))));
         Collections.shuffle(race, new Random(11));
         Flux.fromIterable(race).flatMap(call -> call, race.size()).blockLast(Duration.ofSeconds(60));
 
-        List<Map<String, Object>> live = api.registrations(fairId).stream()
-                .map(r -> api.registration(fairId, (String) r.get("registrationId"), Fixtures.adminToken())).toList();
+        assertThat(ids).hasSize(22).doesNotHaveDuplicates();
+        List<Map<String, Object>> live = ids.stream().map(id -> api.registration(fairId, id, Fixtures.adminToken())).toList();
         List<Map<String, Object>> confirmed = live.stream().filter(r -> r.get("status").equals("CONFIRMED")).toList();
         Map<String, Object> food = category(fairId);
         int stallsLeft = ((Number) food.get("stallsLeft")).intValue();
@@ -180,6 +184,8 @@ class StallCancelTest {
         Map<String, String> liveStatuses = live.stream().collect(Collectors.toMap(r -> (String) r.get("registrationId"), r -> (String) r.get("status")));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(statusesInPostgres(fairId)).isEqualTo(liveStatuses));
         assertThat(heldStallsInPostgres(fairId)).doesNotHaveDuplicates().hasSize(confirmed.size());
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(api.reconciliation(fairId)).singleElement()
+                .satisfies(pool -> assertThat(pool).containsEntry("ok", true).containsEntry("difference", 0)));
     }
 
     private Map<String, Object> category(long fairId) {

@@ -108,6 +108,8 @@ class StallLotteryTest {
         assertThat(late.body()).containsEntry("code", "REGISTRATION_CLOSED");
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(api.registrations(fairId))
                 .filteredOn(r -> r.get("status").equals("CONFIRMED")).hasSize(4));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(api.reconciliation(fairId)).hasSize(4)
+                .allSatisfy(pool -> assertThat(pool).containsEntry("ok", true).containsEntry("difference", 0)));
     }
 
     private static Map<String, Object> lotteryFair(Instant closesAt) {

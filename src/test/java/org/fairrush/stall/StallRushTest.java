@@ -112,6 +112,8 @@ class StallRushTest {
                 assertThat(row.get("waitlistPosition")).isEqualTo(answer.body().get("waitlistPosition"));
             });
         });
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(api.reconciliation(fairId)).hasSize(3)
+                .allSatisfy(pool -> assertThat(pool).containsEntry("ok", true).containsEntry("difference", 0)));
         assertThat(rowsPerMerchant(fairId)).hasSize(64).containsOnly(1L);
         assertThat(distinctHeldStalls(fairId)).isEqualTo(30L);
     }
