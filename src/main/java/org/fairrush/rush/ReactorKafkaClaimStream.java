@@ -28,12 +28,10 @@ final class ReactorKafkaClaimStream implements ClaimStream {
         this.batchWindow = batchWindow;
     }
 
-    /**
-     * Fair backpressure: a batch whose time is up waits for the persister's demand instead of failing the
-     * stream with an overflow (which made the persister resubscribe and rebalance under load).
-     */
     @Override
     public Flux<Batch> batches() {
+        // Fair backpressure: a batch is not emitted (and records not drained) while the persister is still busy
+        // with the previous one, instead of overflowing.
         return receiver.receive().bufferTimeout(batchSize, batchWindow, true).map(this::batch);
     }
 
