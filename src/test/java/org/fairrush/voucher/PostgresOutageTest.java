@@ -33,6 +33,12 @@ class PostgresOutageTest {
     static void ownPostgres(DynamicPropertyRegistry registry) {
         registry.add("spring.r2dbc.url", () -> postgres.r2dbcUrl("postgres"));
         registry.add("spring.r2dbc.username", () -> "postgres");
+        // A database of its own starts its ids at 1 again: its pools, topics and consumer group must be its own
+        // too, or campaign 1 meets the Redis pool of another test's campaign 1.
+        String own = "outage" + System.nanoTime();
+        registry.add("fairrush.rush.key-prefix", () -> own);
+        registry.add("fairrush.rush.topic-prefix", () -> own + ".");
+        registry.add("fairrush.rush.persister.group-id", () -> own);
     }
 
     @AfterAll
