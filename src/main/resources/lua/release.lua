@@ -26,4 +26,6 @@ end
 redis.call('DEL', KEYS[4])
 redis.call('HDEL', KEYS[8], ARGV[1])
 redis.call('ZADD', KEYS[7], ARGV[5], ARGV[1])
+-- A late copy of an event arrives within seconds; a day of reversals is plenty to remember.
+redis.call('ZREMRANGEBYSCORE', KEYS[7], '-inf', '(' .. (tonumber(ARGV[5]) - 86400000))
 return 1

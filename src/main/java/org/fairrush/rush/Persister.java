@@ -108,12 +108,15 @@ final class Persister implements SmartLifecycle {
         Map<PoolKeys, List<ClaimRecorded>> byScope = batch.claims().stream()
                 .collect(Collectors.groupingBy(claim -> new PoolKeys(keyPrefix, PoolRef.single(claim.kind(), claim.scope()))));
         return setAside(batch.rejected())
-                .then(store(byScope))
-                .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(100)).maxBackoff(Duration.ofSeconds(10))
-                        .doBeforeRetry(signal -> log.warn("storing {} claims failed, retrying: {}",
-                                batch.claims().size(), signal.failure().toString())))
+                .retryWhen(retryForever("setting aside " + batch.rejected().size() + " records"))
+                .then(store(byScope).retryWhen(retryForever("storing " + batch.claims().size() + " claims")))
                 .then(batch.commit())
                 .then(clear(byScope));
+    }
+
+    private static Retry retryForever(String what) {
+        return Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(100)).maxBackoff(Duration.ofSeconds(10))
+                .doBeforeRetry(signal -> log.warn("{} failed, retrying: {}", what, signal.failure().toString()));
     }
 
     private Mono<Void> store(Map<PoolKeys, List<ClaimRecorded>> byScope) {

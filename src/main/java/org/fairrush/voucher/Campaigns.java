@@ -47,7 +47,9 @@ class Campaigns {
         return repository.insert(request)
                 .flatMap(campaign -> engine.define(PoolDefinition.counted(pool(campaign.id()), campaign.grabStartsAt(),
                                 campaign.grabEndsAt(), campaign.perMemberLimit(), campaign.stock()))
-                        .thenReturn(campaign))
+                        .flatMap(created -> created ? Mono.just(campaign) : Mono.error(new IllegalStateException(
+                                "Redis already holds a pool for campaign " + campaign.id() + ": Postgres and Redis disagree "
+                                        + "(restored database?); the campaign was not created"))))
                 .as(transaction::transactional)
                 .doOnNext(campaign -> known.put(campaign.id(), campaign))
                 .map(campaign -> CampaignView.of(campaign, campaign.stock(), clock.instant()));

@@ -96,7 +96,7 @@ public class ProblemResponses implements WebExceptionHandler {
             return ApiProblem.of(ErrorCode.PAYLOAD_TOO_LARGE, "The request body exceeds the allowed size");
         }
         if (failure instanceof ServerWebInputException input) {
-            return validation(inputDetail(input), List.of());
+            return validation(inputDetail(input), fieldOf(input));
         }
         if (failure instanceof AuthenticationException) {
             return ApiProblem.of(ErrorCode.UNAUTHENTICATED, "Send a valid bearer token");
@@ -128,6 +128,24 @@ public class ProblemResponses implements WebExceptionHandler {
 
     private static Map<String, Object> field(FieldError error) {
         return field(error.getField(), String.valueOf(error.getDefaultMessage()));
+    }
+
+    /** The JSON field a body could not be read at (unknown field, wrong type, bad date), when Jackson says. */
+    private static List<Map<String, Object>> fieldOf(ServerWebInputException input) {
+        for (Throwable t = input; t != null; t = t.getCause()) {
+            if (t instanceof tools.jackson.databind.DatabindException databind && !databind.getPath().isEmpty()) {
+                String field = databind.getPath().stream()
+                        .map(ref -> ref.getPropertyName() != null ? ref.getPropertyName() : "[" + ref.getIndex() + "]")
+                        .collect(java.util.stream.Collectors.joining(".")).replace(".[", "[");
+                String message = t instanceof tools.jackson.databind.exc.UnrecognizedPropertyException
+                        ? "is not a known field" : "has the wrong type or format";
+                return List.of(field(field, message));
+            }
+        }
+        if (input.getMethodParameter() != null && input.getMethodParameter().getParameterName() != null) {
+            return List.of(field(input.getMethodParameter().getParameterName(), "is not valid"));
+        }
+        return List.of();
     }
 
     private static String inputDetail(ServerWebInputException input) {

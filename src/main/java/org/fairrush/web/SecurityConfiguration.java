@@ -1,14 +1,20 @@
 package org.fairrush.web;
 
+import java.util.List;
+
+import org.fairrush.rush.RushProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
+import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
 import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
 import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtAuthenticationConverterAdapter;
 import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
 
 /**
  * Who may call what (DESIGN.md section 7). Callers are authenticated by a JWT bearer token: the subject
@@ -25,8 +31,17 @@ class SecurityConfiguration {
     static final String ADMIN = "ADMIN";
 
     @Bean
-    SecurityWebFilterChain apiSecurity(ServerHttpSecurity http, ProblemResponses problems) {
+    SecurityWebFilterChain apiSecurity(ServerHttpSecurity http, ProblemResponses problems, RateLimitConfiguration.RateLimitBuckets buckets,
+            RushProperties rush, WebProperties web) {
         return http
+                .addFilterAt(new InFlightLimit(web.maxInFlight(), problems), SecurityWebFiltersOrder.FIRST)
+                .addFilterAfter(new RateLimits(buckets, problems, rush.keyPrefix(), web), SecurityWebFiltersOrder.AUTHORIZATION)
+                .cors(cors -> cors.configurationSource(cors(web.allowedOrigins())))
+                .headers(headers -> headers
+                        .contentSecurityPolicy(csp -> csp.policyDirectives(
+                                "default-src 'self'; frame-ancestors 'none'; object-src 'none'; base-uri 'none'"))
+                        .referrerPolicy(referrer -> referrer.policy(
+                                org.springframework.security.web.server.header.ReferrerPolicyServerHttpHeadersWriter.ReferrerPolicy.NO_REFERRER)))
                 .csrf(ServerHttpSecurity.CsrfSpec::disable)
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
@@ -58,6 +73,19 @@ class SecurityConfiguration {
                         .accessDeniedHandler((exchange, denied) ->
                                 problems.write(exchange, ApiProblem.of(ErrorCode.FORBIDDEN, "Your role may not do this"))))
                 .build();
+    }
+
+    /** Browser origins allowed to call the API with a bearer token (no cookies are used, so no credentials). */
+    private static UrlBasedCorsConfigurationSource cors(List<String> allowedOrigins) {
+        CorsConfiguration cors = new CorsConfiguration();
+        cors.setAllowedOrigins(allowedOrigins);
+        cors.setAllowedMethods(List.of("GET", "POST", "DELETE"));
+        cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "Idempotency-Key"));
+        cors.setExposedHeaders(List.of("Retry-After", "Location", "Idempotent-Replayed"));
+        cors.setMaxAge(3600L);
+        UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+        source.registerCorsConfiguration("/api/**", cors);
+        return source;
     }
 
     private static ReactiveJwtAuthenticationConverterAdapter rolesFromClaim() {

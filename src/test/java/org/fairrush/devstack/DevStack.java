@@ -131,7 +131,8 @@ public final class DevStack {
             String prefix = TEST_KEYS + runId;
             properties.put("fairrush.rush.key-prefix", prefix);
             withRedis(url, redis -> deleteKeys(redis, TEST_KEYS + "*", key -> isLeftover(key.substring(TEST_KEYS.length()))));
-            cleanups.add(() -> withRedis(url, redis -> deleteKeys(redis, prefix + ":*", key -> true)));
+            // prefix* also takes the keys of tests that add a suffix to the run's prefix for a server of their own.
+            cleanups.add(() -> withRedis(url, redis -> deleteKeys(redis, prefix + "*", key -> true)));
         }
     }
 

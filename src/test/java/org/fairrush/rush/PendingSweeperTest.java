@@ -43,11 +43,12 @@ class PendingSweeperTest {
         PoolKeys keys = new PoolKeys(properties.keyPrefix(), pool);
         Instant longAgo = Instant.now().minus(properties.sweepAfter()).minusSeconds(1);
         ClaimRecorded orphan = new ClaimScript(redis, codec, properties.idempotencyTtl())
-                .run(keys, ClaimRecorded.draft(pool, "crashed-member", longAgo, Map.of("code", campaignId + "-AAAA-BBBB-CCCC")),
+                .run(keys, ClaimRecorded.draft(pool, "crashed-member", longAgo, Map.of("code", campaignId + "-SWPT-AAAA-0001")),
                         "key-of-a-dead-request", Instant.now())
                 .block().claim();
 
-        assertThat(sweeper.sweep().block()).isGreaterThanOrEqualTo(1);
+        // Only the sweeper publishes a claim that exists in Redis alone: this pass, or the scheduled one.
+        sweeper.sweep().block();
 
         await().atMost(Duration.ofSeconds(30)).until(() -> db.sql("select count(*) from voucher where id = :id")
                 .bind("id", orphan.eventId()).map(row -> row.get(0, Long.class)).one().block() == 1);
@@ -60,7 +61,7 @@ class PendingSweeperTest {
         PoolRef pool = PoolRef.single("c", Long.toString(campaignId));
         PoolKeys keys = new PoolKeys(properties.keyPrefix(), pool);
         new ClaimScript(redis, codec, properties.idempotencyTtl())
-                .run(keys, ClaimRecorded.draft(pool, "in-flight-member", Instant.now(), Map.of("code", campaignId + "-AAAA-BBBB-CCCD")),
+                .run(keys, ClaimRecorded.draft(pool, "in-flight-member", Instant.now(), Map.of("code", campaignId + "-SWPT-AAAA-0002")),
                         "key-of-a-live-request", Instant.now())
                 .block();
 

@@ -79,7 +79,7 @@ class KafkaRestartTest {
     }
 
     private String voucherOf(String member) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> !new Api(http).wallet(member).isEmpty());
+        await().atMost(Duration.ofSeconds(90)).until(() -> !new Api(http).wallet(member).isEmpty());
         return (String) new Api(http).wallet(member).get(0).get("voucherId");
     }
 }

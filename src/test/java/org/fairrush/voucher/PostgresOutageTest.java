@@ -7,6 +7,7 @@ import org.fairrush.Api;
 import org.fairrush.FairrushTest;
 import org.fairrush.Fixtures;
 import org.fairrush.Invariants;
+import org.fairrush.devstack.DevStack;
 import org.fairrush.devstack.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -33,12 +34,11 @@ class PostgresOutageTest {
     static void ownPostgres(DynamicPropertyRegistry registry) {
         registry.add("spring.r2dbc.url", () -> postgres.r2dbcUrl("postgres"));
         registry.add("spring.r2dbc.username", () -> "postgres");
-        // A database of its own starts its ids at 1 again: its pools, topics and consumer group must be its own
-        // too, or campaign 1 meets the Redis pool of another test's campaign 1.
-        String own = "outage" + System.nanoTime();
-        registry.add("fairrush.rush.key-prefix", () -> own);
-        registry.add("fairrush.rush.topic-prefix", () -> own + ".");
-        registry.add("fairrush.rush.persister.group-id", () -> own);
+        // Its own topics and consumer group: claims of the other tests' database must not land in this one.
+        registry.add("fairrush.rush.topic-prefix", () -> "fairrush-pg-outage-" + ProcessHandle.current().pid() + ".");
+        registry.add("fairrush.rush.persister.group-id", () -> "fairrush-pg-outage-" + ProcessHandle.current().pid());
+        // And its own Redis keys: its database numbers campaigns from 1 again.
+        registry.add("fairrush.rush.key-prefix", () -> DevStack.forTests().properties().get("fairrush.rush.key-prefix") + "-pg");
     }
 
     @AfterAll

@@ -1,0 +1,65 @@
+-- wrk script of bench.sh. Arguments after "--":
+--   get  PATH                       plain GET (the trivial endpoint)
+--   grab PATH TOKENS_FILE RUN_ID    POST grabs: each request a member's bearer token (round robin over
+--                                   the file, one token a line) and a fresh Idempotency-Key
+-- At the end it prints one JSON line (prefix "RESULT ") with throughput, latency percentiles and the
+-- count of answers per status, so bench.sh can tell 201s from refusals.
+
+local threads = {}
+
+function setup(thread)
+  thread:set("id", #threads)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  mode = args[1]
+  path = args[2]
+  tokens = {}
+  if mode == "grab" then
+    for line in io.lines(args[3]) do
+      if #line > 0 then tokens[#tokens + 1] = line end
+    end
+    run = args[4]
+  end
+  sent = 0
+  s2xx, s201, s409, s503, sother = 0, 0, 0, 0, 0
+end
+
+function request()
+  sent = sent + 1
+  if mode == "grab" then
+    local token = tokens[((sent * 7919) + id * 104729) % #tokens + 1]
+    local headers = {
+      ["Authorization"] = "Bearer " .. token,
+      ["Idempotency-Key"] = string.format("idem-%s-%d-%d", run, id, sent),
+      ["Content-Length"] = "0",
+    }
+    return wrk.format("POST", path, headers, nil)
+  end
+  return wrk.format("GET", path)
+end
+
+function response(status, headers, body)
+  if status == 201 then s201 = s201 + 1
+  elseif status == 409 then s409 = s409 + 1
+  elseif status == 503 then s503 = s503 + 1
+  elseif status >= 200 and status < 300 then s2xx = s2xx + 1
+  else sother = sother + 1 end
+end
+
+function done(summary, latency, requests)
+  local c = { s2xx = 0, s201 = 0, s409 = 0, s503 = 0, sother = 0 }
+  for _, t in ipairs(threads) do
+    for k, _ in pairs(c) do c[k] = c[k] + (t:get(k) or 0) end
+  end
+  local seconds = summary.duration / 1e6
+  local e = summary.errors
+  io.write(string.format(
+    'RESULT {"requests":%d,"seconds":%.3f,"rps":%.1f,"p50_ms":%.3f,"p90_ms":%.3f,"p99_ms":%.3f,"max_ms":%.3f,' ..
+    '"status":{"2xx":%d,"201":%d,"409":%d,"503":%d,"other":%d},"socket_errors":%d}\n',
+    summary.requests, seconds, summary.requests / seconds,
+    latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
+    c.s2xx, c.s201, c.s409, c.s503, c.sother,
+    e.connect + e.read + e.write + e.timeout))
+end

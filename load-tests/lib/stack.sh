@@ -1,0 +1,91 @@
+# Shared shell functions of smoke.sh and bench.sh: start the development stack, wait for it, stop it.
+# Sourced, not run. Every process started here runs in its own session (setsid) and is stopped by
+# process group in stop_app, which the calling script's EXIT trap runs.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+STARTED_GROUPS=()
+
+log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "FAILED: $*"; exit 1; }
+
+# start_app_maven PORT LOG: ./mvnw spring-boot:test-run in the background (extra env passes through).
+start_app_maven() {
+  local port=$1 logfile=$2
+  ( cd "$ROOT" && SERVER_PORT=$port exec setsid ./mvnw -B -q spring-boot:test-run </dev/null >"$logfile" 2>&1 ) &
+  STARTED_GROUPS+=("$!")
+  log "started ./mvnw spring-boot:test-run (pid $!) on port $port, log $logfile"
+}
+
+# prepare_classpath: compiles the app and its test classes once and writes the java argument file
+# of org.fairrush.TestApplication (target/fairrush-dev.args) for start_app_java.
+prepare_classpath() {
+  ( cd "$ROOT" && ./mvnw -B -q test-compile dependency:build-classpath -Dmdep.includeScope=test \
+      -Dmdep.outputFile=target/fairrush-dev.classpath ) >&2 || die "could not build the service"
+  printf -- '-cp %s:%s:%s\norg.fairrush.TestApplication\n' "$ROOT/target/test-classes" "$ROOT/target/classes" \
+    "$(cat "$ROOT/target/fairrush-dev.classpath")" > "$ROOT/target/fairrush-dev.args"
+}
+
+# start_app_java PORT LOG TAG [JVM options...]: the same development stack as spring-boot:test-run,
+# started with plain java and full JIT (spring-boot:run's optimized launch stops at C1, which would
+# understate every number). TAG appears on the command line: pgrep -f TAG finds it.
+start_app_java() {
+  local port=$1 logfile=$2 tag=$3
+  shift 3
+  ( cd "$ROOT" && SERVER_PORT=$port exec setsid java "-Dfairrush.process=$tag" "$@" "@$ROOT/target/fairrush-dev.args" \
+      </dev/null >"$logfile" 2>&1 ) &
+  STARTED_GROUPS+=("$!")
+  log "started the service (pid $!, tag $tag) on port $port, log $logfile"
+}
+
+# wait_healthy PORT SECONDS: until /actuator/health says UP.
+wait_healthy() {
+  local port=$1 seconds=$2 i
+  for ((i = 0; i < seconds; i++)); do
+    if curl -fsS "http://127.0.0.1:$port/actuator/health" 2>/dev/null | grep -q '"status":"UP"'; then
+      log "service on port $port is UP after ${i}s"
+      return 0
+    fi
+    sleep 1
+  done
+  return 1
+}
+
+# stop_apps: TERM to every process group started here, then KILL what is left after 30 s.
+stop_apps() {
+  local pid i alive
+  for pid in "${STARTED_GROUPS[@]}"; do
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+  done
+  for ((i = 0; i < 30; i++)); do
+    alive=0
+    for pid in "${STARTED_GROUPS[@]}"; do
+      if kill -0 -- "-$pid" 2>/dev/null; then alive=1; fi
+    done
+    [ "$alive" = 0 ] && break
+    sleep 1
+  done
+  for pid in "${STARTED_GROUPS[@]}"; do
+    kill -KILL -- "-$pid" 2>/dev/null || true
+  done
+  STARTED_GROUPS=()
+}
+
+# free_port FROM: the first port from FROM up that nothing listens on.
+free_port() {
+  local port=$1
+  while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+    port=$((port + 1))
+  done
+  echo "$port"
+}
+
+# devstack_endpoint LOG NAME: an embedded server's address as the development stack logged it
+# (NAME: redis, postgres, kafka).
+devstack_endpoint() {
+  local logfile=$1 name=$2
+  case $name in
+    redis) grep -o 'embedded Redis listening on [0-9.:]*' "$logfile" | head -1 | awk '{print $NF}' ;;
+    postgres) grep -o 'embedded PostgreSQL listening on [0-9.:]*' "$logfile" | head -1 | awk '{print $NF}' ;;
+    kafka) grep -o 'embedded Kafka broker at [^ ]*' "$logfile" | head -1 | awk '{print $NF}' ;;
+  esac
+}

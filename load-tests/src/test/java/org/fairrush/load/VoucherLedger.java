@@ -1,0 +1,141 @@
+package org.fairrush.load;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * What one run saw of one campaign: every voucher answered 201, who got it, each member's token, and
+ * the redemptions. The checks after the run compare it with what the service says.
+ */
+final class VoucherLedger {
+
+    record Voucher(String voucherId, String code, String memberId) {
+    }
+
+    private volatile Api.CampaignRef campaign;
+    private final Map<String, Voucher> granted = new ConcurrentHashMap<>();
+    private final Map<String, Set<String>> vouchersByMember = new ConcurrentHashMap<>();
+    private final Map<String, String> tokens = new ConcurrentHashMap<>();
+    private final Queue<Voucher> toRedeem = new ConcurrentLinkedQueue<>();
+    private final Map<String, Set<String>> redemptionsByCode = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> outcomes = new ConcurrentHashMap<>();
+
+    /** The campaign this ledger follows; set in the simulation's before(), once the campaign exists. */
+    void follow(Api.CampaignRef campaign) {
+        this.campaign = campaign;
+    }
+
+    Api.CampaignRef campaign() {
+        return campaign;
+    }
+
+    void signedIn(String memberId, String token) {
+        tokens.put(memberId, token);
+    }
+
+    String token(String memberId) {
+        return tokens.get(memberId);
+    }
+
+    void granted(String memberId, String voucherId, String code) {
+        Voucher voucher = new Voucher(voucherId, code, memberId);
+        if (granted.putIfAbsent(voucherId, voucher) == null) {
+            toRedeem.add(voucher);
+        }
+        vouchersByMember.computeIfAbsent(memberId, m -> ConcurrentHashMap.newKeySet()).add(voucherId);
+    }
+
+    /** Counts a final outcome of one grab (after retries): 201, SOLD_OUT, LIMIT_REACHED, GAVE_UP_BUSY ... */
+    void outcome(String name) {
+        outcomes.computeIfAbsent(name, n -> new AtomicLong()).incrementAndGet();
+    }
+
+    Map<String, Long> outcomes() {
+        return outcomes.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().get()));
+    }
+
+    /** The next voucher a customer brings to a till, or null when every granted voucher has been handed out. */
+    Voucher nextToRedeem() {
+        return toRedeem.poll();
+    }
+
+    void redeemed(String code, String redemptionId) {
+        redemptionsByCode.computeIfAbsent(code, c -> ConcurrentHashMap.newKeySet()).add(redemptionId);
+    }
+
+    int distinctGranted() {
+        return granted.size();
+    }
+
+    int mostVouchersOfOneMember() {
+        return vouchersByMember.values().stream().mapToInt(Set::size).max().orElse(0);
+    }
+
+    /** Voucher codes that got more than one distinct redemption id: must stay empty. */
+    List<String> redeemedTwice() {
+        return redemptionsByCode.entrySet().stream().filter(e -> e.getValue().size() > 1).map(Map.Entry::getKey).sorted().toList();
+    }
+
+    int redeemedCount() {
+        return redemptionsByCode.size();
+    }
+
+    /** Members who got a voucher; all of them when there are at most {@code size}, else an even spread. */
+    List<Object> sampleOfHolders(int size) {
+        List<String> members = new ArrayList<>(vouchersByMember.keySet());
+        Collections.sort(members);
+        if (members.size() <= size) {
+            return new ArrayList<>(members);
+        }
+        List<Object> sample = new ArrayList<>(size);
+        double step = (double) members.size() / size;
+        for (int i = 0; i < size; i++) {
+            sample.add(members.get((int) (i * step)));
+        }
+        return sample;
+    }
+
+    /** How many of the member's 201 vouchers the wallet answer does not hold yet. */
+    int missingFromWallet(String memberId, String walletJson) {
+        Set<String> inWallet = walletOfThisCampaign(walletJson).stream().map(v -> v.get("voucherId").asText())
+                .collect(Collectors.toSet());
+        return (int) vouchersByMember.getOrDefault(memberId, Set.of()).stream().filter(id -> !inWallet.contains(id)).count();
+    }
+
+    /** The wallet's vouchers of this campaign: never more than the per-member limit. */
+    int walletCount(String walletJson) {
+        return walletOfThisCampaign(walletJson).size();
+    }
+
+    /** Redeemed vouchers of this member (as the ledger saw them) that the wallet does not show as REDEEMED. */
+    int redeemedNotShown(String memberId, String walletJson) {
+        Set<String> shownRedeemed = walletOfThisCampaign(walletJson).stream()
+                .filter(v -> "REDEEMED".equals(v.path("status").asText()))
+                .map(v -> v.get("code").asText()).collect(Collectors.toSet());
+        Set<String> mine = vouchersByMember.getOrDefault(memberId, Set.of());
+        return (int) granted.values().stream()
+                .filter(v -> mine.contains(v.voucherId()) && redemptionsByCode.containsKey(v.code()))
+                .filter(v -> !shownRedeemed.contains(v.code()))
+                .count();
+    }
+
+    private List<JsonNode> walletOfThisCampaign(String walletJson) {
+        List<JsonNode> mine = new ArrayList<>();
+        for (JsonNode voucher : Api.parse(walletJson)) {
+            if (voucher.path("campaignId").asLong() == campaign.id()) {
+                mine.add(voucher);
+            }
+        }
+        return mine;
+    }
+}

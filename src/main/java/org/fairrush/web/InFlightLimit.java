@@ -1,0 +1,43 @@
+package org.fairrush.web;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+
+/**
+ * Bounded in-flight work per instance (DESIGN.md section 7, "Overload"): beyond {@code max} API requests
+ * at once, a request is answered 503 BUSY with Retry-After straight away instead of queueing without
+ * bound; the load balancer or the client's backoff spreads it out.
+ */
+final class InFlightLimit implements WebFilter {
+
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final int max;
+    private final ProblemResponses problems;
+
+    InFlightLimit(int max, ProblemResponses problems) {
+        this.max = max;
+        this.problems = problems;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        if (!exchange.getRequest().getPath().value().startsWith("/api/")) {
+            return chain.filter(exchange);
+        }
+        if (inFlight.incrementAndGet() > max) {
+            inFlight.decrementAndGet();
+            return problems.write(exchange, ApiProblem.retryLater(ErrorCode.BUSY,
+                    "This instance is at capacity; please retry in a second", Duration.ofSeconds(1)));
+        }
+        return chain.filter(exchange).doFinally(signal -> inFlight.decrementAndGet());
+    }
+
+    int inFlight() {
+        return inFlight.get();
+    }
+}

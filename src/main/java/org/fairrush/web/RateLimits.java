@@ -1,0 +1,104 @@
+package org.fairrush.web;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.core.context.ReactiveSecurityContextHolder;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.web.server.util.matcher.PathPatternParserServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+
+/**
+ * Rate limits on the rush endpoints (grab, register, redeem), per caller and per client address, as
+ * Bucket4j token buckets kept in Redis so that they hold across instances. A request over a limit is
+ * answered 429 RATE_LIMITED with Retry-After and changes nothing. Runs after authentication, so the caller
+ * is known; the client address is the connection's (behind an ingress, configure forwarded headers).
+ */
+final class RateLimits implements WebFilter {
+
+    static final ServerWebExchangeMatcher RUSH_ENDPOINTS = ServerWebExchangeMatchers.matchers(
+            new PathPatternParserServerWebExchangeMatcher("/api/v1/campaigns/*/grabs", HttpMethod.POST),
+            new PathPatternParserServerWebExchangeMatcher("/api/v1/fairs/*/registrations", HttpMethod.POST),
+            new PathPatternParserServerWebExchangeMatcher("/api/v1/redemptions", HttpMethod.POST));
+
+    private final RateLimitConfiguration.RateLimitBuckets buckets;
+    private final ProblemResponses problems;
+    private final BucketConfiguration perCaller;
+    private final BucketConfiguration perAddress;
+    private final String callerBuckets;
+    private final String addressBuckets;
+
+    RateLimits(RateLimitConfiguration.RateLimitBuckets buckets, ProblemResponses problems, String keyPrefix, WebProperties properties) {
+        this.buckets = buckets;
+        this.problems = problems;
+        this.perCaller = configuration(properties.perCaller());
+        this.perAddress = configuration(properties.perAddress());
+        // Bucket4j keeps a bucket's configuration with its state; naming the rate in the key lets a new limit
+        // take effect at once instead of being shadowed by buckets made under the old one.
+        this.callerBuckets = keyPrefix + ":rl:caller:" + name(properties.perCaller()) + ":";
+        this.addressBuckets = keyPrefix + ":rl:addr:" + name(properties.perAddress()) + ":";
+    }
+
+    private static String name(WebProperties.Rate rate) {
+        return rate.capacity() + "/" + rate.period().toMillis() + "ms";
+    }
+
+    static ExpirationAfterWriteStrategy expiry() {
+        return ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10));
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        return RUSH_ENDPOINTS.matches(exchange).flatMap(match -> match.isMatch()
+                ? ReactiveSecurityContextHolder.getContext()
+                        .map(SecurityContext::getAuthentication)
+                        .map(authentication -> authentication.getName())
+                        .defaultIfEmpty("")
+                        .flatMap(caller -> check(exchange, caller))
+                        .flatMap(waitNanos -> waitNanos > 0 ? refuse(exchange, waitNanos) : chain.filter(exchange))
+                : chain.filter(exchange));
+    }
+
+    /**
+     * Emits 0 when the caller's bucket and then the address's bucket had a token, or the nanoseconds until
+     * the refusing one refills. A caller over their own limit does not use up the address's budget, which a
+     * whole venue's Wi-Fi may share.
+     */
+    private Mono<Long> check(ServerWebExchange exchange, String caller) {
+        var address = exchange.getRequest().getRemoteAddress();
+        String client = address == null ? "unknown" : address.getAddress().getHostAddress();
+        Mono<ConsumptionProbe> byCaller = caller.isEmpty() ? Mono.empty() : Mono.fromFuture(() -> consume(callerBuckets + caller, perCaller));
+        return byCaller
+                .filter(probe -> !probe.isConsumed())
+                .map(ConsumptionProbe::getNanosToWaitForRefill)
+                .switchIfEmpty(Mono.defer(() -> Mono.fromFuture(() -> consume(addressBuckets + client, perAddress))
+                        .map(probe -> probe.isConsumed() ? 0L : Math.max(1L, probe.getNanosToWaitForRefill()))));
+    }
+
+    private CompletableFuture<ConsumptionProbe> consume(String bucket, BucketConfiguration configuration) {
+        return buckets.get().asAsync().builder()
+                .build(bucket, () -> CompletableFuture.completedFuture(configuration))
+                .tryConsumeAndReturnRemaining(1);
+    }
+
+    private Mono<Void> refuse(ServerWebExchange exchange, long waitNanos) {
+        Duration wait = Duration.ofNanos(waitNanos).plusMillis(999);
+        return problems.write(exchange, ApiProblem.retryLater(ErrorCode.RATE_LIMITED,
+                "Too many requests; try again in " + Math.max(1, wait.toSeconds()) + " s", wait));
+    }
+
+    private static BucketConfiguration configuration(WebProperties.Rate rate) {
+        return BucketConfiguration.builder()
+                .addLimit(limit -> limit.capacity(rate.capacity()).refillGreedy(rate.capacity(), rate.period()))
+                .build();
+    }
+}
