@@ -99,6 +99,15 @@ final class Persister implements SmartLifecycle {
         return running != null && !running.isDisposed();
     }
 
+    /**
+     * Started before and stopped after the web server (whose graceful shutdown runs at DEFAULT_PHASE - 2048):
+     * the service stops taking claims first, then the persister finishes its batch.
+     */
+    @Override
+    public int getPhase() {
+        return SmartLifecycle.DEFAULT_PHASE - 4096;
+    }
+
     /** Records set aside on the dead-letter topic since start. */
     long deadLettered() {
         return deadLettered.get();

@@ -45,10 +45,28 @@ final class FairRequests {
             @NotNull @Min(0) @Max(MAX_CENTS) Long feeCents) {
     }
 
+    /**
+     * @param specialOffer whether the merchant sells at a special-offer price (and so pays no stall fee): true or
+     *                     false, or the offer's text (e.g. "10% off for members"), which counts as true unless blank
+     */
     record NewRegistration(
             @NotBlank @Size(max = 20) String category,
             @NotBlank @Size(max = 120) String merchantName,
-            boolean specialOffer) {
+            Object specialOffer) {
+
+        /** Empty when {@code specialOffer} is neither a boolean nor a text. */
+        java.util.Optional<Boolean> sellsAtSpecialOffer() {
+            if (specialOffer == null) {
+                return java.util.Optional.of(false);
+            }
+            if (specialOffer instanceof Boolean flag) {
+                return java.util.Optional.of(flag);
+            }
+            if (specialOffer instanceof String text) {
+                return java.util.Optional.of(!text.isBlank() && !"false".equalsIgnoreCase(text.strip()));
+            }
+            return java.util.Optional.empty();
+        }
     }
 
     record NewDraw(@NotBlank @Size(max = 200) String seed) {

@@ -57,8 +57,9 @@ class Registering {
     }
 
     private static Map<String, String> attributes(NewRegistration request, Category category) {
-        return Map.of(MERCHANT_NAME, request.merchantName(), SPECIAL_OFFER, Boolean.toString(request.specialOffer()),
-                FEE_CENTS, Long.toString(category.feeFor(request.specialOffer())));
+        boolean specialOffer = request.sellsAtSpecialOffer().orElse(false);
+        return Map.of(MERCHANT_NAME, request.merchantName(), SPECIAL_OFFER, Boolean.toString(specialOffer),
+                FEE_CENTS, Long.toString(category.feeFor(specialOffer)));
     }
 
     /** Registrations are answered during the window, before any draw, so a lottery's waiting claim is an entry. */

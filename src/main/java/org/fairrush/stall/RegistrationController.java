@@ -52,6 +52,9 @@ class RegistrationController {
     Mono<ResponseEntity<RegistrationView>> register(@PathVariable long id, @Valid @RequestBody NewRegistration request,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey, Authentication caller) {
         String key = Caller.requireIdempotencyKey(idempotencyKey);
+        if (request.sellsAtSpecialOffer().isEmpty()) {
+            return Mono.error(FairRequests.invalid("specialOffer", "must be true, false or the offer's text"));
+        }
         return registering.register(id, Caller.of(caller).id(), key, request).map(outcome -> {
             if (outcome instanceof Registering.Registered registered) {
                 return ResponseEntity.status(HttpStatus.CREATED)

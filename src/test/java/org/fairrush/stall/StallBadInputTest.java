@@ -112,6 +112,13 @@ class StallBadInputTest {
     }
 
     @Test
+    void refusesASpecialOfferThatIsNeitherYesNoNorText() {
+        isProblem(register(Fixtures.merchantToken("offer-1"), Fixtures.idempotencyKey(),
+                Map.of("category", "FOOD", "merchantName", "Numbers", "specialOffer", 42)), 400, "VALIDATION_FAILED");
+        assertNothingChanged();
+    }
+
+    @Test
     void requiresAnIdempotencyKey() {
         isProblem(register(Fixtures.merchantToken("nokey-1"), null, StallFixtures.registration("FOOD", "No key", false)),
                 400, "VALIDATION_FAILED");

@@ -44,6 +44,9 @@ class StallListingTest {
         long autumn = api.createFair(StallFixtures.openFair("FIRST_COME", List.of(StallFixtures.category("CRAFT", 1, 10_000))));
         Answer paying = api.registerNow(spring, merchant, StallFixtures.registration("FOOD", "Noodles", false));
         Answer specialOffer = api.registerNow(autumn, merchant, StallFixtures.registration("CRAFT", "Paper cuts", true));
+        Answer described = api.registerNow(spring, FairApi.merchant("lister", 2),
+                Map.of("category", "FOOD", "merchantName", "Dumplings", "specialOffer", "10% off for members"));
+        assertThat(described.body()).containsEntry("specialOffer", true).containsEntry("feeCents", 0);
         assertThat(paying.body()).containsEntry("feeCents", 15_000);
         assertThat(specialOffer.body()).containsEntry("feeCents", 0);
 
