@@ -6,10 +6,13 @@
 -- KEYS[5] idem      the claim JSON this actor's idempotency key already produced
 -- KEYS[6] waitlist  list of claimIds waiting for this pool (used when meta.waitlist = '1')
 -- KEYS[7] confirmed set of claimIds known to be durable (acknowledged by Kafka or taken over by the persister)
+-- KEYS[8] claims    hash claimId -> current claim JSON, kept for pools with items or a waiting list so that a
+--                   claim can later be released and a waiting one promoted (release-and-promote.lua)
 -- ARGV[1] now (epoch ms, the server's clock), ARGV[2] actorId, ARGV[3] claim JSON without item/seq/status,
 -- ARGV[4] idempotency TTL in seconds
--- Returns {code, number, claim JSON}:
---   0 GRANTED      number = stock left after this claim
+-- Returns {code, number, claim JSON, position, waitlist}:
+--   0 GRANTED      number = stock left after this claim; waitlist = 1 when the pool has a waiting list
+--                  (then an empty pool is not sold out: later claims wait)
 --   1 REPLAYED     number = 1 when the earlier claim is durable, 0 while it is still on its way;
 --                  a fourth element gives a waiting claim's current position (0 when not waiting)
 --   2 SOLD_OUT, 3 LIMIT_REACHED, 4 NOT_STARTED, 5 ENDED, 6 PAUSED, 7 UNKNOWN_POOL
@@ -63,4 +66,7 @@ local json = cjson.encode(claim)
 redis.call('HINCRBY', KEYS[3], ARGV[2], 1)
 redis.call('HSET', KEYS[4], claim.eventId, json)
 redis.call('SET', KEYS[5], json, 'EX', ARGV[4])
-return {code, number, json}
+if meta[4] == '1' or meta[6] == '1' then
+  redis.call('HSET', KEYS[8], claim.eventId, json)
+end
+return {code, number, json, 0, meta[4] == '1' and 1 or 0}

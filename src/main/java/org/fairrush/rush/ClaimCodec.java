@@ -20,7 +20,7 @@ public final class ClaimCodec {
 
     public ClaimRecorded read(String text) {
         ClaimRecorded claim = json.readValue(text, ClaimRecorded.class);
-        if (claim.schemaVersion() != ClaimRecorded.SCHEMA_VERSION) {
+        if (claim.schemaVersion() < 1 || claim.schemaVersion() > ClaimRecorded.SCHEMA_VERSION) {
             throw new IllegalArgumentException("unknown claim schemaVersion " + claim.schemaVersion());
         }
         return claim;

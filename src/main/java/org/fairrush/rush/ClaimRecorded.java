@@ -18,8 +18,12 @@ import java.util.UUID;
  * @param actorId       who claimed (member or merchant id)
  * @param item          the concrete item handed out (a stall number), null for counted stock
  * @param seq           the n-th claim of this actor in this scope
- * @param status        HELD, or WAITING for a claim that joined the waiting list
+ * @param status        HELD, or WAITING for a claim that joined the waiting list, RELEASED once given up
  * @param attributes    the feature's own data about the claim (a voucher code, a fee), opaque to the engine
+ * @param revision      0 for the claim as first made; each later change of the same claim (released, promoted
+ *                      from the waiting list, handed an item by a draw) is published again as the whole claim
+ *                      with a higher revision, so a consumer keeps the highest revision it has seen per claim id
+ *                      whatever the order of arrival
  */
 public record ClaimRecorded(
         int schemaVersion,
@@ -32,16 +36,25 @@ public record ClaimRecorded(
         String item,
         int seq,
         String status,
-        Map<String, String> attributes) {
+        Map<String, String> attributes,
+        int revision) {
 
-    public static final int SCHEMA_VERSION = 1;
+    /** Version 2 added {@code revision} and the RELEASED status; version 1 events read as revision 0. */
+    public static final int SCHEMA_VERSION = 2;
     public static final String HELD = "HELD";
     public static final String WAITING = "WAITING";
+    public static final String RELEASED = "RELEASED";
+
+    /** A claim as first made (revision 0). */
+    public ClaimRecorded(int schemaVersion, UUID eventId, Instant occurredAt, String kind, String scope, String pool,
+            String actorId, String item, int seq, String status, Map<String, String> attributes) {
+        this(schemaVersion, eventId, occurredAt, kind, scope, pool, actorId, item, seq, status, attributes, 0);
+    }
 
     /** A claim before the claim script gave it its item, sequence number and status. */
     static ClaimRecorded draft(PoolRef ref, String actorId, Instant now, Map<String, String> attributes) {
         return new ClaimRecorded(SCHEMA_VERSION, UUID.randomUUID(), now, ref.kind(), ref.scope(), ref.pool(),
-                actorId, null, 0, null, Map.copyOf(attributes));
+                actorId, null, 0, null, Map.copyOf(attributes), 0);
     }
 
     public PoolRef poolRef() {
@@ -50,5 +63,9 @@ public record ClaimRecorded(
 
     public boolean waiting() {
         return WAITING.equals(status);
+    }
+
+    public boolean released() {
+        return RELEASED.equals(status);
     }
 }

@@ -23,8 +23,11 @@ final class ClaimScript {
         this.ttlSeconds = Long.toString(Math.max(1, idempotencyTtl.toSeconds()));
     }
 
-    /** The script's answer: a result code, a number whose meaning depends on it, and the claim. */
-    record ScriptAnswer(Code code, long number, ClaimRecorded claim, long position) {
+    /**
+     * The script's answer: a result code, a number whose meaning depends on it, the claim, a waiting claim's
+     * position, and whether the pool has a waiting list.
+     */
+    record ScriptAnswer(Code code, long number, ClaimRecorded claim, long position, boolean waitlist) {
     }
 
     enum Code {
@@ -43,6 +46,7 @@ final class ClaimScript {
         long number = (Long) reply.get(1);
         String json = String.valueOf(reply.get(2));
         long position = reply.size() > 3 ? (Long) reply.get(3) : 0;
-        return new ScriptAnswer(code, number, json.isEmpty() ? null : codec.read(json), position);
+        boolean waitlist = reply.size() > 4 && (Long) reply.get(4) == 1L;
+        return new ScriptAnswer(code, number, json.isEmpty() ? null : codec.read(json), position, waitlist);
     }
 }

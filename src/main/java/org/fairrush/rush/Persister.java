@@ -11,6 +11,7 @@ import io.r2dbc.spi.R2dbcNonTransientException;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.InvalidDataAccessResourceUsageException;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -30,8 +31,12 @@ import reactor.util.retry.Retry;
  * position is not committed until the batch is stored. A record that can never be stored (unreadable, or
  * refused by the database's constraints) goes to the dead-letter topic with its reason instead of
  * blocking its partition. Stopping lets the batch in hand finish first.
+ *
+ * <p>A lifecycle bean: it consumes only while its application context runs, so a stopped (or, in tests, paused)
+ * context leaves the consumer group instead of keeping partitions it can no longer store; a restarted one
+ * joins again.
  */
-final class Persister {
+final class Persister implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(Persister.class);
 
@@ -43,7 +48,7 @@ final class Persister {
     private final ClaimCodec codec;
     private final String keyPrefix;
     private final RushMetrics metrics;
-    private final Sinks.Empty<Void> stopping = Sinks.empty();
+    private Sinks.Empty<Void> stopping = Sinks.empty();
     private final AtomicLong deadLettered = new AtomicLong();
     private Disposable running;
     private Mono<Void> finished = Mono.empty();
@@ -65,7 +70,12 @@ final class Persister {
         this.metrics = metrics;
     }
 
-    void start() {
+    @Override
+    public synchronized void start() {
+        if (isRunning()) {
+            return;
+        }
+        stopping = Sinks.empty();
         Sinks.Empty<Void> done = Sinks.empty();
         finished = done.asMono();
         running = stream.batches()
@@ -78,7 +88,8 @@ final class Persister {
     }
 
     /** Lets the batch in hand be stored and committed, then stops consuming. */
-    void stop() {
+    @Override
+    public synchronized void stop() {
         stopping.tryEmitEmpty();
         try {
             finished.block(Duration.ofSeconds(15));
@@ -88,6 +99,20 @@ final class Persister {
         if (running != null) {
             running.dispose();
         }
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+        return running != null && !running.isDisposed();
+    }
+
+    /**
+     * Started before and stopped after the web server (whose graceful shutdown runs at DEFAULT_PHASE - 2048):
+     * the service stops taking claims first, then the persister finishes its batch.
+     */
+    @Override
+    public int getPhase() {
+        return SmartLifecycle.DEFAULT_PHASE - 4096;
     }
 
     /** Records set aside on the dead-letter topic since start. */

@@ -36,6 +36,16 @@ record PoolKeys(String prefix, PoolRef ref) {
         return scoped("reversed");
     }
 
+    /** Hash claimId -> the claim's current JSON, for pools with items or a waiting list (the claims one can release). */
+    String claims() {
+        return scoped("claims");
+    }
+
+    /** Hash claimId -> a changed claim's JSON until Kafka acknowledged it (the outbox of status changes). */
+    String changes() {
+        return scoped("changes");
+    }
+
     String sweeperLease() {
         return scoped("sweeper");
     }
@@ -45,7 +55,8 @@ record PoolKeys(String prefix, PoolRef ref) {
     }
 
     List<String> claimKeys(String actorId, String idempotencyKey) {
-        return List.of(meta(), stock(), holders(), pending(), idempotency(actorId, idempotencyKey), waitlist(), confirmed());
+        return List.of(meta(), stock(), holders(), pending(), idempotency(actorId, idempotencyKey), waitlist(), confirmed(),
+                claims());
     }
 
     private String scoped(String name) {

@@ -86,7 +86,7 @@ class RushConfiguration {
         return new PendingSweeper(engine, redis, publisher, clock, properties);
     }
 
-    @Bean(initMethod = "start", destroyMethod = "stop")
+    @Bean
     @ConditionalOnBooleanProperty(name = "fairrush.rush.persister.enabled", matchIfMissing = true)
     Persister persister(KafkaProperties kafka, ClaimCodec codec, ClaimTopics topics, List<ClaimSink> sinks,
             ReactiveStringRedisTemplate redis, TransactionalOperator transaction, ClaimPublisher publisher,

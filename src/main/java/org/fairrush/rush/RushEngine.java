@@ -3,14 +3,18 @@ package org.fairrush.rush;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 
 import org.fairrush.rush.ClaimOutcome.Busy;
 import org.fairrush.rush.ClaimOutcome.Granted;
 import org.fairrush.rush.ClaimOutcome.Refusal;
 import org.fairrush.rush.ClaimOutcome.Refused;
 import org.fairrush.rush.ClaimOutcome.Waitlisted;
+import org.fairrush.rush.ChangeScripts.Change;
 import org.fairrush.rush.ClaimScript.ScriptAnswer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +36,7 @@ public class RushEngine {
     private final ClaimScript claimScript;
     private final ReleaseScript releaseScript;
     private final DefinePoolScript defineScript;
+    private final ChangeScripts changeScripts;
     private final RebuildScript rebuildScript;
     private final ClaimPublisher publisher;
     private final SoldOutBoard soldOut;
@@ -52,6 +57,7 @@ public class RushEngine {
         this.claimScript = new ClaimScript(redis, codec, properties.idempotencyTtl());
         this.releaseScript = new ReleaseScript(redis);
         this.defineScript = new DefinePoolScript(redis);
+        this.changeScripts = new ChangeScripts(redis, codec);
         this.rebuildScript = new RebuildScript(redis);
         this.publisher = publisher;
         this.soldOut = soldOut;
@@ -123,7 +129,7 @@ public class RushEngine {
         Instant now = clock.instant();
         ClaimRecorded draft = ClaimRecorded.draft(keys.ref(), actorId, now, attributes);
         return metrics.timeClaimScript(claimScript.run(keys, draft, idempotencyKey, now)).flatMap(answer -> switch (answer.code()) {
-            case GRANTED -> markIfEmptied(keys.ref(), answer.number())
+            case GRANTED -> (answer.waitlist() ? Mono.<Void>empty() : markIfEmptied(keys.ref(), answer.number()))
                     .then(makeDurable(keys, answer.claim(), idempotencyKey, new Granted(answer.claim(), answer.number(), false)));
             case WAITLISTED -> makeDurable(keys, answer.claim(), idempotencyKey,
                     new Waitlisted(answer.claim(), answer.number(), false));
@@ -183,6 +189,97 @@ public class RushEngine {
         });
     }
 
+    /**
+     * Releases a claim of a pool with items or a waiting list, and hands its unit at once to the first claim
+     * waiting in that pool (DESIGN.md section 3, invariant 4). Both changes travel to Postgres as later
+     * revisions of the whole claims ({@link ClaimRecorded#revision()}), on the claim's own topic. Releasing a
+     * released claim changes nothing and publishes the scope's unacknowledged changes again.
+     */
+    public Mono<ReleaseOutcome> release(PoolRef ref, UUID claimId) {
+        PoolKeys keys = keys(ref);
+        return changeScripts.release(keys, claimId).flatMap(answer -> {
+            if (answer.code() == ChangeScripts.ReleaseCode.UNKNOWN || answer.code() == ChangeScripts.ReleaseCode.WRONG_POOL) {
+                return Mono.just(new ReleaseOutcome.NotFound());
+            }
+            boolean again = answer.code() == ChangeScripts.ReleaseCode.ALREADY;
+            Optional<Change> promoted = Optional.ofNullable(answer.promoted());
+            Mono<Void> publish = again ? publishChanges(ref) : publishChanges(keys,
+                    promoted.map(next -> List.of(answer.released(), next)).orElse(List.of(answer.released())));
+            return (answer.restocked() ? soldOut.markRestocked(ref) : Mono.<Void>empty())
+                    .then(publish)
+                    .thenReturn((ReleaseOutcome) new ReleaseOutcome.Released(answer.released().claim(),
+                            promoted.map(Change::claim), again))
+                    .onErrorResume(failure -> {
+                        log.warn("release of claim {} not yet acknowledged by Kafka: {}", claimId, failure.toString());
+                        return Mono.just(new ReleaseOutcome.Busy("the release is recorded and still being stored; retry"));
+                    });
+        });
+    }
+
+    /** The outcome of {@link #assignInOrder}. */
+    public enum Assignment {
+        /** The claims given are not exactly the pool's waiting claims; nothing changed. */
+        MISMATCH,
+        /** Items handed out and the changes acknowledged by Kafka. */
+        ASSIGNED,
+        /** The pool had been assigned before; its unacknowledged changes were published again. */
+        ALREADY
+    }
+
+    /**
+     * Hands a pool's items to its waiting claims in the given order (e.g. a lottery draw's): the first
+     * claims become HELD with the items in turn, the rest keep waiting in that order. Once per pool.
+     */
+    public Mono<Assignment> assignInOrder(PoolRef ref, List<UUID> order, List<String> items) {
+        return changeScripts.assign(keys(ref), order, items).flatMap(code -> switch (code) {
+            case MISMATCH -> Mono.just(Assignment.MISMATCH);
+            case ASSIGNED -> publishChanges(ref).thenReturn(Assignment.ASSIGNED);
+            case ALREADY -> publishChanges(ref).thenReturn(Assignment.ALREADY);
+        });
+    }
+
+    /**
+     * Publishes every change of the scope that Kafka has not acknowledged yet (released before promoted,
+     * lower revisions first), and forgets each once acknowledged. Fails when Kafka does not take one.
+     */
+    public Mono<Void> publishChanges(PoolRef ref) {
+        PoolKeys keys = keys(ref);
+        return redis.<String, String>opsForHash().values(keys.changes())
+                .map(changeScripts::change)
+                .collectList()
+                .flatMap(changes -> publishChanges(keys, changes));
+    }
+
+    private Mono<Void> publishChanges(PoolKeys keys, List<Change> changes) {
+        return Flux.fromIterable(changes)
+                .sort(Comparator.comparing((Change change) -> !change.claim().released())
+                        .thenComparingInt(change -> change.claim().revision()))
+                .concatMap(change -> publisher.publish(change.claim())
+                        .timeout(sendTimeout)
+                        .then(changeScripts.forget(keys, change.claim().eventId().toString(), change.json())))
+                .then();
+    }
+
+    /** The current state of a claim of a scope with items or a waiting list, or empty when unknown. */
+    public Mono<ClaimRecorded> findClaim(PoolRef scope, UUID claimId) {
+        return redis.<String, String>opsForHash().get(keys(scope).claims(), claimId.toString()).map(codec::read);
+    }
+
+    /** A waiting claim's position in its pool's waiting list (1 = next), or 0 when it is not waiting. */
+    public Mono<Long> waitingPosition(PoolRef ref, UUID claimId) {
+        return redis.opsForList().indexOf(keys(ref).waitlist(), claimId.toString()).map(index -> index + 1).defaultIfEmpty(0L);
+    }
+
+    /** How many claims wait for a pool. */
+    public Mono<Long> waitingCount(PoolRef ref) {
+        return redis.opsForList().size(keys(ref).waitlist());
+    }
+
+    /** The claims waiting for a pool, next first. */
+    public Flux<UUID> waitingClaims(PoolRef ref) {
+        return redis.opsForList().range(keys(ref).waitlist(), 0, -1).map(UUID::fromString);
+    }
+
     /** Pauses or resumes claims on a pool. */
     public Mono<Void> setPaused(PoolRef ref, boolean paused) {
         return redis.opsForHash().put(keys(ref).meta(), "paused", paused ? "1" : "0").then();
@@ -199,11 +296,6 @@ public class RushEngine {
     /** Claims of a scope recorded in Redis whose events are not yet stored in Postgres. */
     public Mono<Long> pendingCount(PoolRef ref) {
         return redis.opsForHash().size(keys(ref).pending());
-    }
-
-    /** Claims waiting for a unit of a pool with a waiting list (0 for a pool without one). */
-    public Mono<Long> waitingCount(PoolRef ref) {
-        return redis.opsForList().size(keys(ref).waitlist());
     }
 
     /**

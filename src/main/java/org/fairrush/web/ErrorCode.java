@@ -28,6 +28,8 @@ public enum ErrorCode {
     BELOW_THRESHOLD(HttpStatus.UNPROCESSABLE_CONTENT, "The order does not reach the voucher's minimum spend"),
     ALREADY_REGISTERED(HttpStatus.CONFLICT, "You are registered at this fair already"),
     REGISTRATION_CLOSED(HttpStatus.CONFLICT, "Registration is closed"),
+    REGISTRATION_OPEN(HttpStatus.CONFLICT, "Registration is still open"),
+    ALREADY_DRAWN(HttpStatus.CONFLICT, "This fair's lottery was drawn already"),
     IDEMPOTENCY_KEY_REUSED(HttpStatus.UNPROCESSABLE_CONTENT, "This Idempotency-Key was used for a different request"),
     RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, "Too many requests"),
     BUSY(HttpStatus.SERVICE_UNAVAILABLE, "Busy, please retry shortly"),

@@ -1,0 +1,61 @@
+package org.fairrush.stall;
+
+import java.util.UUID;
+
+import org.fairrush.rush.ReleaseOutcome;
+import org.fairrush.rush.RushEngine;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Mono;
+
+/**
+ * A registration cancelled by its merchant or an admin. The engine releases the claim and, in the same
+ * atomic step, hands the stall to the first merchant waiting in that category.
+ */
+@Service
+class Cancelling {
+
+    private final Fairs fairs;
+    private final Registrations registrations;
+    private final RushEngine engine;
+
+    Cancelling(Fairs fairs, Registrations registrations, RushEngine engine) {
+        this.fairs = fairs;
+        this.registrations = registrations;
+        this.engine = engine;
+    }
+
+    sealed interface Outcome {
+    }
+
+    /** Cancelled now or before; {@code promotedTo} is the registration that received the stall, if any. */
+    record Cancelled(UUID promotedTo) implements Outcome {
+    }
+
+    record NotFound() implements Outcome {
+    }
+
+    record NotYours() implements Outcome {
+    }
+
+    record Busy(String why) implements Outcome {
+    }
+
+    Mono<Outcome> cancel(long fairId, UUID registrationId, String callerId, boolean admin) {
+        return fairs.find(fairId)
+                .flatMap(fair -> registrations.find(fairId, registrationId))
+                .flatMap(registration -> admin || registration.merchantId().equals(callerId)
+                        ? engine.release(Fairs.pool(fairId, registration.category()), registrationId).map(Cancelling::outcome)
+                        : Mono.just((Outcome) new NotYours()))
+                .defaultIfEmpty(new NotFound());
+    }
+
+    private static Outcome outcome(ReleaseOutcome outcome) {
+        if (outcome instanceof ReleaseOutcome.Released released) {
+            return new Cancelled(released.promoted().map(claim -> claim.eventId()).orElse(null));
+        }
+        if (outcome instanceof ReleaseOutcome.Busy busy) {
+            return new Busy(busy.why());
+        }
+        return new NotFound();
+    }
+}

@@ -1,0 +1,46 @@
+package org.fairrush.stall;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** A union fair: when and where, its registration window, how stalls are allocated, and its categories. */
+record Fair(
+        long id,
+        String name,
+        String theme,
+        String venue,
+        Instant startsAt,
+        Instant endsAt,
+        Instant registrationOpensAt,
+        Instant registrationClosesAt,
+        Allocation allocation,
+        List<Category> categories) {
+
+    Fair {
+        categories = List.copyOf(categories);
+    }
+
+    Optional<Category> category(String code) {
+        return categories.stream().filter(c -> c.code().equals(code)).findFirst();
+    }
+
+    boolean lottery() {
+        return allocation == Allocation.LOTTERY;
+    }
+
+    boolean registrationClosedAt(Instant now) {
+        return !now.isBefore(registrationClosesAt);
+    }
+
+    /** UPCOMING, OPEN (registration), CLOSED (registration over), or DRAWN (a lottery fair after its draw). */
+    String status(Instant now, boolean drawn) {
+        if (drawn) {
+            return "DRAWN";
+        }
+        if (now.isBefore(registrationOpensAt)) {
+            return "UPCOMING";
+        }
+        return registrationClosedAt(now) ? "CLOSED" : "OPEN";
+    }
+}

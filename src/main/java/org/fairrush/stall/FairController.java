@@ -1,0 +1,94 @@
+package org.fairrush.stall;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+import jakarta.validation.Valid;
+import org.fairrush.stall.FairRequests.NewDraw;
+import org.fairrush.stall.FairRequests.NewFair;
+import org.fairrush.web.ApiProblem;
+import org.fairrush.web.ErrorCode;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** Fair administration (ADMIN), reading fairs (any role), and the lottery draw (ADMIN runs it, anyone reads it). */
+@RestController
+@RequestMapping("/api/v1/fairs")
+class FairController {
+
+    private final Fairs fairs;
+    private final Drawing drawing;
+    private final Clock clock;
+
+    FairController(Fairs fairs, Drawing drawing, Clock clock) {
+        this.fairs = fairs;
+        this.drawing = drawing;
+        this.clock = clock;
+    }
+
+    @PostMapping
+    Mono<ResponseEntity<FairView>> create(@Valid @RequestBody NewFair request) {
+        List<FairRequests.RuleBroken> broken = FairRequests.brokenRules(request, clock.instant());
+        if (!broken.isEmpty()) {
+            return Mono.error(FairRequests.invalid(broken));
+        }
+        return fairs.create(request).map(view -> ResponseEntity.status(HttpStatus.CREATED)
+                .header("Location", "/api/v1/fairs/" + view.id()).body(view));
+    }
+
+    @GetMapping
+    Flux<FairView> list() {
+        return fairs.list();
+    }
+
+    @GetMapping("/{id}")
+    Mono<FairView> get(@PathVariable long id) {
+        return fairs.view(id).switchIfEmpty(Mono.error(() -> notFound(id)));
+    }
+
+    /**
+     * Runs the lottery with the given seed (201), or answers the published draw again for the same seed (200).
+     */
+    @PostMapping("/{id}/draw")
+    Mono<ResponseEntity<DrawView>> draw(@PathVariable long id, @Valid @RequestBody NewDraw request) {
+        return drawing.draw(id, request.seed()).map(outcome -> {
+            if (outcome instanceof Drawing.Drawn drawn) {
+                return ResponseEntity.status(drawn.again() ? HttpStatus.OK : HttpStatus.CREATED).body(drawn.draw());
+            }
+            if (outcome instanceof Drawing.NotALottery) {
+                throw FairRequests.invalid("seed", "this fair allocates first come, first served; it has no draw");
+            }
+            if (outcome instanceof Drawing.RegistrationStillOpen open) {
+                throw ApiProblem.of(ErrorCode.REGISTRATION_OPEN, "The draw can run once registration closes at " + open.closesAt());
+            }
+            if (outcome instanceof Drawing.DrawnWithAnotherSeed) {
+                throw ApiProblem.of(ErrorCode.ALREADY_DRAWN, "This fair's lottery was drawn with another seed; see GET .../draw");
+            }
+            if (outcome instanceof Drawing.Busy busy) {
+                throw ApiProblem.retryLater(ErrorCode.BUSY, busy.why(), Duration.ofSeconds(1));
+            }
+            throw notFound(id);
+        });
+    }
+
+    @GetMapping("/{id}/draw")
+    Mono<DrawView> publishedDraw(@PathVariable long id) {
+        return fairs.find(id)
+                .switchIfEmpty(Mono.error(() -> notFound(id)))
+                .flatMap(fair -> drawing.published(id))
+                .switchIfEmpty(Mono.error(() -> ApiProblem.of(ErrorCode.NOT_FOUND, "This fair has not been drawn")));
+    }
+
+    static ApiProblem notFound(long id) {
+        return ApiProblem.of(ErrorCode.FAIR_NOT_FOUND, "No fair with id " + id);
+    }
+}

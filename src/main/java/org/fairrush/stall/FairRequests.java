@@ -1,0 +1,112 @@
+package org.fairrush.stall;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import org.fairrush.web.ApiProblem;
+import org.fairrush.web.ErrorCode;
+
+/** Request bodies of the fair API, and the rules that span several fields. */
+final class FairRequests {
+
+    private FairRequests() {
+    }
+
+    static final long MAX_CENTS = 100_000_000L;
+
+    record NewFair(
+            @NotBlank @Size(max = 120) String name,
+            @NotBlank @Size(max = 200) String theme,
+            @NotBlank @Size(max = 200) String venue,
+            @NotNull Instant startsAt,
+            @NotNull Instant endsAt,
+            @NotNull Instant registrationOpensAt,
+            @NotNull Instant registrationClosesAt,
+            @NotNull Allocation allocation,
+            @NotEmpty @Size(max = 20) List<@Valid @NotNull NewCategory> categories) {
+    }
+
+    record NewCategory(
+            @NotNull @Pattern(regexp = "[A-Z][A-Z0-9]{0,11}", message = "must be 1 to 12 upper-case letters or digits") String code,
+            @NotBlank @Size(max = 120) String name,
+            @NotNull @Min(1) @Max(999) Integer stalls,
+            @NotNull @Min(0) @Max(MAX_CENTS) Long feeCents) {
+    }
+
+    /**
+     * @param specialOffer whether the merchant sells at a special-offer price (and so pays no stall fee): true or
+     *                     false, or the offer's text (e.g. "10% off for members"), which counts as true unless blank
+     */
+    record NewRegistration(
+            @NotBlank @Size(max = 20) String category,
+            @NotBlank @Size(max = 120) String merchantName,
+            Object specialOffer) {
+
+        /** Empty when {@code specialOffer} is neither a boolean nor a text. */
+        java.util.Optional<Boolean> sellsAtSpecialOffer() {
+            if (specialOffer == null) {
+                return java.util.Optional.of(false);
+            }
+            if (specialOffer instanceof Boolean flag) {
+                return java.util.Optional.of(flag);
+            }
+            if (specialOffer instanceof String text) {
+                return java.util.Optional.of(!text.isBlank() && !"false".equalsIgnoreCase(text.strip()));
+            }
+            return java.util.Optional.empty();
+        }
+    }
+
+    record NewDraw(@NotBlank @Size(max = 200) String seed) {
+    }
+
+    record RuleBroken(String field, String message) {
+    }
+
+    /** The rules no single field can check: dates in order, a window not over yet, distinct category codes. */
+    static List<RuleBroken> brokenRules(NewFair fair, Instant now) {
+        List<RuleBroken> broken = new ArrayList<>();
+        if (!fair.startsAt().isBefore(fair.endsAt())) {
+            broken.add(new RuleBroken("endsAt", "must be after startsAt"));
+        }
+        if (!fair.registrationOpensAt().isBefore(fair.registrationClosesAt())) {
+            broken.add(new RuleBroken("registrationClosesAt", "must be after registrationOpensAt"));
+        }
+        if (!fair.registrationClosesAt().isAfter(now)) {
+            broken.add(new RuleBroken("registrationClosesAt", "must be in the future"));
+        }
+        if (fair.registrationClosesAt().isAfter(fair.startsAt())) {
+            broken.add(new RuleBroken("registrationClosesAt", "must not be after startsAt"));
+        }
+        Set<String> codes = new HashSet<>();
+        for (NewCategory category : fair.categories()) {
+            if (category != null && category.code() != null && !codes.add(category.code())) {
+                broken.add(new RuleBroken("categories", "code " + category.code() + " appears twice"));
+            }
+        }
+        return broken;
+    }
+
+    static ApiProblem invalid(List<RuleBroken> broken) {
+        List<Map<String, Object>> errors = broken.stream()
+                .map(rule -> Map.<String, Object>of("field", rule.field(), "message", rule.message()))
+                .toList();
+        return ApiProblem.withExtra(ErrorCode.VALIDATION_FAILED, "The request has invalid fields", Map.of("errors", errors));
+    }
+
+    static ApiProblem invalid(String field, String message) {
+        return invalid(List.of(new RuleBroken(field, message)));
+    }
+}

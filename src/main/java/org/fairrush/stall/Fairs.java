@@ -1,0 +1,106 @@
+package org.fairrush.stall;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.fairrush.rush.PoolDefinition;
+import org.fairrush.rush.PoolRef;
+import org.fairrush.rush.RushEngine;
+import org.fairrush.stall.FairRequests.NewFair;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Creating and reading fairs. A fair is one scope of the rush engine: each category is a pool of its
+ * stall numbers with a waiting list, and a merchant holds at most one claim across the fair's pools. A
+ * lottery fair's pools start empty, so every registration during the window waits (an entry) until the
+ * draw hands out the stalls. Fairs do not change once created, so each instance keeps the ones it has seen.
+ */
+@Service
+class Fairs {
+
+    static final String KIND = "f";
+    static final int ONE_STALL_PER_MERCHANT = 1;
+
+    private final FairRepository repository;
+    private final RushEngine engine;
+    private final TransactionalOperator transaction;
+    private final Clock clock;
+    private final Map<Long, Fair> known = new ConcurrentHashMap<>();
+
+    Fairs(FairRepository repository, RushEngine engine, TransactionalOperator transaction, Clock clock) {
+        this.repository = repository;
+        this.engine = engine;
+        this.transaction = transaction;
+        this.clock = clock;
+    }
+
+    static PoolRef pool(long fairId, String category) {
+        return new PoolRef(KIND, Long.toString(fairId), category);
+    }
+
+    static PoolRef scope(long fairId) {
+        return PoolRef.single(KIND, Long.toString(fairId));
+    }
+
+    /** Stores the fair and loads its pools into Redis in one step: a fair never exists without its stalls. */
+    Mono<FairView> create(NewFair request) {
+        return repository.insert(request)
+                .flatMap(fair -> Flux.fromIterable(fair.categories())
+                        .concatMap(category -> engine.define(definition(fair, category)))
+                        .then(Mono.just(fair)))
+                .as(transaction::transactional)
+                .doOnNext(fair -> known.put(fair.id(), fair))
+                .flatMap(this::view);
+    }
+
+    private static PoolDefinition definition(Fair fair, Category category) {
+        PoolRef ref = pool(fair.id(), category.code());
+        if (fair.lottery()) {
+            return new PoolDefinition(ref, fair.registrationOpensAt(), fair.registrationClosesAt(), ONE_STALL_PER_MERCHANT, 0,
+                    List.of(), true);
+        }
+        return new PoolDefinition(ref, fair.registrationOpensAt(), fair.registrationClosesAt(), ONE_STALL_PER_MERCHANT,
+                category.stalls(), category.stallNumbers(), true);
+    }
+
+    Mono<Fair> find(long id) {
+        Fair cached = known.get(id);
+        if (cached != null) {
+            return Mono.just(cached);
+        }
+        return repository.findById(id).doOnNext(fair -> known.put(id, fair));
+    }
+
+    Mono<Boolean> drawn(Fair fair) {
+        return fair.lottery() ? repository.findDraw(fair.id()).hasElement() : Mono.just(false);
+    }
+
+    Mono<FairView> view(long id) {
+        return find(id).flatMap(this::view);
+    }
+
+    Flux<FairView> list() {
+        return repository.findAll().concatMap(this::view);
+    }
+
+    private Mono<FairView> view(Fair fair) {
+        return drawn(fair).flatMap(drawn -> Flux.fromIterable(fair.categories())
+                .concatMap(category -> categoryView(fair, category, drawn))
+                .collectList()
+                .map(categories -> new FairView(fair.id(), fair.name(), fair.theme(), fair.venue(), fair.startsAt(), fair.endsAt(),
+                        fair.registrationOpensAt(), fair.registrationClosesAt(), fair.allocation(),
+                        fair.status(clock.instant(), drawn), categories)));
+    }
+
+    private Mono<FairView.CategoryView> categoryView(Fair fair, Category category, boolean drawn) {
+        PoolRef ref = pool(fair.id(), category.code());
+        Mono<Long> left = fair.lottery() && !drawn ? Mono.just((long) category.stalls()) : engine.remaining(ref).defaultIfEmpty(-1L);
+        return Mono.zip(left, engine.waitingCount(ref)).map(numbers -> new FairView.CategoryView(category.code(), category.name(),
+                category.stalls(), category.feeCents(), numbers.getT1(), numbers.getT2()));
+    }
+}

@@ -1,0 +1,82 @@
+package org.fairrush.stall;
+
+import java.util.Map;
+
+import org.fairrush.rush.ClaimOutcome;
+import org.fairrush.rush.RushEngine;
+import org.fairrush.stall.FairRequests.NewRegistration;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Mono;
+
+/**
+ * A merchant registering for a stall: one claim on the category's pool of the fair's scope. The engine
+ * checks the window and that the merchant holds nothing at the fair yet, and either pops a stall number
+ * (CONFIRMED) or puts the claim on the category's waiting list (WAITLISTED; ENTERED for a lottery).
+ */
+@Service
+class Registering {
+
+    static final String MERCHANT_NAME = "merchantName";
+    static final String SPECIAL_OFFER = "specialOffer";
+    static final String FEE_CENTS = "feeCents";
+
+    private final Fairs fairs;
+    private final RushEngine engine;
+
+    Registering(Fairs fairs, RushEngine engine) {
+        this.fairs = fairs;
+        this.engine = engine;
+    }
+
+    sealed interface Outcome {
+    }
+
+    record Registered(RegistrationView registration, boolean replayed) implements Outcome {
+    }
+
+    record NoSuchFair() implements Outcome {
+    }
+
+    record UnknownCategory(String category) implements Outcome {
+    }
+
+    record Refused(ClaimOutcome.Refusal reason) implements Outcome {
+    }
+
+    record Busy(String why) implements Outcome {
+    }
+
+    Mono<Outcome> register(long fairId, String merchantId, String idempotencyKey, NewRegistration request) {
+        return fairs.find(fairId)
+                .flatMap(fair -> fair.category(request.category())
+                        .map(category -> engine.claim(Fairs.pool(fairId, category.code()), merchantId, idempotencyKey,
+                                        attributes(request, category))
+                                .map(outcome -> outcome(fair, outcome)))
+                        .orElseGet(() -> Mono.just(new UnknownCategory(request.category()))))
+                .defaultIfEmpty(new NoSuchFair());
+    }
+
+    private static Map<String, String> attributes(NewRegistration request, Category category) {
+        boolean specialOffer = request.sellsAtSpecialOffer().orElse(false);
+        return Map.of(MERCHANT_NAME, request.merchantName(), SPECIAL_OFFER, Boolean.toString(specialOffer),
+                FEE_CENTS, Long.toString(category.feeFor(specialOffer)));
+    }
+
+    /** Registrations are answered during the window, before any draw, so a lottery's waiting claim is an entry. */
+    private static Outcome outcome(Fair fair, ClaimOutcome outcome) {
+        if (outcome instanceof ClaimOutcome.Granted granted) {
+            return new Registered(RegistrationView.of(Registration.of(granted.claim()), fair, false, 0), granted.replayed());
+        }
+        if (outcome instanceof ClaimOutcome.Waitlisted waitlisted) {
+            return new Registered(RegistrationView.of(Registration.of(waitlisted.claim()), fair, false, waitlisted.position()),
+                    waitlisted.replayed());
+        }
+        if (outcome instanceof ClaimOutcome.Refused refused) {
+            return new Refused(refused.reason());
+        }
+        if (outcome instanceof ClaimOutcome.Busy busy) {
+            return new Busy(busy.why());
+        }
+        throw new IllegalStateException("unexpected claim outcome " + outcome);
+    }
+}

@@ -1,0 +1,51 @@
+package org.fairrush.stall;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import io.r2dbc.spi.Readable;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** Reads the registration table (the persister writes it, see {@link RegistrationClaimSink}). */
+@Repository
+class RegistrationRepository {
+
+    private static final String COLUMNS = "id, fair_id, category, merchant_id, merchant_name, special_offer, fee_cents, status, "
+            + "stall_number, registered_at";
+
+    private final DatabaseClient db;
+
+    RegistrationRepository(DatabaseClient db) {
+        this.db = db;
+    }
+
+    Flux<Registration> findByMerchant(String merchantId) {
+        return db.sql("select " + COLUMNS + " from registration where merchant_id = :merchant order by registered_at desc limit 200")
+                .bind("merchant", merchantId).map(RegistrationRepository::registration).all();
+    }
+
+    Mono<Registration> findById(UUID id) {
+        return db.sql("select " + COLUMNS + " from registration where id = :id").bind("id", id)
+                .map(RegistrationRepository::registration).one();
+    }
+
+    Flux<Registration> findByFair(long fairId) {
+        return db.sql("select " + COLUMNS + " from registration where fair_id = :fair order by category, registered_at, id")
+                .bind("fair", fairId).map(RegistrationRepository::registration).all();
+    }
+
+    Flux<Registration> findWaiting(long fairId) {
+        return db.sql("select " + COLUMNS + " from registration where fair_id = :fair and status = 'WAITING'")
+                .bind("fair", fairId).map(RegistrationRepository::registration).all();
+    }
+
+    private static Registration registration(Readable row) {
+        return new Registration(row.get("id", UUID.class), row.get("fair_id", Long.class), row.get("category", String.class),
+                row.get("merchant_id", String.class), row.get("merchant_name", String.class),
+                row.get("special_offer", Boolean.class), row.get("fee_cents", Long.class), row.get("status", String.class),
+                row.get("stall_number", String.class), row.get("registered_at", Instant.class));
+    }
+}
