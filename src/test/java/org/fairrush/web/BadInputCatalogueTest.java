@@ -191,6 +191,28 @@ class BadInputCatalogueTest {
                 403, "FORBIDDEN"));
         cases.add(redeem("redeem with a misspelt field", MERCHANT, KEY,
                 "{\"voucherCode\":\"1-AAAA-BBBB-CCCC\",\"orderAmount\":5000}", 400, "VALIDATION_FAILED"));
+        // Fairs and stall registrations (more, with a real fair, in StallBadInputTest).
+        String fair = "{\"name\":\"Spring fair\",\"theme\":\"Food\",\"venue\":\"Square\",\"startsAt\":\"2030-05-08T09:00:00Z\","
+                + "\"endsAt\":\"2030-05-09T18:00:00Z\",\"registrationOpensAt\":\"2030-05-01T09:00:00Z\","
+                + "\"registrationClosesAt\":\"2030-05-02T09:00:00Z\",\"allocation\":\"%s\",\"categories\":[{\"code\":\"FOOD\","
+                + "\"name\":\"Food\",\"stalls\":%d,\"feeCents\":15000}]}";
+        cases.add(json("fair: broken JSON", HttpMethod.POST, "/api/v1/fairs", ADMIN, List.of(), "{\"name\":\"x\",", 400, "VALIDATION_FAILED"));
+        cases.add(json("fair: unknown allocation", HttpMethod.POST, "/api/v1/fairs", ADMIN, List.of(), fair.formatted("AUCTION", 10),
+                400, "VALIDATION_FAILED"));
+        cases.add(json("fair: a category of zero stalls", HttpMethod.POST, "/api/v1/fairs", ADMIN, List.of(), fair.formatted("FIRST_COME", 0),
+                400, "VALIDATION_FAILED"));
+        cases.add(json("fair: a merchant creating one", HttpMethod.POST, "/api/v1/fairs", MERCHANT, List.of(),
+                fair.formatted("FIRST_COME", 10), 403, "FORBIDDEN"));
+        cases.add(json("registration at an unknown fair", HttpMethod.POST, "/api/v1/fairs/987654321/registrations", MERCHANT, KEY,
+                "{\"category\":\"FOOD\",\"merchantName\":\"Noodles\",\"specialOffer\":false}", 404, "FAIR_NOT_FOUND"));
+        cases.add(json("registration without Idempotency-Key", HttpMethod.POST, "/api/v1/fairs/987654321/registrations", MERCHANT,
+                List.of(), "{\"category\":\"FOOD\",\"merchantName\":\"Noodles\",\"specialOffer\":false}", 400, "VALIDATION_FAILED"));
+        cases.add(json("registration by a member", HttpMethod.POST, "/api/v1/fairs/987654321/registrations", MEMBER, KEY,
+                "{\"category\":\"FOOD\",\"merchantName\":\"Noodles\",\"specialOffer\":false}", 403, "FORBIDDEN"));
+        cases.add(new Case("a registration id that is not a UUID", HttpMethod.GET, "/api/v1/fairs/987654321/registrations/not-a-uuid",
+                MERCHANT, List.of(), null, null, 400, "VALIDATION_FAILED"));
+        cases.add(new Case("a fair id in letters", HttpMethod.GET, "/api/v1/fairs/abc", MEMBER, List.of(), null, null, 400,
+                "VALIDATION_FAILED"));
         // Reading and administering.
         cases.add(new Case("a merchant reading a wallet", HttpMethod.GET, "/api/v1/me/vouchers", MERCHANT, List.of(), null, null,
                 403, "FORBIDDEN"));
@@ -254,6 +276,7 @@ class BadInputCatalogueTest {
                 "vouchers", db.sql("select count(*) from voucher where campaign_id = :c").bind("c", probe)
                         .map(row -> row.get(0, Long.class)).one().block(),
                 "redemptions", db.sql("select count(*) from redemption").map(row -> row.get(0, Long.class)).one().block(),
+                "fairs", db.sql("select count(*) from fair").map(row -> row.get(0, Long.class)).one().block(),
                 "remaining", new Api(http).campaign(probe).get("remaining"),
                 "holders", redis.<String, String>opsForHash().entries(holders).collectList().block().toString());
     }
