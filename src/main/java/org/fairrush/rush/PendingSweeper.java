@@ -17,8 +17,10 @@ import reactor.core.publisher.Mono;
  * Republishes claims that were recorded in Redis but never acknowledged by Kafka: the instance that made
  * them died between the claim script and the send (DESIGN.md section 2). A claim older than
  * {@code sweepAfter} that is neither acknowledged nor taken over by the persister is published again
- * (a duplicate is harmless: the claim id is the primary key) and then marked acknowledged. One instance
- * sweeps a scope at a time, under a short Redis lease.
+ * (a duplicate is harmless: the claim id is the primary key) and then marked acknowledged. Changes of claims
+ * (a release, a promotion) that wait in the scope's outbox because Kafka did not take them, or their
+ * instance died, are published again too (a sink keeps the highest revision, so a duplicate is harmless).
+ * One instance sweeps a scope at a time, under a short Redis lease.
  */
 final class PendingSweeper {
 
@@ -74,7 +76,20 @@ final class PendingSweeper {
                 .filter(Boolean::booleanValue)
                 .flatMap(leased -> redis.opsForSet().members(keys.confirmed()).collect(java.util.stream.Collectors.toSet()))
                 .flatMap(acknowledged -> republishStale(keys, acknowledged))
+                .flatMap(republished -> republishChanges(keys).map(changes -> republished + changes))
                 .defaultIfEmpty(0L);
+    }
+
+    /** Publishes the scope's outbox of changes, if any; emits how many there were. */
+    private Mono<Long> republishChanges(PoolKeys keys) {
+        return redis.opsForHash().size(keys.changes())
+                .flatMap(waiting -> waiting == 0 ? Mono.just(0L) : engine.publishChanges(keys.ref())
+                        .doOnSuccess(done -> log.info("republished {} pending changes of {}", waiting, keys.ref().scopeTag()))
+                        .thenReturn(waiting)
+                        .onErrorResume(failure -> {
+                            log.warn("changes of {} still not acknowledged: {}", keys.ref().scopeTag(), failure.toString());
+                            return Mono.just(0L);
+                        }));
     }
 
     private Mono<Long> republishStale(PoolKeys keys, Set<String> acknowledged) {
