@@ -8,6 +8,7 @@ import java.util.UUID;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -22,7 +23,7 @@ import reactor.core.publisher.Mono;
  * instance died, are published again too (a sink keeps the highest revision, so a duplicate is harmless).
  * One instance sweeps a scope at a time, under a short Redis lease.
  */
-final class PendingSweeper {
+final class PendingSweeper implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(PendingSweeper.class);
 
@@ -45,7 +46,11 @@ final class PendingSweeper {
         this.sweepAfter = properties.sweepAfter();
     }
 
-    void start() {
+    @Override
+    public synchronized void start() {
+        if (isRunning()) {
+            return;
+        }
         running = Flux.interval(interval, interval)
                 .onBackpressureDrop()
                 .concatMap(tick -> sweep().onErrorResume(failure -> {
@@ -55,10 +60,23 @@ final class PendingSweeper {
                 .subscribe();
     }
 
-    void stop() {
+    /** Also when Spring pauses an idle test context: a stopped context has no Redis to sweep with. */
+    @Override
+    public synchronized void stop() {
         if (running != null) {
             running.dispose();
         }
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+        return running != null && !running.isDisposed();
+    }
+
+    /** Started and stopped with the persister, before the Redis connections. */
+    @Override
+    public int getPhase() {
+        return SmartLifecycle.DEFAULT_PHASE - 4096;
     }
 
     /** One pass over every scope; emits the number of claims republished. */

@@ -80,7 +80,7 @@ class RushConfiguration {
         return new Reconciliation(engine, redis, sinks, lag, clock);
     }
 
-    @Bean(initMethod = "start", destroyMethod = "stop")
+    @Bean
     PendingSweeper pendingSweeper(RushEngine engine, ReactiveStringRedisTemplate redis, ClaimPublisher publisher,
             Clock clock, RushProperties properties) {
         return new PendingSweeper(engine, redis, publisher, clock, properties);
