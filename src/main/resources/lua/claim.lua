@@ -6,6 +6,7 @@
 -- KEYS[5] idem      the claim JSON this actor's idempotency key already produced
 -- KEYS[6] waitlist  list of claimIds waiting for this pool (used when meta.waitlist = '1')
 -- KEYS[7] confirmed set of claimIds known to be durable (acknowledged by Kafka or taken over by the persister)
+-- KEYS[9] unsent    sorted set claimId -> claim time of claims not yet known to be in Kafka (for the sweeper)
 -- KEYS[8] claims    hash claimId -> current claim JSON, kept for pools with items or a waiting list so that a
 --                   claim can later be released and a waiting one promoted (release-and-promote.lua)
 -- ARGV[1] now (epoch ms, the server's clock), ARGV[2] actorId, ARGV[3] claim JSON without item/seq/status,
@@ -65,6 +66,7 @@ end
 local json = cjson.encode(claim)
 redis.call('HINCRBY', KEYS[3], ARGV[2], 1)
 redis.call('HSET', KEYS[4], claim.eventId, json)
+redis.call('ZADD', KEYS[9], ARGV[1], claim.eventId)
 redis.call('SET', KEYS[5], json, 'EX', ARGV[4])
 if meta[4] == '1' or meta[6] == '1' then
   redis.call('HSET', KEYS[8], claim.eventId, json)

@@ -1,11 +1,11 @@
 -- Rebuilds a pool from what Postgres holds, after Redis lost its data (DESIGN.md section 2, "Redis lost").
 -- The pool stays paused; the operator resumes it once the numbers are checked.
--- KEYS[1] meta, KEYS[2] stock, KEYS[3] holders (of the whole scope), KEYS[4] pending, KEYS[5] confirmed
+-- KEYS[1] meta, KEYS[2] stock, KEYS[3] holders (of the whole scope), KEYS[4] pending, KEYS[5] confirmed, KEYS[6] unsent
 -- ARGV[1] opensAt, ARGV[2] closesAt, ARGV[3] limit, ARGV[4] waitlist, ARGV[5] total stock,
 -- ARGV[6] units left (counted pools), ARGV[7] number H of holder pairs, then H pairs actorId, count,
 -- then the free item names (item pools only)
 -- Returns the units left in the pool.
-redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6])
 local pairs = tonumber(ARGV[7])
 local firstItem = 8 + 2 * pairs
 local items = #ARGV >= firstItem

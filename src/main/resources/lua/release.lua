@@ -3,7 +3,8 @@
 -- late copy of the event is never stored. A claim the persister has already taken over is durable
 -- and is not reversed.
 -- KEYS[1] stock, KEYS[2] holders, KEYS[3] pending, KEYS[4] idem, KEYS[5] waitlist, KEYS[6] confirmed,
--- KEYS[7] reversed (sorted set claimId -> reversal time), KEYS[8] claims (hash claimId -> current claim JSON)
+-- KEYS[7] reversed (sorted set claimId -> reversal time), KEYS[8] claims (hash claimId -> current claim JSON),
+-- KEYS[9] unsent (sorted set of claims not yet known to be in Kafka)
 -- ARGV[1] claimId, ARGV[2] actorId, ARGV[3] item ('' for counted pools), ARGV[4] status (HELD or WAITING),
 -- ARGV[5] now (epoch ms)
 -- Returns 1 reversed, 0 unknown (not pending: already stored or already reversed), 2 durable.
@@ -25,6 +26,7 @@ if redis.call('HINCRBY', KEYS[2], ARGV[2], -1) <= 0 then
 end
 redis.call('DEL', KEYS[4])
 redis.call('HDEL', KEYS[8], ARGV[1])
+redis.call('ZREM', KEYS[9], ARGV[1])
 redis.call('ZADD', KEYS[7], ARGV[5], ARGV[1])
 -- A late copy of an event arrives within seconds; a day of reversals is plenty to remember.
 redis.call('ZREMRANGEBYSCORE', KEYS[7], '-inf', '(' .. (tonumber(ARGV[5]) - 86400000))

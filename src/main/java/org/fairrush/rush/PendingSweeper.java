@@ -2,8 +2,6 @@ package org.fairrush.rush;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Set;
 import java.util.UUID;
 
 import org.slf4j.Logger;
@@ -34,6 +32,8 @@ final class PendingSweeper implements SmartLifecycle {
     private final Duration interval;
     private final Duration sweepAfter;
     private final String instance = UUID.randomUUID().toString();
+    /** Most claims republished per scope and pass; the rest wait for the next pass. */
+    private static final int BATCH = 500;
     private Disposable running;
 
     PendingSweeper(RushEngine engine, ReactiveStringRedisTemplate redis, ClaimPublisher publisher, Clock clock,
@@ -92,8 +92,7 @@ final class PendingSweeper implements SmartLifecycle {
         PoolKeys keys = engine.keys(scope);
         return redis.opsForValue().setIfAbsent(keys.sweeperLease(), instance, interval.multipliedBy(3))
                 .filter(Boolean::booleanValue)
-                .flatMap(leased -> redis.opsForSet().members(keys.confirmed()).collect(java.util.stream.Collectors.toSet()))
-                .flatMap(acknowledged -> republishStale(keys, acknowledged))
+                .flatMap(leased -> republishStale(keys))
                 .flatMap(republished -> republishChanges(keys).map(changes -> republished + changes))
                 .defaultIfEmpty(0L);
     }
@@ -110,13 +109,11 @@ final class PendingSweeper implements SmartLifecycle {
                         }));
     }
 
-    private Mono<Long> republishStale(PoolKeys keys, Set<String> acknowledged) {
-        Instant staleBefore = clock.instant().minus(sweepAfter);
-        return engine.pendingClaims(keys.ref())
-                .filter(claim -> claim.occurredAt().isBefore(staleBefore))
-                .filter(claim -> !acknowledged.contains(claim.eventId().toString()))
+    /** Claims older than sweepAfter that no request or persister has confirmed in Kafka: publish them again. */
+    private Mono<Long> republishStale(PoolKeys keys) {
+        return engine.unsentClaims(keys.ref(), clock.instant().minus(sweepAfter), BATCH)
                 .concatMap(claim -> publisher.publish(claim)
-                        .then(redis.opsForSet().add(keys.confirmed(), claim.eventId().toString()))
+                        .then(engine.markAcknowledged(keys, claim.eventId().toString()))
                         .doOnSuccess(marked -> log.info("republished pending claim {} of {}", claim.eventId(), keys.ref().scopeTag()))
                         .thenReturn(1L))
                 .count();

@@ -22,7 +22,7 @@ final class PersistenceScripts {
 
     /** Marks the claims confirmed and emits those that may be stored (the ones not reversed). */
     Mono<List<ClaimRecorded>> confirm(PoolKeys keys, List<ClaimRecorded> claims) {
-        return redis.execute(CONFIRM, List.of(keys.confirmed(), keys.reversed()), ids(claims)).next().map(flags -> {
+        return redis.execute(CONFIRM, List.of(keys.confirmed(), keys.reversed(), keys.unsent()), ids(claims)).next().map(flags -> {
             List<ClaimRecorded> kept = new ArrayList<>(claims.size());
             for (int i = 0; i < claims.size(); i++) {
                 if ((Long) flags.get(i) == 1L) {
@@ -35,7 +35,7 @@ final class PersistenceScripts {
 
     /** Forgets the PENDING records of claims now stored in Postgres. */
     Mono<Long> clear(PoolKeys keys, List<ClaimRecorded> claims) {
-        return redis.execute(CLEAR, List.of(keys.pending(), keys.confirmed()), ids(claims)).next();
+        return redis.execute(CLEAR, List.of(keys.pending(), keys.confirmed(), keys.unsent()), ids(claims)).next();
     }
 
     private static List<String> ids(List<ClaimRecorded> claims) {

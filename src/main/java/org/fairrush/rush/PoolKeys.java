@@ -46,6 +46,11 @@ record PoolKeys(String prefix, PoolRef ref) {
         return scoped("changes");
     }
 
+    /** Claims recorded but not yet known to be in Kafka, by claim time: what the sweeper looks at. */
+    String unsent() {
+        return scoped("unsent");
+    }
+
     String sweeperLease() {
         return scoped("sweeper");
     }
@@ -56,7 +61,7 @@ record PoolKeys(String prefix, PoolRef ref) {
 
     List<String> claimKeys(String actorId, String idempotencyKey) {
         return List.of(meta(), stock(), holders(), pending(), idempotency(actorId, idempotencyKey), waitlist(), confirmed(),
-                claims());
+                claims(), unsent());
     }
 
     private String scoped(String name) {

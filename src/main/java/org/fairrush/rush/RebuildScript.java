@@ -33,7 +33,7 @@ final class RebuildScript {
             args.add(Integer.toString(count));
         });
         args.addAll(freeItems);
-        return redis.execute(SCRIPT, List.of(keys.meta(), keys.stock(), keys.holders(), keys.pending(), keys.confirmed()), args)
+        return redis.execute(SCRIPT, List.of(keys.meta(), keys.stock(), keys.holders(), keys.pending(), keys.confirmed(), keys.unsent()), args)
                 .next();
     }
 }

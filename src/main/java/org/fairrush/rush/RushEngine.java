@@ -94,6 +94,34 @@ public class RushEngine {
         return redis.opsForSet().members(poolRegistry()).map(PoolRefs::parse);
     }
 
+    /**
+     * Claims of a scope recorded before {@code before} and not yet known to be in Kafka (at most
+     * {@code limit}): what the sweeper republishes. Reads only those, however many claims are pending.
+     */
+    Flux<ClaimRecorded> unsentClaims(PoolRef scope, java.time.Instant before, int limit) {
+        PoolKeys keys = keys(scope);
+        return redis.opsForZSet()
+                .rangeByScore(keys.unsent(), org.springframework.data.domain.Range.closed(0d, (double) before.toEpochMilli()),
+                        org.springframework.data.redis.connection.Limit.limit().count(limit))
+                .collectList()
+                .flatMapMany(ids -> ids.isEmpty() ? Flux.empty() : redis.<String, String>opsForHash()
+                        .multiGet(keys.pending(), ids)
+                        .flatMapMany(values -> {
+                            List<ClaimRecorded> found = new java.util.ArrayList<>();
+                            List<Object> gone = new java.util.ArrayList<>();
+                            for (int i = 0; i < ids.size(); i++) {
+                                if (values.get(i) == null) {
+                                    gone.add(ids.get(i));
+                                } else {
+                                    found.add(codec.read(values.get(i)));
+                                }
+                            }
+                            // Stored or reversed meanwhile: nothing left to send for those.
+                            Mono<Long> forget = gone.isEmpty() ? Mono.just(0L) : redis.opsForZSet().remove(keys.unsent(), gone.toArray());
+                            return forget.thenMany(Flux.fromIterable(found));
+                        }));
+    }
+
     /** The claims of a scope recorded in Redis whose events are not yet stored in Postgres. */
     public Flux<ClaimRecorded> pendingClaims(PoolRef scope) {
         return redis.<String, String>opsForHash().values(keys(scope).pending()).map(codec::read);
@@ -173,9 +201,14 @@ public class RushEngine {
      * persister.
      */
     private Mono<Void> markAcknowledged(PoolKeys keys, ClaimRecorded claim) {
-        return redis.opsForSet().add(keys.confirmed(), claim.eventId().toString()).then()
+        return markAcknowledged(keys, claim.eventId().toString())
                 .onErrorResume(failure -> Mono.fromRunnable(() ->
                         log.warn("could not mark claim {} acknowledged: {}", claim.eventId(), failure.toString())));
+    }
+
+    /** Durable from now on, and no longer the sweeper's concern (both commands go out pipelined). */
+    Mono<Void> markAcknowledged(PoolKeys keys, String claimId) {
+        return Mono.when(redis.opsForSet().add(keys.confirmed(), claimId), redis.opsForZSet().remove(keys.unsent(), claimId));
     }
 
     private Mono<ClaimOutcome> reverse(PoolKeys keys, ClaimRecorded claim, String idempotencyKey, ClaimOutcome outcome,

@@ -44,7 +44,7 @@ class PendingSweeperTest {
         Instant longAgo = Instant.now().minus(properties.sweepAfter()).minusSeconds(1);
         ClaimRecorded orphan = new ClaimScript(redis, codec, properties.idempotencyTtl())
                 .run(keys, ClaimRecorded.draft(pool, "crashed-member", longAgo, Map.of("code", campaignId + "-SWPT-AAAA-0001")),
-                        "key-of-a-dead-request", Instant.now())
+                        "key-of-a-dead-request", longAgo)
                 .block().claim();
 
         // Only the sweeper publishes a claim that exists in Redis alone: this pass, or the scheduled one.

@@ -87,6 +87,22 @@ class RushEngineTest {
     }
 
     @Test
+    void theSweeperLooksOnlyAtClaimsNotYetAcknowledged() {
+        RushEngine engine = engine(log(claim -> claim.actorId().equals("m-2")
+                ? Mono.never()
+                : Mono.empty()));
+        engine.claim(pool, "m-1", "key-00001", Map.of()).block();
+        engine.claim(pool, "m-2", "key-00002", Map.of()).subscribe();
+
+        PoolKeys keys = fixture.keys(pool);
+        org.awaitility.Awaitility.await().until(() -> fixture.redis.opsForZSet().size(keys.unsent()).block() == 1);
+        assertThat(engine.unsentClaims(pool, NOW.plusSeconds(1), 10).map(ClaimRecorded::actorId).collectList().block())
+                .as("the acknowledged claim left the sweeper's index; the one still waiting for Kafka is in it")
+                .containsExactly("m-2");
+        assertThat(engine.pendingCount(pool).block()).isEqualTo(2);
+    }
+
+    @Test
     void reversesAndAnswersBusyWhenTheLogRefuses() {
         RushEngine engine = engine(log(claim -> Mono.error(new IllegalStateException("broker gone"))));
 
