@@ -164,7 +164,7 @@ redis-cli -h "$RH" -p "$RP" EVAL "$(cat "$ROOT/src/main/resources/lua/define-poo
 CLAIM='{"schemaVersion":1,"eventId":"00000000-0000-4000-8000-__rand_int__","occurredAt":"2026-01-01T00:00:00Z","kind":"c","scope":"rb","pool":"","actorId":"m-__rand_int__","item":null,"seq":0,"status":null,"attributes":{"code":"FR-__rand_int__"}}'
 redis_bench() { # REQUESTS
   redis-benchmark -h "$RH" -p "$RP" -c "$CONNECTIONS" -n "$1" -r 1000000000 --csv \
-    EVALSHA "$SHA" 7 "$K:meta" "$K:stock" "$K:holders" "$K:pending" "$K:idem:__rand_int__" "$K:wait" "$K:confirmed" \
+    EVALSHA "$SHA" 9 "$K:meta" "$K:stock" "$K:holders" "$K:pending" "$K:idem:__rand_int__" "$K:wait" "$K:confirmed" "$K:claims" "$K:unsent" \
     "$(date +%s%3N)" "m-__rand_int__" "$CLAIM" 86400 | tail -1
 }
 # The CSV's first column repeats the command (commas and all): read the numbers from the end of the line.

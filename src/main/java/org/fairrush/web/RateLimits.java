@@ -1,10 +1,16 @@
 package org.fairrush.web;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.distributed.AsyncBucketProxy;
+import io.github.bucket4j.distributed.proxy.ProxyManager;
+import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.core.context.ReactiveSecurityContextHolder;
@@ -35,6 +41,15 @@ final class RateLimits implements WebFilter {
     private final BucketConfiguration perCaller;
     private final BucketConfiguration perAddress;
     private final String callerBuckets;
+    private static final int SHARED_BUCKETS = 10_000;
+    private final Map<String, AsyncBucketProxy> sharedBuckets = Collections.synchronizedMap(
+            new LinkedHashMap<>(256, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, AsyncBucketProxy> eldest) {
+                    return size() > SHARED_BUCKETS;
+                }
+            });
+    private ProxyManager<String> sharedBucketsOf;
     private final String addressBuckets;
 
     RateLimits(RateLimitConfiguration.RateLimitBuckets buckets, ProblemResponses problems, String keyPrefix, WebProperties properties) {
@@ -80,8 +95,27 @@ final class RateLimits implements WebFilter {
         return byCaller
                 .filter(probe -> !probe.isConsumed())
                 .map(ConsumptionProbe::getNanosToWaitForRefill)
-                .switchIfEmpty(Mono.defer(() -> Mono.fromFuture(() -> consume(addressBuckets + client, perAddress))
+                .switchIfEmpty(Mono.defer(() -> Mono.fromFuture(() -> consumeShared(addressBuckets + client, perAddress))
                         .map(probe -> probe.isConsumed() ? 0L : Math.max(1L, probe.getNanosToWaitForRefill()))));
+    }
+
+    /**
+     * A bucket many requests hit at once (one address: a venue's Wi-Fi, a load test) is kept as one proxy
+     * with Bucket4j's batching, which folds concurrent requests into one compare-and-swap in Redis instead of
+     * letting them retry against each other. At most {@value #SHARED_BUCKETS} such proxies are kept.
+     */
+    private CompletableFuture<ConsumptionProbe> consumeShared(String bucket, BucketConfiguration configuration) {
+        ProxyManager<String> manager = buckets.get();
+        synchronized (sharedBuckets) {
+            if (manager != sharedBucketsOf) {
+                sharedBuckets.clear();
+                sharedBucketsOf = manager;
+            }
+        }
+        AsyncBucketProxy proxy = sharedBuckets.computeIfAbsent(bucket, key -> manager.asAsync().builder()
+                .withOptimization(Optimizations.batching())
+                .build(key, () -> CompletableFuture.completedFuture(configuration)));
+        return proxy.tryConsumeAndReturnRemaining(1);
     }
 
     private CompletableFuture<ConsumptionProbe> consume(String bucket, BucketConfiguration configuration) {
