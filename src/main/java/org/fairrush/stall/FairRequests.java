@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import jakarta.validation.Valid;
@@ -16,7 +15,6 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import org.fairrush.web.ApiProblem;
-import org.fairrush.web.ErrorCode;
 
 /** Request bodies of the fair API, and the rules that span several fields. */
 final class FairRequests {
@@ -100,13 +98,10 @@ final class FairRequests {
     }
 
     static ApiProblem invalid(List<RuleBroken> broken) {
-        List<Map<String, Object>> errors = broken.stream()
-                .map(rule -> Map.<String, Object>of("field", rule.field(), "message", rule.message()))
-                .toList();
-        return ApiProblem.withExtra(ErrorCode.VALIDATION_FAILED, "The request has invalid fields", Map.of("errors", errors));
+        return ApiProblem.invalid(broken.stream().map(rule -> new ApiProblem.InvalidField(rule.field(), rule.message())).toList());
     }
 
     static ApiProblem invalid(String field, String message) {
-        return invalid(List.of(new RuleBroken(field, message)));
+        return ApiProblem.invalid(field, message);
     }
 }

@@ -46,7 +46,8 @@ class CampaignController {
     Mono<ResponseEntity<CampaignView>> create(@Valid @RequestBody NewCampaign request) {
         List<CampaignRequests.RuleBroken> broken = CampaignRequests.brokenRules(request, clock.instant());
         if (!broken.isEmpty()) {
-            return Mono.error(Validation.failed(broken));
+            return Mono.error(ApiProblem.invalid(broken.stream()
+                    .map(rule -> new ApiProblem.InvalidField(rule.field(), rule.message())).toList()));
         }
         return campaigns.create(request).map(view -> ResponseEntity.status(HttpStatus.CREATED)
                 .header("Location", "/api/v1/campaigns/" + view.id()).body(view));

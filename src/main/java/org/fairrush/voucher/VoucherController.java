@@ -77,7 +77,7 @@ class VoucherController {
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey, Authentication caller) {
         String key = Caller.requireIdempotencyKey(idempotencyKey);
         String code = RedeemingVoucher.canonical(request.voucherCode())
-                .orElseThrow(() -> Validation.failed("voucherCode", "is not a voucher code"));
+                .orElseThrow(() -> ApiProblem.invalid("voucherCode", "is not a voucher code"));
         return redeeming.redeem(Caller.of(caller).id(), key, code, request.orderAmountCents()).map(outcome -> {
             if (outcome instanceof RedeemingVoucher.Redeemed redeemed) {
                 return ResponseEntity.status(HttpStatus.CREATED)

@@ -1,6 +1,7 @@
 package org.fairrush.web;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -29,6 +30,20 @@ public final class ApiProblem extends RuntimeException {
 
     public static ApiProblem retryLater(ErrorCode code, String detail, Duration retryAfter) {
         return new ApiProblem(code, detail, retryAfter, Map.of());
+    }
+
+    /** A field a request got wrong, as VALIDATION_FAILED lists it in {@code errors}. */
+    public record InvalidField(String field, String message) {
+    }
+
+    /** VALIDATION_FAILED listing the fields: the same answer as bean validation's, wherever the rule lives. */
+    public static ApiProblem invalid(List<InvalidField> fields) {
+        return ProblemResponses.validation("The request has invalid fields",
+                fields.stream().map(invalid -> ProblemResponses.field(invalid.field(), invalid.message())).toList());
+    }
+
+    public static ApiProblem invalid(String field, String message) {
+        return invalid(List.of(new InvalidField(field, message)));
     }
 
     public static ApiProblem withExtra(ErrorCode code, String detail, Map<String, Object> extra) {

@@ -20,7 +20,6 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.stereotype.Component;
-import org.springframework.validation.FieldError;
 import org.springframework.web.bind.support.WebExchangeBindException;
 import org.springframework.web.server.MethodNotAllowedException;
 import org.springframework.web.server.NotAcceptableStatusException;
@@ -81,7 +80,9 @@ public class ProblemResponses implements WebExceptionHandler {
             return problem;
         }
         if (failure instanceof WebExchangeBindException invalid) {
-            return validation("The request has invalid fields", invalid.getFieldErrors().stream().map(ProblemResponses::field).toList());
+            return ApiProblem.invalid(invalid.getFieldErrors().stream()
+                    .map(error -> new ApiProblem.InvalidField(error.getField(), String.valueOf(error.getDefaultMessage())))
+                    .toList());
         }
         if (failure instanceof UnsupportedMediaTypeStatusException) {
             return ApiProblem.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Send the body as application/json");
@@ -124,10 +125,6 @@ public class ProblemResponses implements WebExceptionHandler {
         error.put("field", field);
         error.put("message", message);
         return error;
-    }
-
-    private static Map<String, Object> field(FieldError error) {
-        return field(error.getField(), String.valueOf(error.getDefaultMessage()));
     }
 
     /** The JSON field a body could not be read at (unknown field, wrong type, bad date), when Jackson says. */
