@@ -1,6 +1,7 @@
 package org.fairrush.rush;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.UUID;
 
@@ -51,9 +52,13 @@ public record ClaimRecorded(
         this(schemaVersion, eventId, occurredAt, kind, scope, pool, actorId, item, seq, status, attributes, 0);
     }
 
-    /** A claim before the claim script gave it its item, sequence number and status. */
+    /**
+     * A claim before the claim script gave it its item, sequence number and status. Its time is kept to the
+     * microsecond, the precision Postgres stores, so that a claim read back from Postgres (a rebuild of Redis)
+     * is the claim Redis held.
+     */
     static ClaimRecorded draft(PoolRef ref, String actorId, Instant now, Map<String, String> attributes) {
-        return new ClaimRecorded(SCHEMA_VERSION, UUID.randomUUID(), now, ref.kind(), ref.scope(), ref.pool(),
+        return new ClaimRecorded(SCHEMA_VERSION, UUID.randomUUID(), now.truncatedTo(ChronoUnit.MICROS), ref.kind(), ref.scope(), ref.pool(),
                 actorId, null, 0, null, Map.copyOf(attributes), 0);
     }
 

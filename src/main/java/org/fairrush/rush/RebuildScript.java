@@ -2,38 +2,59 @@ package org.fairrush.rush;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Mono;
 
-/** Calls rebuild.lua: replaces a pool's Redis state with the numbers Postgres implies. */
+/**
+ * Calls rebuild-scope.lua and rebuild-pool.lua: replaces a scope's Redis state with what Postgres implies.
+ * Two scripts, so that a scope of many pools is not one long-running script; the pools are paused meanwhile.
+ */
 final class RebuildScript {
 
-    private static final RedisScript<Long> SCRIPT = LuaScripts.number("rebuild");
+    private static final RedisScript<Long> SCOPE = LuaScripts.number("rebuild-scope");
+    private static final RedisScript<Long> POOL = LuaScripts.number("rebuild-pool");
 
     private final ReactiveStringRedisTemplate redis;
+    private final ClaimCodec codec;
 
-    RebuildScript(ReactiveStringRedisTemplate redis) {
+    RebuildScript(ReactiveStringRedisTemplate redis, ClaimCodec codec) {
         this.redis = redis;
+        this.codec = codec;
     }
 
-    Mono<Long> run(PoolKeys keys, PoolDefinition pool, long remaining, List<String> freeItems, Map<String, Integer> holders) {
-        List<String> args = new ArrayList<>(List.of(
-                Long.toString(pool.opensAt().toEpochMilli()),
-                Long.toString(pool.closesAt().toEpochMilli()),
-                Integer.toString(pool.perActorLimit()),
-                pool.waitlist() ? "1" : "0",
-                Integer.toString(pool.stock()),
-                Long.toString(remaining),
-                Integer.toString(holders.size())));
-        holders.forEach((actor, count) -> {
+    /** Emits the number of claims written. */
+    Mono<Long> scope(PoolKeys keys, ScopeState state) {
+        List<String> args = new ArrayList<>();
+        args.add(Integer.toString(state.holders().size()));
+        state.holders().forEach((actor, count) -> {
             args.add(actor);
             args.add(Integer.toString(count));
         });
-        args.addAll(freeItems);
-        return redis.execute(SCRIPT, List.of(keys.meta(), keys.stock(), keys.holders(), keys.pending(), keys.confirmed(), keys.unsent()), args)
-                .next();
+        state.claims().forEach(claim -> {
+            args.add(claim.eventId().toString());
+            args.add(codec.write(claim));
+        });
+        return redis.execute(SCOPE, List.of(keys.holders(), keys.pending(), keys.confirmed(), keys.unsent(), keys.claims(),
+                keys.changes()), args).next();
+    }
+
+    /** Emits the units left in the pool. */
+    Mono<Long> pool(PoolKeys keys, ScopeState.Pool pool) {
+        PoolDefinition definition = pool.definition();
+        List<String> args = new ArrayList<>(List.of(
+                Long.toString(definition.opensAt().toEpochMilli()),
+                Long.toString(definition.closesAt().toEpochMilli()),
+                Integer.toString(definition.perActorLimit()),
+                definition.waitlist() ? "1" : "0",
+                Integer.toString(definition.stock()),
+                pool.items() ? "1" : "0",
+                Long.toString(pool.remaining()),
+                pool.assigned() ? "1" : "0",
+                Integer.toString(pool.waiting().size())));
+        pool.waiting().forEach(claimId -> args.add(claimId.toString()));
+        args.addAll(pool.freeItems());
+        return redis.execute(POOL, List.of(keys.meta(), keys.stock(), keys.waitlist()), args).next();
     }
 }

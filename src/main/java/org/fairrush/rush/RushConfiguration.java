@@ -81,6 +81,11 @@ class RushConfiguration {
     }
 
     @Bean
+    ScopeRebuild scopeRebuild(RushEngine engine, Reconciliation reconciliation) {
+        return new ScopeRebuild(engine, reconciliation);
+    }
+
+    @Bean
     PendingSweeper pendingSweeper(RushEngine engine, ReactiveStringRedisTemplate redis, ClaimPublisher publisher,
             Clock clock, RushProperties properties) {
         return new PendingSweeper(engine, redis, publisher, clock, properties);

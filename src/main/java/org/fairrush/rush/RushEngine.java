@@ -58,7 +58,7 @@ public class RushEngine {
         this.releaseScript = new ReleaseScript(redis);
         this.defineScript = new DefinePoolScript(redis);
         this.changeScripts = new ChangeScripts(redis, codec);
-        this.rebuildScript = new RebuildScript(redis);
+        this.rebuildScript = new RebuildScript(redis, codec);
         this.publisher = publisher;
         this.soldOut = soldOut;
         this.clock = clock;
@@ -74,19 +74,22 @@ public class RushEngine {
     }
 
     /**
-     * Replaces a pool's Redis state with what Postgres implies, after Redis lost its data; the pool is left
-     * paused. Refused (an error) while the scope still has pending claims: they must be stored first.
-     *
-     * @param remaining units left (counted pools)
-     * @param freeItems items not held by anyone (item pools), in the order they are to be handed out
-     * @param holders   claims each actor holds in the pool's whole scope
+     * Replaces a scope's Redis state with what Postgres implies, after Redis lost its data; its pools are left
+     * paused. Refused (an error) while the scope still has claims pending or changes unpublished: they must
+     * reach Postgres first, or the state read from it would miss them.
      */
-    public Mono<Long> rebuild(PoolDefinition pool, long remaining, List<String> freeItems, Map<String, Integer> holders) {
-        PoolKeys keys = keys(pool.ref());
-        return pendingCount(pool.ref()).flatMap(pending -> pending > 0
-                ? Mono.error(new IllegalStateException(pending + " claims of " + pool.ref().scopeTag() + " are still pending"))
-                : rebuildScript.run(keys, pool, remaining, freeItems, holders)
-                        .flatMap(left -> register(pool.ref()).thenReturn(left)));
+    public Mono<Void> rebuild(ScopeState state) {
+        PoolKeys scope = keys(state.scope());
+        return Mono.zip(pendingCount(state.scope()), unpublishedChanges(state.scope())).flatMap(counts -> counts.getT1() + counts.getT2() > 0
+                ? Mono.error(new IllegalStateException(counts.getT1() + " claims and " + counts.getT2() + " changes of "
+                        + state.scope().scopeTag() + " are not stored yet"))
+                : rebuildScript.scope(scope, state)
+                        .thenMany(Flux.fromIterable(state.pools()))
+                        .concatMap(pool -> rebuildScript.pool(keys(pool.definition().ref()), pool)
+                                .then(register(pool.definition().ref()))
+                                // A mark from before the loss must not refuse grabs on the units found again.
+                                .then(pool.remaining() > 0 ? soldOut.markRestocked(pool.definition().ref()) : Mono.empty()))
+                        .then());
     }
 
     /** Every pool defined so far (for the sweeper and reconciliation). */
@@ -329,6 +332,11 @@ public class RushEngine {
     /** Claims of a scope recorded in Redis whose events are not yet stored in Postgres. */
     public Mono<Long> pendingCount(PoolRef ref) {
         return redis.opsForHash().size(keys(ref).pending());
+    }
+
+    /** Changes of a scope's claims (releases, promotions, a draw's) that Kafka has not acknowledged yet. */
+    public Mono<Long> unpublishedChanges(PoolRef ref) {
+        return redis.opsForHash().size(keys(ref).changes());
     }
 
     /**

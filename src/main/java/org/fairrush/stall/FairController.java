@@ -20,18 +20,23 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** Fair administration (ADMIN), reading fairs (any role), and the lottery draw (ADMIN runs it, anyone reads it). */
+/**
+ * Fair administration (ADMIN: create, rebuild after a Redis loss), reading fairs (any role), and the lottery draw
+ * (ADMIN runs it, anyone reads it).
+ */
 @RestController
 @RequestMapping("/api/v1/fairs")
 class FairController {
 
     private final Fairs fairs;
     private final Drawing drawing;
+    private final RebuildingFair rebuilding;
     private final Clock clock;
 
-    FairController(Fairs fairs, Drawing drawing, Clock clock) {
+    FairController(Fairs fairs, Drawing drawing, RebuildingFair rebuilding, Clock clock) {
         this.fairs = fairs;
         this.drawing = drawing;
+        this.rebuilding = rebuilding;
         this.clock = clock;
     }
 
@@ -86,6 +91,15 @@ class FairController {
                 .switchIfEmpty(Mono.error(() -> notFound(id)))
                 .flatMap(fair -> drawing.published(id))
                 .switchIfEmpty(Mono.error(() -> ApiProblem.of(ErrorCode.NOT_FOUND, "This fair has not been drawn")));
+    }
+
+    /**
+     * Restores the fair's pools in Redis from Postgres after Redis lost its data (docs/operations.md), and answers
+     * each pool's reconciliation. 503 while the persisters have not drained Kafka within a minute.
+     */
+    @PostMapping("/{id}/rebuild")
+    Mono<RebuildingFair.Rebuilt> rebuild(@PathVariable long id) {
+        return rebuilding.rebuild(id).switchIfEmpty(Mono.error(() -> notFound(id)));
     }
 
     static ApiProblem notFound(long id) {

@@ -58,14 +58,23 @@ class Fairs {
                 .flatMap(this::view);
     }
 
-    private static PoolDefinition definition(Fair fair, Category category) {
+    /**
+     * A category's pool as created: its stall numbers, handed out first come, first served; a lottery's pool
+     * starts without any (every registration waits) until the draw hands them out in its order.
+     */
+    static PoolDefinition definition(Fair fair, Category category) {
         PoolRef ref = pool(fair.id(), category.code());
         if (fair.lottery()) {
             return new PoolDefinition(ref, fair.registrationOpensAt(), fair.registrationClosesAt(), ONE_STALL_PER_MERCHANT, 0,
                     List.of(), true);
         }
-        return new PoolDefinition(ref, fair.registrationOpensAt(), fair.registrationClosesAt(), ONE_STALL_PER_MERCHANT,
-                category.stalls(), category.stallNumbers(), true);
+        return withStalls(fair, category);
+    }
+
+    /** A category's pool once its stall numbers are in it: from the start, or after a lottery's draw. */
+    static PoolDefinition withStalls(Fair fair, Category category) {
+        return new PoolDefinition(pool(fair.id(), category.code()), fair.registrationOpensAt(), fair.registrationClosesAt(),
+                ONE_STALL_PER_MERCHANT, category.stalls(), category.stallNumbers(), true);
     }
 
     Mono<Fair> find(long id) {

@@ -58,8 +58,12 @@ class Registering {
 
     private static Map<String, String> attributes(NewRegistration request, Category category) {
         boolean specialOffer = request.sellsAtSpecialOffer().orElse(false);
-        return Map.of(MERCHANT_NAME, request.merchantName(), SPECIAL_OFFER, Boolean.toString(specialOffer),
-                FEE_CENTS, Long.toString(category.feeFor(specialOffer)));
+        return attributes(request.merchantName(), specialOffer, category.feeFor(specialOffer));
+    }
+
+    /** What a registration's claim carries besides the engine's fields (read back by {@link Registration#of}). */
+    static Map<String, String> attributes(String merchantName, boolean specialOffer, long feeCents) {
+        return Map.of(MERCHANT_NAME, merchantName, SPECIAL_OFFER, Boolean.toString(specialOffer), FEE_CENTS, Long.toString(feeCents));
     }
 
     /** Registrations are answered during the window, before any draw, so a lottery's waiting claim is an entry. */

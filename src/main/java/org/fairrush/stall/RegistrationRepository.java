@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.UUID;
 
 import io.r2dbc.spi.Readable;
+import org.fairrush.rush.ClaimRecorded;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
@@ -40,6 +41,23 @@ class RegistrationRepository {
     Flux<Registration> findWaiting(long fairId) {
         return db.sql("select " + COLUMNS + " from registration where fair_id = :fair and status = 'WAITING'")
                 .bind("fair", fairId).map(RegistrationRepository::registration).all();
+    }
+
+    /**
+     * A fair's registrations as the engine's claims, each at its latest stored revision, in the order they were
+     * made (what a Redis rebuild writes back). One stall per merchant means a claim was always its merchant's
+     * first active one at the fair: sequence number 1.
+     */
+    Flux<ClaimRecorded> findClaims(long fairId) {
+        return db.sql("select " + COLUMNS + ", revision from registration where fair_id = :fair order by registered_at, id")
+                .bind("fair", fairId)
+                .map(row -> new ClaimRecorded(ClaimRecorded.SCHEMA_VERSION, row.get("id", UUID.class), row.get("registered_at", Instant.class),
+                        Fairs.KIND, Long.toString(fairId), row.get("category", String.class), row.get("merchant_id", String.class),
+                        row.get("stall_number", String.class), 1, row.get("status", String.class),
+                        Registering.attributes(row.get("merchant_name", String.class), row.get("special_offer", Boolean.class),
+                                row.get("fee_cents", Long.class)),
+                        row.get("revision", Integer.class)))
+                .all();
     }
 
     private static Registration registration(Readable row) {

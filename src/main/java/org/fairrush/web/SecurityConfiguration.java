@@ -55,7 +55,7 @@ class SecurityConfiguration {
                         .pathMatchers(HttpMethod.POST, "/api/v1/campaigns/*/grabs").hasRole(MEMBER)
                         .pathMatchers(HttpMethod.GET, "/api/v1/me/vouchers").hasRole(MEMBER)
                         .pathMatchers(HttpMethod.POST, "/api/v1/redemptions").hasRole(MERCHANT)
-                        .pathMatchers(HttpMethod.POST, "/api/v1/fairs", "/api/v1/fairs/*/draw").hasRole(ADMIN)
+                        .pathMatchers(HttpMethod.POST, "/api/v1/fairs", "/api/v1/fairs/*/draw", "/api/v1/fairs/*/rebuild").hasRole(ADMIN)
                         .pathMatchers(HttpMethod.POST, "/api/v1/fairs/*/registrations").hasRole(MERCHANT)
                         .pathMatchers(HttpMethod.GET, "/api/v1/fairs/*/registrations").hasRole(ADMIN)
                         .pathMatchers("/api/v1/fairs/*/registrations/*").hasAnyRole(MERCHANT, ADMIN)

@@ -1,6 +1,7 @@
 package org.fairrush.stall;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -9,10 +10,13 @@ import org.fairrush.Fixtures;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
+
+import static org.awaitility.Awaitility.await;
 
 /** The fair API as the tests call it over HTTP: blocking calls through WebTestClient, concurrent ones through WebClient. */
 final class FairApi {
@@ -100,6 +104,26 @@ final class FairApi {
         return ((List<Map<String, Object>>) report.get("pools")).stream()
                 .filter(pool -> "f".equals(pool.get("kind")) && String.valueOf(fairId).equals(pool.get("scope")))
                 .toList();
+    }
+
+    EntityExchangeResult<Map<String, Object>> draw(long fairId, String seed) {
+        return http.post().uri("/api/v1/fairs/{id}/draw", fairId).headers(h -> h.setBearerAuth(Fixtures.adminToken()))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("seed", seed))
+                .exchange().expectBody(JSON).returnResult();
+    }
+
+    /** Draws as soon as the window has closed and the entries are stored (the service answers 409 or 503 before). */
+    Map<String, Object> drawOnceClosed(long fairId, String seed) {
+        List<Map<String, Object>> drawn = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            EntityExchangeResult<Map<String, Object>> result = draw(fairId, seed);
+            if (result.getStatus().value() == 201) {
+                drawn.add(result.getResponseBody());
+                return true;
+            }
+            return false;
+        });
+        return drawn.get(0);
     }
 
     static String merchant(String prefix, int i) {

@@ -63,10 +63,10 @@ class StallLotteryTest {
         Map<String, Answer> entriesA = enter(fairA, entrants);
         enter(fairB, reversed(entrants));
         assertThat(entriesA.values()).allSatisfy(answer -> assertThat(answer.body()).containsEntry("status", "ENTERED"));
-        assertThat(draw(fairA, SEED).getStatus().value()).isEqualTo(409);
+        assertThat(api.draw(fairA, SEED).getStatus().value()).isEqualTo(409);
 
-        Map<String, Object> drawA = drawOnceClosed(fairA, SEED);
-        Map<String, Object> drawB = drawOnceClosed(fairB, SEED);
+        Map<String, Object> drawA = api.drawOnceClosed(fairA, SEED);
+        Map<String, Object> drawB = api.drawOnceClosed(fairB, SEED);
 
         assertThat(drawA.get("entriesDigest")).isEqualTo(drawB.get("entriesDigest"));
         assertThat(withoutRegistrationIds(drawA)).isEqualTo(withoutRegistrationIds(drawB));
@@ -80,7 +80,7 @@ class StallLotteryTest {
         long fairId = api.createFair(lotteryFair(closesAt));
         Map<String, Answer> entries = enter(fairId, entrants());
 
-        Map<String, Object> draw = drawOnceClosed(fairId, SEED);
+        Map<String, Object> draw = api.drawOnceClosed(fairId, SEED);
 
         for (Map<String, Object> category : (List<Map<String, Object>>) draw.get("categories")) {
             for (Map<String, Object> place : (List<Map<String, Object>>) category.get("order")) {
@@ -95,10 +95,10 @@ class StallLotteryTest {
                 }
             }
         }
-        EntityExchangeResult<Map<String, Object>> again = draw(fairId, SEED);
+        EntityExchangeResult<Map<String, Object>> again = api.draw(fairId, SEED);
         assertThat(again.getStatus().value()).isEqualTo(200);
         assertThat(again.getResponseBody()).isEqualTo(draw);
-        EntityExchangeResult<Map<String, Object>> otherSeed = draw(fairId, "another seed");
+        EntityExchangeResult<Map<String, Object>> otherSeed = api.draw(fairId, "another seed");
         assertThat(otherSeed.getStatus().value()).isEqualTo(409);
         assertThat(otherSeed.getResponseBody()).containsEntry("code", "ALREADY_DRAWN");
         assertThat(publishedDraw(fairId)).isEqualTo(draw);
@@ -139,26 +139,6 @@ class StallLotteryTest {
     private Map<String, Answer> enter(long fairId, List<Entrant> entrants) {
         return entrants.stream().collect(Collectors.toMap(Entrant::merchant, entrant -> api.registerNow(fairId, entrant.merchant(),
                 StallFixtures.registration(entrant.category(), "Stall of " + entrant.merchant(), false))));
-    }
-
-    private EntityExchangeResult<Map<String, Object>> draw(long fairId, String seed) {
-        return http.post().uri("/api/v1/fairs/{id}/draw", fairId).headers(h -> h.setBearerAuth(Fixtures.adminToken()))
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("seed", seed))
-                .exchange().expectBody(JSON).returnResult();
-    }
-
-    /** Draws as soon as the window has closed and the entries are stored (the service answers 409 or 503 before). */
-    private Map<String, Object> drawOnceClosed(long fairId, String seed) {
-        List<Map<String, Object>> drawn = new ArrayList<>();
-        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(250)).until(() -> {
-            EntityExchangeResult<Map<String, Object>> result = draw(fairId, seed);
-            if (result.getStatus().value() == 201) {
-                drawn.add(result.getResponseBody());
-                return true;
-            }
-            return false;
-        });
-        return drawn.get(0);
     }
 
     private Map<String, Object> publishedDraw(long fairId) {

@@ -77,6 +77,7 @@ class AuthorizationMatrixTest {
                         Set.of(Caller.MERCHANT, Caller.ADMIN)),
                 new Route(HttpMethod.GET, "/api/v1/me/registrations", Set.of(Caller.MERCHANT)),
                 new Route(HttpMethod.POST, NO_FAIR + "/draw", Set.of(Caller.ADMIN)),
+                new Route(HttpMethod.POST, NO_FAIR + "/rebuild", Set.of(Caller.ADMIN)),
                 new Route(HttpMethod.GET, NO_FAIR + "/draw", ANY_ROLE));
     }
 
