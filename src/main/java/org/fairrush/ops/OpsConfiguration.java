@@ -2,14 +2,11 @@ package org.fairrush.ops;
 
 import java.time.Clock;
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import org.fairrush.rush.ClaimSink;
+import org.fairrush.rush.ClaimLag;
 import org.fairrush.rush.RushEngine;
 import org.fairrush.rush.RushMetrics;
-import org.fairrush.rush.RushProperties;
 import org.fairrush.rush.WatchedPools;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -38,10 +35,8 @@ class OpsConfiguration {
     }
 
     @Bean(initMethod = "start", destroyMethod = "stop")
-    PersisterLag persisterLag(KafkaCluster kafka, RushProperties rush, List<ClaimSink> sinks, OpsProperties properties,
-            MeterRegistry registry) {
-        Set<String> topics = sinks.stream().map(sink -> rush.topicPrefix() + sink.topic()).collect(Collectors.toSet());
-        return new PersisterLag(kafka, rush.persister().groupId(), topics, properties.lagInterval(), registry);
+    PersisterLag persisterLag(ClaimLag lag, OpsProperties properties, MeterRegistry registry) {
+        return new PersisterLag(lag, properties.lagInterval(), registry);
     }
 
     @Bean(initMethod = "start", destroyMethod = "stop")

@@ -2,11 +2,11 @@ package org.fairrush.ops;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.fairrush.rush.ClaimLag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -23,19 +23,15 @@ final class PersisterLag {
     static final String LAG = "fairrush.persister.lag";
     private static final Logger log = LoggerFactory.getLogger(PersisterLag.class);
 
-    private final KafkaCluster kafka;
-    private final String groupId;
-    private final Set<String> topics;
+    private final ClaimLag lag;
     private final Duration interval;
     private final Map<String, Long> lastRead = new ConcurrentHashMap<>();
     private Disposable polling;
 
-    PersisterLag(KafkaCluster kafka, String groupId, Set<String> topics, Duration interval, MeterRegistry registry) {
-        this.kafka = kafka;
-        this.groupId = groupId;
-        this.topics = Set.copyOf(topics);
+    PersisterLag(ClaimLag lag, Duration interval, MeterRegistry registry) {
+        this.lag = lag;
         this.interval = interval;
-        for (String topic : this.topics) {
+        for (String topic : lag.topics()) {
             Gauge.builder(LAG, lastRead, read -> read.containsKey(topic) ? read.get(topic) : Double.NaN)
                     .description("Claim events in Kafka not yet stored by the persisters")
                     .baseUnit("records").tag("topic", topic).register(registry);
@@ -45,7 +41,7 @@ final class PersisterLag {
     void start() {
         polling = Flux.interval(Duration.ZERO, interval)
                 .onBackpressureDrop()
-                .concatMap(tick -> kafka.lag(groupId, topics)
+                .concatMap(tick -> lag.byTopic()
                         .doOnNext(lastRead::putAll)
                         .onErrorResume(failure -> {
                             log.debug("reading the persister lag failed: {}", failure.toString());

@@ -1,51 +1,88 @@
 package org.fairrush.rush;
 
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
-/** How many claim events the persisters' consumer group has not committed yet, over all claim topics. */
-final class ClaimLag {
+/**
+ * How many claim events the persisters' consumer group has not committed yet, per claim topic: claims
+ * acknowledged to members but not yet in Postgres. The one place that computes it, for the reconciliation, the
+ * rebuild (which waits for 0) and ops' gauge.
+ */
+public final class ClaimLag {
 
     private final Admin admin;
     private final String groupId;
-    private final Collection<String> topics;
+    private final Set<String> topics;
 
     ClaimLag(Admin admin, String groupId, Collection<String> topics) {
         this.admin = admin;
         this.groupId = groupId;
-        this.topics = topics;
+        this.topics = Set.copyOf(topics);
     }
 
-    Mono<Long> total() {
-        return Mono.fromCallable(this::compute).subscribeOn(Schedulers.boundedElastic());
+    public Set<String> topics() {
+        return topics;
     }
 
-    private long compute() throws Exception {
-        var partitions = admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).values().stream()
+    /** Records behind over all claim topics. */
+    public Mono<Long> total() {
+        return byTopic().map(lag -> lag.values().stream().mapToLong(Long::longValue).sum());
+    }
+
+    /**
+     * Records per topic that the group has not committed yet: end offset minus committed offset, or minus the
+     * earliest offset for a partition the group never committed (records deleted by retention are not behind).
+     */
+    public Mono<Map<String, Long>> byTopic() {
+        return mono(admin.describeTopics(topics).allTopicNames())
+                .map(ClaimLag::partitions)
+                .flatMap(partitions -> Mono.zip(
+                        offsets(partitions, OffsetSpec.latest()),
+                        offsets(partitions, OffsetSpec.earliest()),
+                        mono(admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata()))
+                        .map(all -> lagByTopic(partitions, all.getT1(), all.getT2(), all.getT3())));
+    }
+
+    private static Set<TopicPartition> partitions(Map<String, TopicDescription> topics) {
+        return topics.values().stream()
                 .flatMap(topic -> topic.partitions().stream().map(p -> new TopicPartition(topic.name(), p.partition())))
-                .collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()));
-        Map<TopicPartition, ListOffsetsResultInfo> ends = admin.listOffsets(partitions).all().get(10, TimeUnit.SECONDS);
-        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
-                .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-        long lag = 0;
-        for (var end : ends.entrySet()) {
-            OffsetAndMetadata done = committed.get(end.getKey());
-            lag += end.getValue().offset() - (done == null ? 0 : done.offset());
+                .collect(Collectors.toSet());
+    }
+
+    private Mono<Map<TopicPartition, Long>> offsets(Set<TopicPartition> partitions, OffsetSpec spec) {
+        Map<TopicPartition, OffsetSpec> request = partitions.stream().collect(Collectors.toMap(p -> p, p -> spec));
+        return mono(admin.listOffsets(request).all()).map(result -> result.entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> ((ListOffsetsResultInfo) e.getValue()).offset())));
+    }
+
+    static Map<String, Long> lagByTopic(Set<TopicPartition> partitions, Map<TopicPartition, Long> end,
+            Map<TopicPartition, Long> earliest, Map<TopicPartition, OffsetAndMetadata> committed) {
+        Map<String, Long> lag = new HashMap<>();
+        for (TopicPartition partition : partitions) {
+            OffsetAndMetadata done = committed.get(partition);
+            long from = done == null ? earliest.getOrDefault(partition, 0L) : done.offset();
+            lag.merge(partition.topic(), Math.max(0, end.getOrDefault(partition, 0L) - from), Long::sum);
         }
         return lag;
     }
 
+    private static <T> Mono<T> mono(KafkaFuture<T> future) {
+        return Mono.fromCompletionStage(future.toCompletionStage());
+    }
+
     void close() {
-        admin.close();
+        admin.close(java.time.Duration.ofSeconds(2));
     }
 }

@@ -1,10 +1,13 @@
 package org.fairrush.rush;
 
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -70,7 +73,9 @@ class RushConfiguration {
 
     @Bean(destroyMethod = "close")
     ClaimLag claimLag(KafkaProperties kafka, ClaimTopics topics, RushProperties properties) {
-        return new ClaimLag(org.apache.kafka.clients.admin.Admin.create(kafka.buildAdminProperties()),
+        Map<String, Object> admin = new HashMap<>(kafka.buildAdminProperties());
+        admin.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "fairrush-claim-lag");
+        return new ClaimLag(Admin.create(admin),
                 properties.persister().groupId(), topics.topicByKind().values());
     }
 
