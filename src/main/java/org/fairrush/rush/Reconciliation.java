@@ -72,10 +72,4 @@ public final class Reconciliation {
                     difference, difference == 0 && n.getT2() >= 0);
         });
     }
-
-    /** Claim events the persisters have not committed yet. */
-    public Mono<Long> consumerLag() {
-        return lag.total();
-    }
-
 }

@@ -86,8 +86,8 @@ class RushConfiguration {
     }
 
     @Bean
-    ScopeRebuild scopeRebuild(RushEngine engine, Reconciliation reconciliation) {
-        return new ScopeRebuild(engine, reconciliation);
+    ScopeRebuild scopeRebuild(RushEngine engine, ClaimLag lag) {
+        return new ScopeRebuild(engine, lag);
     }
 
     @Bean

@@ -8,7 +8,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * Restores a scope's Redis state from Postgres after Redis lost its data (runbook: docs/operations.md, "Redis
- * lost its data"): pauses the scope's pools, waits until the persisters drained Kafka and nothing of the scope
+ * lost"): pauses the scope's pools, waits until the persisters drained Kafka and nothing of the scope
  * is pending or unpublished, writes the state its feature reads from Postgres and resumes the pools (unless staff
  * had paused them). A rebuild that cannot start (the log does not drain in time) resumes the pools and fails,
  * changing nothing else. Callers report the pools' reconciliation afterwards.
@@ -19,11 +19,11 @@ public final class ScopeRebuild {
     private static final Duration DRAIN_WAIT = Duration.ofSeconds(60);
 
     private final RushEngine engine;
-    private final Reconciliation reconciliation;
+    private final ClaimLag lag;
 
-    ScopeRebuild(RushEngine engine, Reconciliation reconciliation) {
+    ScopeRebuild(RushEngine engine, ClaimLag lag) {
         this.engine = engine;
-        this.reconciliation = reconciliation;
+        this.lag = lag;
     }
 
     /**
@@ -45,7 +45,7 @@ public final class ScopeRebuild {
 
     /** Completes once Kafka's claim events are all stored and nothing of the scope waits to be stored or published. */
     private Mono<Void> drained(PoolRef scope) {
-        return Mono.zip(reconciliation.consumerLag(), engine.pendingCount(scope), engine.unpublishedChanges(scope))
+        return Mono.zip(lag.total(), engine.pendingCount(scope), engine.unpublishedChanges(scope))
                 .filter(counts -> counts.getT1() == 0 && counts.getT2() == 0 && counts.getT3() == 0)
                 .repeatWhenEmpty(repeat -> repeat.delayElements(POLL))
                 .timeout(DRAIN_WAIT)
