@@ -4,7 +4,8 @@
 #   (2) the durable grab path (Lua + Kafka ack + 201) on a large stock         wrk
 #   (3) the sold-out path                                                       wrk
 #   (4) Redis itself running the same claim.lua by EVALSHA                      redis-benchmark
-#   (5) a naive peer: conditional Postgres UPDATE + INSERT per grab             pgbench
+#   (5) a naive peer behind the same HTTP stack: one conditional Postgres UPDATE + INSERT per grab   wrk
+#       (and, for information, the same SQL straight over the Postgres protocol)                    pgbench
 #   (6) the persister: claims stored per second from the topic step (2) filled  SQL count over time
 # and writes the table with ratios into docs/benchmarks.md (see that file for the method).
 #
@@ -96,7 +97,7 @@ prepare_classpath
 
 # ---- the API instance: persister off, so step (2) fills the topic that step (6) drains ----------------
 PORT=$(free_port 18180)
-JVM=(-Xms1g -Xmx1g)
+JVM=(-Xms1g -Xmx1g "-Xlog:gc:file=$WORK/api-gc.log:uptime,level")
 FAIRRUSH_RUSH_PERSISTER_ENABLED=false start_app_java "$PORT" "$WORK/api.log" "fairrush-bench-api-$RUN" "${JVM[@]}"
 wait_healthy "$PORT" 300 || { tail -40 "$WORK/api.log" >&2; die "the service did not start"; }
 BASE="http://127.0.0.1:$PORT"
@@ -196,8 +197,17 @@ step_redis() {
     "$(( 1000000000 - LEFT )) claims granted in total"
 }
 
-# ---- (5) naive peer: conditional UPDATE + INSERT per grab, in its own database ----------------------
+# ---- (5) naive peer over the same HTTP stack: JWT, one Postgres statement per grab, 201 / 409 --------
+# (test sources' org.fairrush.bench.NaiveGrabConfiguration), driven by the same wrk script as (2). Then,
+# for information, the same SQL by pgbench straight over the Postgres protocol (no HTTP, JSON or JWT).
 step_naive() {
+  NAIVE=$(date +%s%N | cut -c1-15)
+  psql_bench -d postgres -c "insert into bench_naive_campaign values ($NAIVE, 'Naive $RUN', 100000000, 2000, 3000, now(), now() + interval '7 days')"
+  wrk_run "$WARMUP" grab "/api/v1/bench/naive-campaigns/$NAIVE/grabs" "$WORK/tokens.txt" "nw$RUN" >/dev/null
+  LOAD_BEFORE=$(loadavg)
+  R=$(wrk_run "$DURATION" grab "/api/v1/bench/naive-campaigns/$NAIVE/grabs" "$WORK/tokens.txt" "n$RUN")
+  save naive "$R" "$(jq -r '"\(.status["201"]) 201, \(.status["409"]) 409, \(.status.other + .socket_errors) errors"' <<<"$R"); $(psql_bench -d postgres -c "select count(*) || ' vouchers stored, ' || (100000000 - min(c.remaining)) || ' taken' from bench_naive_voucher v join bench_naive_campaign c on c.id = v.campaign_id where c.id = $NAIVE")"
+
   psql_bench -d postgres -c "DROP DATABASE IF EXISTS fairrush_naive_bench" -c "CREATE DATABASE fairrush_naive_bench"
   psql_bench -d fairrush_naive_bench -f "$BENCH/naive-schema.sql" >/dev/null
   pg_run() { # SECONDS LOGPREFIX
@@ -208,7 +218,7 @@ step_naive() {
   LOAD_BEFORE=$(loadavg)
   pg_run "$DURATION" "$WORK/pgbench"
   R=$(python3 "$BENCH/percentiles.py" "$DURATION" "$WORK"/pgbench.*[0-9])
-  save naive "$R" "$(psql_bench -d fairrush_naive_bench -c "select count(*) || ' vouchers, ' || (100000000 - remaining) || ' taken' from bench_voucher, bench_campaign group by remaining")"
+  save naive_pgbench "$R" "$(psql_bench -d fairrush_naive_bench -c "select count(*) || ' vouchers, ' || (100000000 - remaining) || ' taken' from bench_voucher, bench_campaign group by remaining")"
   psql_bench -d postgres -c "DROP DATABASE IF EXISTS fairrush_naive_bench"
 }
 
