@@ -9,11 +9,13 @@
 #   (6) the persister: claims stored per second from the topic step (2) filled  SQL count over time
 # and writes the table with ratios into docs/benchmarks.md (see that file for the method).
 #
-# usage: load-tests/bench.sh [-d SECONDS] [-c CONNECTIONS] [-t THREADS] [-n NOTE] [-o FILE] [-s STEPS] [--jfr]
+# usage: load-tests/bench.sh [-d SECONDS] [-c CONNECTIONS] [-t THREADS] [-n NOTE] [-o FILE] [-s STEPS] [--jfr] [--profile]
 #   -d  seconds per measured step (default 30; warm-up before each step: a third of it, 5..10 s)
 #   -c  connections of wrk, pgbench and redis-benchmark (default 64); -t wrk threads (default 2)
 #   -n  a note printed beside the run (e.g. "preliminary, machine busy")
 #   -o  the markdown file (default docs/benchmarks.md); --jfr records a JFR profile of the API during (2)
+#   --profile: after (2), a separate grab run under async-profiler (CPU samples, from Maven Central), whose
+#       flame graph lands in load-tests/target/bench/profile-grab.html (copy it to docs/ by hand)
 #   -s  the steps to run, comma-separated (default 1,2,2b,3,4,5,6; 2b needs 2), e.g. -s 6 for the persister
 #       alone (its topic is then filled by grabs first); a partial run is for trying, not for the table
 # Installs wrk, redis-tools and postgresql-client with apt-get when they are missing. Stops everything
@@ -21,7 +23,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/stack.sh"
 
-DURATION=30 CONNECTIONS=64 THREADS=2 NOTE="" OUT="$ROOT/docs/benchmarks.md" JFR=0 STEPS=1,2,2b,3,4,5,6
+DURATION=30 CONNECTIONS=64 THREADS=2 NOTE="" OUT="$ROOT/docs/benchmarks.md" JFR=0 PROFILE=0 STEPS=1,2,2b,3,4,5,6
 while [ $# -gt 0 ]; do
   case $1 in
     -d) DURATION=$2; shift 2 ;;
@@ -31,6 +33,7 @@ while [ $# -gt 0 ]; do
     -o) OUT=$2; shift 2 ;;
     -s) STEPS=$2; shift 2 ;;
     --jfr) JFR=1; shift ;;
+    --profile) PROFILE=1; shift ;;
     *) die "unknown argument $1 (see the header of $0)" ;;
   esac
 done
@@ -145,12 +148,12 @@ step_grab_half() {
   LOAD_BEFORE=$(loadavg)
   ( cd "$ROOT" && ./mvnw -B -q -f load-tests/pom.xml gatling:test -Dgatling.simulationClass=org.fairrush.load.GrabRateSimulation \
       -Dfairrush.baseUrl="$BASE" -DcampaignId="$BIG" -DtokensFile="$WORK/tokens.txt" -Drate="$HALF" \
-      -DdurationSeconds="$DURATION" -Dp99Millis=50 </dev/null ) > "$WORK/gatling-half.log" 2>&1 || true
+      -DdurationSeconds="$DURATION" -DwarmupSeconds="$WARMUP" -Dp99Millis=50 </dev/null ) > "$WORK/gatling-half.log" 2>&1 || true
   actual() { grep -F "$1" "$WORK/gatling-half.log" | sed -n 's/.*(actual : \([0-9.]*\)).*/\1/p' | head -1; }
   RPS_HALF=$(actual "mean requests per second") P50_HALF=$(actual "50th percentile") P99_HALF=$(actual "99th percentile")
   if [ -n "$RPS_HALF" ] && [ -n "$P99_HALF" ]; then
-    save grab_half "$(jq -n --argjson rps "$RPS_HALF" --argjson p50 "${P50_HALF:-0}" --argjson p99 "$P99_HALF" '{rps: $rps, p50_ms: $p50, p99_ms: $p99}')" \
-      "offered $HALF/s; $(grep -F 'percentage of failed events' "$WORK/gatling-half.log" | sed -n 's/.*(actual : \([0-9.]*\)).*/\1/p' | head -1)% failed"
+    save grab_half "$(jq -n --argjson rps "$HALF" --argjson p50 "${P50_HALF:-0}" --argjson p99 "$P99_HALF" '{rps: $rps, p50_ms: $p50, p99_ms: $p99}')" \
+      "offered $HALF/s after ${WARMUP}s of ramp-up (not counted); $(grep -F 'percentage of failed events' "$WORK/gatling-half.log" | sed -n 's/.*(actual : \([0-9.]*\)).*/\1/p' | head -1)% failed"
   else
     log "the fixed-rate run gave no numbers, see $WORK/gatling-half.log"
   fi
@@ -163,6 +166,30 @@ step_jfr() {
   R=$(wrk_run "$DURATION" grab "/api/v1/campaigns/$BIG/grabs" "$WORK/tokens.txt" "j$RUN")
   jcmd "$API_PID" JFR.stop name=bench >>"$WORK/jfr.out" || log "JFR.stop failed: $(cat "$WORK/jfr.out")"
   log "grab while recording JFR (not in the table): $(jq -c '{rps, p50_ms, p99_ms}' <<<"$R")"
+}
+
+# ---- --profile: a separate grab run under async-profiler, CPU flame graph ------------------------------
+ASYNC_PROFILER_VERSION=4.1
+async_profiler_lib() { # prints the path of libasyncProfiler.so for this machine, fetched once from Maven Central
+  local dir="$ROOT/load-tests/target/async-profiler" arch
+  arch=$(uname -m | sed 's/x86_64/x64/; s/aarch64/arm64/')
+  if [ ! -f "$dir/linux-$arch/libasyncProfiler.so" ]; then
+    ( cd "$ROOT" && ./mvnw -B -q dependency:copy -Dartifact="tools.profiler:async-profiler:$ASYNC_PROFILER_VERSION" \
+        -DoutputDirectory="$dir" ) >&2 || die "could not fetch async-profiler"
+    ( cd "$dir" && unzip -o -q "async-profiler-$ASYNC_PROFILER_VERSION.jar" "linux-$arch/*" ) || die "no linux-$arch library in async-profiler"
+  fi
+  echo "$dir/linux-$arch/libasyncProfiler.so"
+}
+step_profile() {
+  local lib pid
+  lib=$(async_profiler_lib)
+  pid=$(pgrep -f "fairrush.process=fairrush-bench-api-$RUN" | head -1)
+  profiler() { java "$BENCH/AttachAgent.java" "$pid" "$lib" "$1" >>"$WORK/profile.out" 2>&1 || log "profiler $1 failed: $(cat "$WORK/profile.out")"; }
+  profiler "start,event=cpu,interval=1ms"
+  R=$(wrk_run "$DURATION" grab "/api/v1/campaigns/$BIG/grabs" "$WORK/tokens.txt" "p$RUN")
+  profiler "collapsed,file=$WORK/profile-grab.collapsed"
+  profiler "stop,title=fairrush grab path (bench.sh --profile),file=$WORK/profile-grab.html"
+  log "grab while profiling (not in the table): $(jq -c '{rps, p50_ms, p99_ms}' <<<"$R"); flame graph $WORK/profile-grab.html"
 }
 
 # ---- (3) sold-out path ------------------------------------------------------------------------------
@@ -285,6 +312,7 @@ want 1 && step_trivial
 want 2 && step_grab
 want 2b && want 2 && step_grab_half
 [ "$JFR" = 1 ] && step_jfr
+[ "$PROFILE" = 1 ] && step_profile
 want 3 && step_soldout
 want 4 && step_redis
 want 5 && step_naive
