@@ -4,21 +4,26 @@
 #   (2) the durable grab path (Lua + Kafka ack + 201) on a large stock         wrk
 #   (3) the sold-out path                                                       wrk
 #   (4) Redis itself running the same claim.lua by EVALSHA                      redis-benchmark
-#   (5) a naive peer: conditional Postgres UPDATE + INSERT per grab             pgbench
+#   (5) a naive peer behind the same HTTP stack: one conditional Postgres UPDATE + INSERT per grab   wrk
+#       (and, for information, the same SQL straight over the Postgres protocol)                    pgbench
 #   (6) the persister: claims stored per second from the topic step (2) filled  SQL count over time
 # and writes the table with ratios into docs/benchmarks.md (see that file for the method).
 #
-# usage: load-tests/bench.sh [-d SECONDS] [-c CONNECTIONS] [-t THREADS] [-n NOTE] [-o FILE] [--jfr]
+# usage: load-tests/bench.sh [-d SECONDS] [-c CONNECTIONS] [-t THREADS] [-n NOTE] [-o FILE] [-s STEPS] [--jfr] [--profile]
 #   -d  seconds per measured step (default 30; warm-up before each step: a third of it, 5..10 s)
 #   -c  connections of wrk, pgbench and redis-benchmark (default 64); -t wrk threads (default 2)
 #   -n  a note printed beside the run (e.g. "preliminary, machine busy")
 #   -o  the markdown file (default docs/benchmarks.md); --jfr records a JFR profile of the API during (2)
+#   --profile: after (2), a separate grab run under async-profiler (CPU samples, from Maven Central), whose
+#       flame graph lands in load-tests/target/bench/profile-grab.html (copy it to docs/ by hand)
+#   -s  the steps to run, comma-separated (default 1,2,2b,3,4,5,6; 2b needs 2), e.g. -s 6 for the persister
+#       alone (its topic is then filled by grabs first); a partial run is for trying, not for the table
 # Installs wrk, redis-tools and postgresql-client with apt-get when they are missing. Stops everything
 # it started on exit.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/stack.sh"
 
-DURATION=30 CONNECTIONS=64 THREADS=2 NOTE="" OUT="$ROOT/docs/benchmarks.md" JFR=0
+DURATION=30 CONNECTIONS=64 THREADS=2 NOTE="" OUT="$ROOT/docs/benchmarks.md" JFR=0 PROFILE=0 STEPS=1,2,2b,3,4,5,6
 while [ $# -gt 0 ]; do
   case $1 in
     -d) DURATION=$2; shift 2 ;;
@@ -26,7 +31,9 @@ while [ $# -gt 0 ]; do
     -t) THREADS=$2; shift 2 ;;
     -n) NOTE=$2; shift 2 ;;
     -o) OUT=$2; shift 2 ;;
+    -s) STEPS=$2; shift 2 ;;
     --jfr) JFR=1; shift ;;
+    --profile) PROFILE=1; shift ;;
     *) die "unknown argument $1 (see the header of $0)" ;;
   esac
 done
@@ -54,6 +61,7 @@ ensure_tools() {
 }
 
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
+want() { [[ ",$STEPS," == *",$1,"* ]]; }
 
 # save STEP JSON ANSWERS: one step's result with the load average before it.
 save() {
@@ -82,6 +90,8 @@ campaign_body() { # STOCK LIMIT
 }
 
 psql_bench() { psql -h "${PG%:*}" -p "${PG#*:}" -U postgres -v ON_ERROR_STOP=1 -qtA "$@"; }
+claims_now() { echo $(( 1000000 - $(http_json GET "/api/v1/campaigns/$BIG" "$ADMIN" | jq -r .remaining) + 1 )); }
+stored() { psql_bench -d postgres -c "select count(*) from voucher where campaign_id in ($BIG, $GONE)"; }
 
 ensure_tools
 RUN="b$(date +%s)"
@@ -90,7 +100,7 @@ prepare_classpath
 
 # ---- the API instance: persister off, so step (2) fills the topic that step (6) drains ----------------
 PORT=$(free_port 18180)
-JVM=(-Xms1g -Xmx1g)
+JVM=(-Xms1g -Xmx1g "-Xlog:gc:file=$WORK/api-gc.log:uptime,level")
 FAIRRUSH_RUSH_PERSISTER_ENABLED=false start_app_java "$PORT" "$WORK/api.log" "fairrush-bench-api-$RUN" "${JVM[@]}"
 wait_healthy "$PORT" 300 || { tail -40 "$WORK/api.log" >&2; die "the service did not start"; }
 BASE="http://127.0.0.1:$PORT"
@@ -99,6 +109,7 @@ PG=$(devstack_endpoint "$WORK/api.log" postgres)
 KAFKA=$(devstack_endpoint "$WORK/api.log" kafka)
 [ -n "$REDIS" ] && [ -n "$PG" ] && [ -n "$KAFKA" ] || die "could not find the embedded servers in $WORK/api.log"
 log "embedded servers: redis $REDIS, postgres $PG, kafka $KAFKA"
+RH=${REDIS%:*} RP=${REDIS#*:}
 
 ADMIN=$(curl -fsS "$BASE/api/v1/dev/tokens" -H 'Content-Type: application/json' -d '{"subject":"bench-admin","roles":["ADMIN"]}' | jq -r .token)
 BIG=$(http_json POST /api/v1/campaigns "$ADMIN" "$(campaign_body 1000000 100)" | jq -r .id)
@@ -116,141 +127,204 @@ jq -n --arg date "$(date -u +'%Y-%m-%d %H:%M UTC')" --arg note "$NOTE" \
   '{date: $date, note: $note, machine: $machine, java: $java, loadavg: $loadavg, settings: $settings}' > "$RESULTS/run.json"
 
 # ---- (1) trivial endpoint ---------------------------------------------------------------------------
-wrk_run "$WARMUP" get /actuator/health/liveness >/dev/null
-LOAD_BEFORE=$(loadavg)
-R=$(wrk_run "$DURATION" get /actuator/health/liveness)
-save trivial "$R" "$(jq -r '"\(.status["2xx"]) 200, \(.status.other + .socket_errors) errors"' <<<"$R")"
+step_trivial() {
+  wrk_run "$WARMUP" get /actuator/health/liveness >/dev/null
+  LOAD_BEFORE=$(loadavg)
+  R=$(wrk_run "$DURATION" get /actuator/health/liveness)
+  save trivial "$R" "$(jq -r '"\(.status["2xx"]) 200, \(.status.other + .socket_errors) errors"' <<<"$R")"
+}
 
 # ---- (2) durable grab -------------------------------------------------------------------------------
-wrk_run "$WARMUP" grab "/api/v1/campaigns/$BIG/grabs" "$WORK/tokens.txt" "w$RUN" >/dev/null
-LOAD_BEFORE=$(loadavg)
-R=$(wrk_run "$DURATION" grab "/api/v1/campaigns/$BIG/grabs" "$WORK/tokens.txt" "m$RUN")
-save grab "$R" "$(jq -r '"\(.status["201"]) 201, \(.status["409"]) 409, \(.status["503"]) 503, \(.status.other + .socket_errors) errors"' <<<"$R")"
-# ---- (2b) durable grab at half of (2)'s throughput, arriving at a fixed rate (open model, Gatling) -------
-HALF=$(jq -r '(.rps / 2 | floor)' "$RESULTS/grab.json")
-LOAD_BEFORE=$(loadavg)
-( cd "$ROOT" && ./mvnw -B -q -f load-tests/pom.xml gatling:test -Dgatling.simulationClass=org.fairrush.load.GrabRateSimulation \
-    -Dfairrush.baseUrl="$BASE" -DcampaignId="$BIG" -DtokensFile="$WORK/tokens.txt" -Drate="$HALF" \
-    -DdurationSeconds="$DURATION" -Dp99Millis=50 </dev/null ) > "$WORK/gatling-half.log" 2>&1 || true
-actual() { grep -F "$1" "$WORK/gatling-half.log" | sed -n 's/.*(actual : \([0-9.]*\)).*/\1/p' | head -1; }
-RPS_HALF=$(actual "mean requests per second") P50_HALF=$(actual "50th percentile") P99_HALF=$(actual "99th percentile")
-if [ -n "$RPS_HALF" ] && [ -n "$P99_HALF" ]; then
-  save grab_half "$(jq -n --argjson rps "$RPS_HALF" --argjson p50 "${P50_HALF:-0}" --argjson p99 "$P99_HALF" '{rps: $rps, p50_ms: $p50, p99_ms: $p99}')" \
-    "offered $HALF/s; $(grep -F 'percentage of failed events' "$WORK/gatling-half.log" | sed -n 's/.*(actual : \([0-9.]*\)).*/\1/p' | head -1)% failed"
-else
-  log "the fixed-rate run gave no numbers, see $WORK/gatling-half.log"
-fi
+step_grab() {
+  wrk_run "$WARMUP" grab "/api/v1/campaigns/$BIG/grabs" "$WORK/tokens.txt" "w$RUN" >/dev/null
+  LOAD_BEFORE=$(loadavg)
+  R=$(wrk_run "$DURATION" grab "/api/v1/campaigns/$BIG/grabs" "$WORK/tokens.txt" "m$RUN")
+  save grab "$R" "$(jq -r '"\(.status["201"]) 201, \(.status["409"]) 409, \(.status["503"]) 503, \(.status.other + .socket_errors) errors"' <<<"$R")"
+}
 
-if [ "$JFR" = 1 ]; then   # a separate profiling run, so the recording never touches the measured numbers
+# ---- (2b) durable grab at half of (2)'s throughput, arriving at a fixed rate (open model, Gatling) -------
+step_grab_half() {
+  HALF=$(jq -r '(.rps / 2 | floor)' "$RESULTS/grab.json")
+  LOAD_BEFORE=$(loadavg)
+  ( cd "$ROOT" && ./mvnw -B -q -f load-tests/pom.xml gatling:test -Dgatling.simulationClass=org.fairrush.load.GrabRateSimulation \
+      -Dfairrush.baseUrl="$BASE" -DcampaignId="$BIG" -DtokensFile="$WORK/tokens.txt" -Drate="$HALF" \
+      -DdurationSeconds="$DURATION" -DwarmupSeconds="$WARMUP" -Dp99Millis=50 </dev/null ) > "$WORK/gatling-half.log" 2>&1 || true
+  actual() { grep -F "$1" "$WORK/gatling-half.log" | sed -n 's/.*(actual : \([0-9.]*\)).*/\1/p' | head -1; }
+  RPS_HALF=$(actual "mean requests per second") P50_HALF=$(actual "50th percentile") P99_HALF=$(actual "99th percentile")
+  if [ -n "$RPS_HALF" ] && [ -n "$P99_HALF" ]; then
+    save grab_half "$(jq -n --argjson rps "$HALF" --argjson p50 "${P50_HALF:-0}" --argjson p99 "$P99_HALF" '{rps: $rps, p50_ms: $p50, p99_ms: $p99}')" \
+      "offered $HALF/s after ${WARMUP}s of ramp-up (not counted); $(grep -F 'percentage of failed events' "$WORK/gatling-half.log" | sed -n 's/.*(actual : \([0-9.]*\)).*/\1/p' | head -1)% failed"
+  else
+    log "the fixed-rate run gave no numbers, see $WORK/gatling-half.log"
+  fi
+}
+
+# ---- --jfr: a separate grab run under JFR ----------------------------------------------------------
+step_jfr() {
   API_PID=$(pgrep -f "fairrush.process=fairrush-bench-api-$RUN" | head -1)
   jcmd "$API_PID" JFR.start name=bench settings="$BENCH/cpu-samples.jfc" filename="$WORK/api-grab.jfr" >"$WORK/jfr.out" || log "JFR.start failed: $(cat "$WORK/jfr.out")"
   R=$(wrk_run "$DURATION" grab "/api/v1/campaigns/$BIG/grabs" "$WORK/tokens.txt" "j$RUN")
   jcmd "$API_PID" JFR.stop name=bench >>"$WORK/jfr.out" || log "JFR.stop failed: $(cat "$WORK/jfr.out")"
   log "grab while recording JFR (not in the table): $(jq -c '{rps, p50_ms, p99_ms}' <<<"$R")"
-fi
+}
+
+# ---- --profile: a separate grab run under async-profiler, CPU flame graph ------------------------------
+ASYNC_PROFILER_VERSION=4.1
+async_profiler_lib() { # prints the path of libasyncProfiler.so for this machine, fetched once from Maven Central
+  local dir="$ROOT/load-tests/target/async-profiler" arch
+  arch=$(uname -m | sed 's/x86_64/x64/; s/aarch64/arm64/')
+  if [ ! -f "$dir/linux-$arch/libasyncProfiler.so" ]; then
+    ( cd "$ROOT" && ./mvnw -B -q dependency:copy -Dartifact="tools.profiler:async-profiler:$ASYNC_PROFILER_VERSION" \
+        -DoutputDirectory="$dir" ) >&2 || die "could not fetch async-profiler"
+    ( cd "$dir" && unzip -o -q "async-profiler-$ASYNC_PROFILER_VERSION.jar" "linux-$arch/*" ) || die "no linux-$arch library in async-profiler"
+  fi
+  echo "$dir/linux-$arch/libasyncProfiler.so"
+}
+step_profile() {
+  local lib pid
+  lib=$(async_profiler_lib)
+  pid=$(pgrep -f "fairrush.process=fairrush-bench-api-$RUN" | head -1)
+  profiler() { java "$BENCH/AttachAgent.java" "$pid" "$lib" "$1" >>"$WORK/profile.out" 2>&1 || log "profiler $1 failed: $(cat "$WORK/profile.out")"; }
+  profiler "start,event=cpu,interval=1ms"
+  R=$(wrk_run "$DURATION" grab "/api/v1/campaigns/$BIG/grabs" "$WORK/tokens.txt" "p$RUN")
+  profiler "collapsed,file=$WORK/profile-grab.collapsed"
+  profiler "stop,title=fairrush grab path (bench.sh --profile),file=$WORK/profile-grab.html"
+  log "grab while profiling (not in the table): $(jq -c '{rps, p50_ms, p99_ms}' <<<"$R"); flame graph $WORK/profile-grab.html"
+}
 
 # ---- (3) sold-out path ------------------------------------------------------------------------------
-wrk_run "$WARMUP" grab "/api/v1/campaigns/$GONE/grabs" "$WORK/tokens.txt" "x$RUN" >/dev/null
-LOAD_BEFORE=$(loadavg)
-R=$(wrk_run "$DURATION" grab "/api/v1/campaigns/$GONE/grabs" "$WORK/tokens.txt" "s$RUN")
-save soldout "$R" "$(jq -r '"\(.status["409"]) 409, \(.status["201"]) 201, \(.status.other + .socket_errors) errors"' <<<"$R")"
+step_soldout() {
+  wrk_run "$WARMUP" grab "/api/v1/campaigns/$GONE/grabs" "$WORK/tokens.txt" "x$RUN" >/dev/null
+  LOAD_BEFORE=$(loadavg)
+  R=$(wrk_run "$DURATION" grab "/api/v1/campaigns/$GONE/grabs" "$WORK/tokens.txt" "s$RUN")
+  save soldout "$R" "$(jq -r '"\(.status["409"]) 409, \(.status["201"]) 201, \(.status.other + .socket_errors) errors"' <<<"$R")"
+}
 
 # ---- (4) Redis ceiling: claim.lua by EVALSHA on a prepared pool ---------------------------------------
-RH=${REDIS%:*} RP=${REDIS#*:}
-SHA=$(redis-cli -h "$RH" -p "$RP" SCRIPT LOAD "$(cat "$ROOT/src/main/resources/lua/claim.lua")")
-K="bench:{c:rb$RUN}"
-redis-cli -h "$RH" -p "$RP" EVAL "$(cat "$ROOT/src/main/resources/lua/define-pool.lua")" 2 "$K:meta" "$K:stock" \
-  0 99999999999999 1 0 1000000000 >/dev/null
-CLAIM='{"schemaVersion":1,"eventId":"00000000-0000-4000-8000-__rand_int__","occurredAt":"2026-01-01T00:00:00Z","kind":"c","scope":"rb","pool":"","actorId":"m-__rand_int__","item":null,"seq":0,"status":null,"attributes":{"code":"FR-__rand_int__"}}'
-redis_bench() { # REQUESTS
-  redis-benchmark -h "$RH" -p "$RP" -c "$CONNECTIONS" -n "$1" -r 1000000000 --csv \
-    EVALSHA "$SHA" 9 "$K:meta" "$K:stock" "$K:holders" "$K:pending" "$K:idem:__rand_int__" "$K:wait" "$K:confirmed" "$K:claims" "$K:unsent" \
-    "$(date +%s%3N)" "m-__rand_int__" "$CLAIM" 86400 | tail -1
+step_redis() {
+  SHA=$(redis-cli -h "$RH" -p "$RP" SCRIPT LOAD "$(cat "$ROOT/src/main/resources/lua/claim.lua")")
+  K="bench:{c:rb$RUN}"
+  redis-cli -h "$RH" -p "$RP" EVAL "$(cat "$ROOT/src/main/resources/lua/define-pool.lua")" 2 "$K:meta" "$K:stock" \
+    0 99999999999999 1 0 1000000000 >/dev/null
+  CLAIM='{"schemaVersion":1,"eventId":"00000000-0000-4000-8000-__rand_int__","occurredAt":"2026-01-01T00:00:00Z","kind":"c","scope":"rb","pool":"","actorId":"m-__rand_int__","item":null,"seq":0,"status":null,"attributes":{"code":"FR-__rand_int__"}}'
+  redis_bench() { # REQUESTS
+    redis-benchmark -h "$RH" -p "$RP" -c "$CONNECTIONS" -n "$1" -r 1000000000 --csv \
+      EVALSHA "$SHA" 9 "$K:meta" "$K:stock" "$K:holders" "$K:pending" "$K:idem:__rand_int__" "$K:wait" "$K:confirmed" "$K:claims" "$K:unsent" \
+      "$(date +%s%3N)" "m-__rand_int__" "$CLAIM" 86400 | tail -1
+  }
+  # The CSV's first column repeats the command (commas and all): read the numbers from the end of the line.
+  csv_field() { tr -d '"' <<<"$1" | awk -F, -v back="$2" '{print $(NF - back)}'; }
+  CAL=$(redis_bench 20000)   # warm-up and calibration: how many requests fill DURATION seconds
+  RATE=$(csv_field "$CAL" 6 | cut -d. -f1)
+  LOAD_BEFORE=$(loadavg)
+  ROW=$(redis_bench $(( RATE * DURATION > 20000 ? RATE * DURATION : 20000 )))
+  rps=$(csv_field "$ROW" 6) p50=$(csv_field "$ROW" 3) p99=$(csv_field "$ROW" 1)
+  LEFT=$(redis-cli -h "$RH" -p "$RP" GET "$K:stock")
+  save redis "$(jq -n --argjson rps "$rps" --argjson p50 "$p50" --argjson p99 "$p99" '{rps: $rps, p50_ms: $p50, p99_ms: $p99}')" \
+    "$(( 1000000000 - LEFT )) claims granted in total"
 }
-# The CSV's first column repeats the command (commas and all): read the numbers from the end of the line.
-csv_field() { tr -d '"' <<<"$1" | awk -F, -v back="$2" '{print $(NF - back)}'; }
-CAL=$(redis_bench 20000)   # warm-up and calibration: how many requests fill DURATION seconds
-RATE=$(csv_field "$CAL" 6 | cut -d. -f1)
-LOAD_BEFORE=$(loadavg)
-ROW=$(redis_bench $(( RATE * DURATION > 20000 ? RATE * DURATION : 20000 )))
-rps=$(csv_field "$ROW" 6) p50=$(csv_field "$ROW" 3) p99=$(csv_field "$ROW" 1)
-LEFT=$(redis-cli -h "$RH" -p "$RP" GET "$K:stock")
-save redis "$(jq -n --argjson rps "$rps" --argjson p50 "$p50" --argjson p99 "$p99" '{rps: $rps, p50_ms: $p50, p99_ms: $p99}')" \
-  "$(( 1000000000 - LEFT )) claims granted in total"
 
-# ---- (5) naive peer: conditional UPDATE + INSERT per grab, in its own database ----------------------
-psql_bench -d postgres -c "DROP DATABASE IF EXISTS fairrush_naive_bench" -c "CREATE DATABASE fairrush_naive_bench"
-psql_bench -d fairrush_naive_bench -f "$BENCH/naive-schema.sql" >/dev/null
-pg_run() { # SECONDS LOGPREFIX
-  pgbench -h "${PG%:*}" -p "${PG#*:}" -U postgres -n -c "$CONNECTIONS" -j "$THREADS" -T "$1" -f "$BENCH/naive-grab.sql" \
-    -l --log-prefix="$2" fairrush_naive_bench >"$2.out" 2>&1 || { cat "$2.out" >&2; die "pgbench failed"; }
+# ---- (5) naive peer over the same HTTP stack: JWT, one Postgres statement per grab, 201 / 409 --------
+# (test sources' org.fairrush.bench.NaiveGrabConfiguration), driven by the same wrk script as (2). Then,
+# for information, the same SQL by pgbench straight over the Postgres protocol (no HTTP, JSON or JWT).
+step_naive() {
+  NAIVE=$(date +%s%N | cut -c1-15)
+  psql_bench -d postgres -c "insert into bench_naive_campaign values ($NAIVE, 'Naive $RUN', 100000000, 2000, 3000, now(), now() + interval '7 days')"
+  wrk_run "$WARMUP" grab "/api/v1/bench/naive-campaigns/$NAIVE/grabs" "$WORK/tokens.txt" "nw$RUN" >/dev/null
+  LOAD_BEFORE=$(loadavg)
+  R=$(wrk_run "$DURATION" grab "/api/v1/bench/naive-campaigns/$NAIVE/grabs" "$WORK/tokens.txt" "n$RUN")
+  save naive "$R" "$(jq -r '"\(.status["201"]) 201, \(.status["409"]) 409, \(.status.other + .socket_errors) errors"' <<<"$R"); $(psql_bench -d postgres -c "select count(*) || ' vouchers stored, ' || (100000000 - min(c.remaining)) || ' taken' from bench_naive_voucher v join bench_naive_campaign c on c.id = v.campaign_id where c.id = $NAIVE")"
+
+  psql_bench -d postgres -c "DROP DATABASE IF EXISTS fairrush_naive_bench" -c "CREATE DATABASE fairrush_naive_bench"
+  psql_bench -d fairrush_naive_bench -f "$BENCH/naive-schema.sql" >/dev/null
+  pg_run() { # SECONDS LOGPREFIX
+    pgbench -h "${PG%:*}" -p "${PG#*:}" -U postgres -n -c "$CONNECTIONS" -j "$THREADS" -T "$1" -f "$BENCH/naive-grab.sql" \
+      -l --log-prefix="$2" fairrush_naive_bench >"$2.out" 2>&1 || { cat "$2.out" >&2; die "pgbench failed"; }
+  }
+  pg_run "$WARMUP" "$WORK/pgwarm"
+  LOAD_BEFORE=$(loadavg)
+  pg_run "$DURATION" "$WORK/pgbench"
+  R=$(python3 "$BENCH/percentiles.py" "$DURATION" "$WORK"/pgbench.*[0-9])
+  save naive_pgbench "$R" "$(psql_bench -d fairrush_naive_bench -c "select count(*) || ' vouchers, ' || (100000000 - remaining) || ' taken' from bench_voucher, bench_campaign group by remaining")"
+  psql_bench -d postgres -c "DROP DATABASE IF EXISTS fairrush_naive_bench"
 }
-pg_run "$WARMUP" "$WORK/pgwarm"
-LOAD_BEFORE=$(loadavg)
-pg_run "$DURATION" "$WORK/pgbench"
-R=$(python3 "$BENCH/percentiles.py" "$DURATION" "$WORK"/pgbench.*[0-9])
-save naive "$R" "$(psql_bench -d fairrush_naive_bench -c "select count(*) || ' vouchers, ' || (100000000 - remaining) || ' taken' from bench_voucher, bench_campaign group by remaining")"
-psql_bench -d postgres -c "DROP DATABASE IF EXISTS fairrush_naive_bench"
 
 # ---- (6) persister: a second instance drains the topic into Postgres -----------------------------------
-# Claims in the topic: every grant of (2) and its warm-up, and the sold-out campaign's voucher. Topped
-# up with more grabs (rounds of 10 s, at most PERSIST_CAP seconds) so the drain lasts long enough to time.
-claims_now() { echo $(( 1000000 - $(http_json GET "/api/v1/campaigns/$BIG" "$ADMIN" | jq -r .remaining) + 1 )); }
-PERSIST_TARGET=${BENCH_PERSIST_CLAIMS:-$(( DURATION >= 30 ? 100000 : 20000 ))}
-PERSIST_CAP=${BENCH_PERSIST_FILL_SECONDS:-$(( DURATION >= 30 ? 180 : 60 ))}
-FILL_END=$(( $(date +%s) + PERSIST_CAP )) ROUND=0
-while [ "$(claims_now)" -lt "$PERSIST_TARGET" ] && [ "$(date +%s)" -lt "$FILL_END" ]; do
-  ROUND=$((ROUND + 1))
-  wrk_run 10 grab "/api/v1/campaigns/$BIG/grabs" "$WORK/tokens.txt" "f$ROUND$RUN" >/dev/null
-done
-CLAIMS=$(claims_now)
-stored() { psql_bench -d postgres -c "select count(*) from voucher where campaign_id in ($BIG, $GONE)"; }
-log "persister: $CLAIMS claims wait in the topic; $(stored) stored so far"
-LOAD_BEFORE=$(loadavg)
-P2=$(free_port $((PORT + 1)))
-SPRING_R2DBC_URL="r2dbc:postgresql://$PG/postgres" SPRING_DATA_REDIS_URL="redis://$REDIS" SPRING_KAFKA_BOOTSTRAPSERVERS="$KAFKA" \
-  FAIRRUSH_RUSH_PERSISTER_ENABLED=true start_app_java "$P2" "$WORK/persister.log" "fairrush-bench-persister-$RUN" -Xms1g -Xmx1g
-: > "$WORK/persister-progress.txt"
-# Done when every claim is stored, or when the count stood still for 20 s once rows had arrived (claims
-# whose request was cut before the Kafka send stay PENDING in Redis; see the invariants below).
-DEADLINE=$(( $(date +%s) + 300 + CLAIMS / 1000 )) LAST=-1 SINCE=$(date +%s)
-while :; do
-  N=$(stored)
-  echo "$(date +%s.%N) $N" >> "$WORK/persister-progress.txt"
-  [ "$N" -ge "$CLAIMS" ] && break
-  if [ "$N" != "$LAST" ]; then LAST=$N SINCE=$(date +%s); fi
-  [ "$N" -gt 0 ] && [ $(( $(date +%s) - SINCE )) -ge 20 ] && { log "persister: $N of $CLAIMS stored, no change for 20 s"; break; }
-  [ "$(date +%s)" -ge "$DEADLINE" ] && { log "persister: only $N of $CLAIMS stored before the deadline"; break; }
-  sleep 0.2
-done
-# Rate over the stretch where rows were arriving: from the last sample before the first row to the first
-# sample that holds the final count.
-R=$(awk -v total="$CLAIMS" '
-  { t[NR] = $1; n[NR] = $2 }
-  END {
-    s = 0; for (i = 1; i <= NR; i++) if (n[i] == n[1]) s = i
-    e = NR; for (i = NR; i >= 1; i--) if (n[i] == n[NR]) e = i
-    secs = t[e] - t[s]; if (secs <= 0) secs = 0.001
-    printf "{\"rps\": %.1f, \"rows\": %d, \"seconds\": %.3f}", (n[e] - n[s]) / secs, n[e] - n[s], secs
-  }' "$WORK/persister-progress.txt")
-save persister "$R" "$(jq -r '"\(.rows) rows in \(.seconds) s"' <<<"$R")"
+step_persister() {
+  # Claims in the topic: every grant of (2) and its warm-up, and the sold-out campaign's voucher. Topped
+  # up with more grabs (rounds of 10 s, at most PERSIST_CAP seconds) so the drain lasts long enough to time.
+  PERSIST_TARGET=${BENCH_PERSIST_CLAIMS:-$(( DURATION >= 30 ? 100000 : 20000 ))}
+  PERSIST_CAP=${BENCH_PERSIST_FILL_SECONDS:-$(( DURATION >= 30 ? 180 : 60 ))}
+  FILL_END=$(( $(date +%s) + PERSIST_CAP )) ROUND=0
+  while [ "$(claims_now)" -lt "$PERSIST_TARGET" ] && [ "$(date +%s)" -lt "$FILL_END" ]; do
+    ROUND=$((ROUND + 1))
+    wrk_run 10 grab "/api/v1/campaigns/$BIG/grabs" "$WORK/tokens.txt" "f$ROUND$RUN" >/dev/null
+  done
+  CLAIMS=$(claims_now)
+  log "persister: $CLAIMS claims wait in the topic; $(stored) stored so far"
+  LOAD_BEFORE=$(loadavg)
+  P2=$(free_port $((PORT + 1)))
+  SPRING_R2DBC_URL="r2dbc:postgresql://$PG/postgres" SPRING_DATA_REDIS_URL="redis://$REDIS" SPRING_KAFKA_BOOTSTRAPSERVERS="$KAFKA" \
+    FAIRRUSH_RUSH_PERSISTER_ENABLED=true start_app_java "$P2" "$WORK/persister.log" "fairrush-bench-persister-$RUN" -Xms1g -Xmx1g
+  : > "$WORK/persister-progress.txt"
+  # Done when every claim is stored, or when the count stood still for 20 s once rows had arrived (claims
+  # whose request was cut before the Kafka send stay PENDING in Redis; see the invariants below).
+  DEADLINE=$(( $(date +%s) + 300 + CLAIMS / 1000 )) LAST=-1 SINCE=$(date +%s)
+  while :; do
+    N=$(stored)
+    echo "$(date +%s.%N) $N" >> "$WORK/persister-progress.txt"
+    [ "$N" -ge "$CLAIMS" ] && break
+    if [ "$N" != "$LAST" ]; then LAST=$N SINCE=$(date +%s); fi
+    [ "$N" -gt 0 ] && [ $(( $(date +%s) - SINCE )) -ge 20 ] && { log "persister: $N of $CLAIMS stored, no change for 20 s"; break; }
+    [ "$(date +%s)" -ge "$DEADLINE" ] && { log "persister: only $N of $CLAIMS stored before the deadline"; break; }
+    sleep 0.2
+  done
+  # Rate over the stretch where rows were arriving: from the last sample before the first row to the first
+  # sample that holds the final count.
+  R=$(awk -v total="$CLAIMS" '
+    { t[NR] = $1; n[NR] = $2 }
+    END {
+      s = 0; for (i = 1; i <= NR; i++) if (n[i] == n[1]) s = i
+      e = NR; for (i = NR; i >= 1; i--) if (n[i] == n[NR]) e = i
+      secs = t[e] - t[s]; if (secs <= 0) secs = 0.001
+      h = e; for (i = s; i <= e; i++) if (n[i] - n[s] >= (n[e] - n[s]) / 2) { h = i; break }
+      half = t[e] - t[h]; if (half <= 0) half = 0.001
+      printf "{\"rps\": %.1f, \"rows\": %d, \"seconds\": %.3f, \"second_half_rps\": %.1f}", (n[e] - n[s]) / secs, n[e] - n[s], secs, (n[e] - n[h]) / half
+    }' "$WORK/persister-progress.txt")
+  save persister "$R" "$(jq -r '"\(.rows) rows in \(.seconds) s (second half of the rows: \(.second_half_rps | floor)/s, after the fresh JVM warmed up)"' <<<"$R")"
+}
 
 # ---- invariants: nothing oversold, nothing lost ------------------------------------------------------
-FINAL=$(stored)
-PENDING=$(redis-cli -h "$RH" -p "$RP" HLEN "fr:{c:$BIG}:pending")
-# Acknowledged (201) but not stored = lost: a PENDING claim that is also in the confirmed set.
-LOST=$(redis-cli -h "$RH" -p "$RP" EVAL "local n = 0 for _, id in ipairs(redis.call('HKEYS', KEYS[1])) do
-  if redis.call('SISMEMBER', KEYS[2], id) == 1 then n = n + 1 end end return n" 2 "fr:{c:$BIG}:pending" "fr:{c:$BIG}:confirmed")
-OVERSOLD=$(psql_bench -d postgres -c "select count(*) from (select campaign_id, member_id from voucher where campaign_id in ($BIG, $GONE) group by 1, 2 having count(*) > 100) over_limit")
-GONE_LEFT=$(http_json GET "/api/v1/campaigns/$GONE" "$ADMIN" | jq -r .remaining)
-SUMMARY="stock - remaining = $CLAIMS claims; $FINAL stored in Postgres, $PENDING still PENDING in Redis, $(( CLAIMS - FINAL - PENDING )) unaccounted; acknowledged but not stored (lost): $LOST; sold-out campaign remaining $GONE_LEFT; members over the limit of 100: $OVERSOLD"
-jq -n --arg summary "$SUMMARY" '{summary: $summary}' > "$RESULTS/checks.json"
-log "$SUMMARY"
+step_checks() {
+  FINAL=$(stored)
+  PENDING=$(redis-cli -h "$RH" -p "$RP" HLEN "fr:{c:$BIG}:pending")
+  # Acknowledged (201) but not stored = lost: a PENDING claim that is also in the confirmed set.
+  LOST=$(redis-cli -h "$RH" -p "$RP" EVAL "local n = 0 for _, id in ipairs(redis.call('HKEYS', KEYS[1])) do
+    if redis.call('SISMEMBER', KEYS[2], id) == 1 then n = n + 1 end end return n" 2 "fr:{c:$BIG}:pending" "fr:{c:$BIG}:confirmed")
+  OVERSOLD=$(psql_bench -d postgres -c "select count(*) from (select campaign_id, member_id from voucher where campaign_id in ($BIG, $GONE) group by 1, 2 having count(*) > 100) over_limit")
+  GONE_LEFT=$(http_json GET "/api/v1/campaigns/$GONE" "$ADMIN" | jq -r .remaining)
+  SUMMARY="stock - remaining = $CLAIMS claims; $FINAL stored in Postgres, $PENDING still PENDING in Redis, $(( CLAIMS - FINAL - PENDING )) unaccounted; acknowledged but not stored (lost): $LOST; sold-out campaign remaining $GONE_LEFT; members over the limit of 100: $OVERSOLD"
+  jq -n --arg summary "$SUMMARY" '{summary: $summary}' > "$RESULTS/checks.json"
+  log "$SUMMARY"
+}
+
+want 1 && step_trivial
+want 2 && step_grab
+want 2b && want 2 && step_grab_half
+[ "$JFR" = 1 ] && step_jfr
+[ "$PROFILE" = 1 ] && step_profile
+want 3 && step_soldout
+want 4 && step_redis
+want 5 && step_naive
+want 6 && step_persister
+want 6 && step_checks
 
 python3 "$BENCH/report.py" "$RESULTS" "$OUT"
 if [ "$JFR" = 1 ] && [ -f "$WORK/api-grab.jfr" ]; then
   python3 "$BENCH/jfr-top.py" "$WORK/api-grab.jfr" > "$WORK/profile-grab.md" && log "JFR of step (2): $WORK/api-grab.jfr, summary $WORK/profile-grab.md"
 fi
-[ $(( FINAL + PENDING )) -eq "$CLAIMS" ] && [ "$LOST" -eq 0 ] && [ "$GONE_LEFT" -eq 0 ] && [ "$OVERSOLD" -eq 0 ] || die "an invariant does not hold: $SUMMARY"
-[ "$PENDING" -eq 0 ] || log "note: $PENDING claims stayed PENDING: requests cut by wrk at the end of a step after the Lua claim, before the Kafka send (never answered 201); DESIGN.md's sweeper would publish them"
+if want 6; then
+  [ $(( FINAL + PENDING )) -eq "$CLAIMS" ] && [ "$LOST" -eq 0 ] && [ "$GONE_LEFT" -eq 0 ] && [ "$OVERSOLD" -eq 0 ] || die "an invariant does not hold: $SUMMARY"
+  [ "$PENDING" -eq 0 ] || log "note: $PENDING claims stayed PENDING: requests cut by wrk at the end of a step after the Lua claim, before the Kafka send (never answered 201); the sweeper publishes them after fairrush.rush.sweep-after"
+fi
 log "done: $OUT"

@@ -27,6 +27,11 @@ import reactor.util.retry.Retry;
  * stores them through the features' {@link ClaimSink}s in one transaction, commits the log position, and
  * then clears their PENDING records.
  *
+ * <p>Two stages overlap, each in log order: while one batch's position is being committed and its PENDING
+ * records cleared, the next batch is already being stored. A position is committed only after its batch
+ * (and so every batch before it) is stored; at most {@value #UNCOMMITTED_BATCHES} stored batches wait for
+ * their commit, and a crash in between only delivers them again (storing is idempotent).
+ *
  * <p>A database that is down or slow is retried with backoff, batch after batch in order, and the log
  * position is not committed until the batch is stored. A record that can never be stored (unreadable, or
  * refused by the database's constraints) goes to the dead-letter topic with its reason instead of
@@ -39,6 +44,9 @@ import reactor.util.retry.Retry;
 final class Persister implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(Persister.class);
+
+    /** Stored batches that may wait for their log position to be committed while the next one is stored. */
+    static final int UNCOMMITTED_BATCHES = 2;
 
     private final ClaimStream stream;
     private final Map<String, ClaimSink> sinks;
@@ -80,7 +88,8 @@ final class Persister implements SmartLifecycle {
         finished = done.asMono();
         running = stream.batches()
                 .takeUntilOther(stopping.asMono())
-                .concatMap(this::handle)
+                .concatMap(this::storeBatch, 1)
+                .concatMap(this::commitAndClear, UNCOMMITTED_BATCHES)
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(10))
                         .doBeforeRetry(signal -> log.warn("claim stream failed, resubscribing: {}", signal.failure().toString())))
                 .doFinally(signal -> done.tryEmitEmpty())
@@ -120,15 +129,21 @@ final class Persister implements SmartLifecycle {
         return deadLettered.get();
     }
 
-    private Mono<Void> handle(ClaimStream.Batch batch) {
+    /** Stores a batch (its poison records set aside first) and emits it once stored, for its commit. */
+    private Mono<StoredBatch> storeBatch(ClaimStream.Batch batch) {
         Map<PoolKeys, List<ClaimRecorded>> byScope = batch.claims().stream()
                 .collect(Collectors.groupingBy(claim -> new PoolKeys(keyPrefix, PoolRef.single(claim.kind(), claim.scope()))));
         Mono<Void> stored = setAside(batch.rejected())
                 .retryWhen(retryForever("setting aside " + batch.rejected().size() + " records"))
                 .then(store(byScope).retryWhen(retryForever("storing " + batch.claims().size() + " claims")));
-        return metrics.timePersisterBatch(batch.claims().size(), stored)
-                .then(batch.commit())
-                .then(clear(byScope));
+        return metrics.timePersisterBatch(batch.claims().size(), stored).thenReturn(new StoredBatch(batch, byScope));
+    }
+
+    private Mono<Void> commitAndClear(StoredBatch stored) {
+        return stored.batch().commit().then(clear(stored.byScope()));
+    }
+
+    private record StoredBatch(ClaimStream.Batch batch, Map<PoolKeys, List<ClaimRecorded>> byScope) {
     }
 
     private static Retry retryForever(String what) {

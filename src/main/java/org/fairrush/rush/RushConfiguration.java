@@ -109,6 +109,7 @@ class RushConfiguration {
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         ReceiverOptions<String, String> options = ReceiverOptions.<String, String>create(config)
+                .pollTimeout(settings.pollTimeout())
                 .commitInterval(java.time.Duration.ZERO)
                 .commitBatchSize(0)
                 .closeTimeout(java.time.Duration.ofSeconds(10))

@@ -46,11 +46,14 @@ public record RushProperties(
      * @param groupId     Kafka consumer group of the persisters
      * @param batchSize   most claims written in one transaction
      * @param batchWindow longest wait for a batch to fill
+     * @param pollTimeout longest a poll of the log blocks; a commit waits behind the poll in progress, so this
+     *                    bounds how long a stored batch waits for its commit to start
      */
     public record Persister(
             @DefaultValue("true") boolean enabled,
             @DefaultValue("fairrush-persister") @NotBlank String groupId,
-            @DefaultValue("500") @Min(1) @Max(10_000) int batchSize,
-            @DefaultValue("50ms") @NotNull Duration batchWindow) {
+            @DefaultValue("2000") @Min(1) @Max(10_000) int batchSize,
+            @DefaultValue("50ms") @NotNull Duration batchWindow,
+            @DefaultValue("10ms") @NotNull Duration pollTimeout) {
     }
 }

@@ -78,7 +78,9 @@ class AuthorizationMatrixTest {
                 new Route(HttpMethod.GET, "/api/v1/me/registrations", Set.of(Caller.MERCHANT)),
                 new Route(HttpMethod.POST, NO_FAIR + "/draw", Set.of(Caller.ADMIN)),
                 new Route(HttpMethod.POST, NO_FAIR + "/rebuild", Set.of(Caller.ADMIN)),
-                new Route(HttpMethod.GET, NO_FAIR + "/draw", ANY_ROLE));
+                new Route(HttpMethod.GET, NO_FAIR + "/draw", ANY_ROLE),
+                // The benchmark's naive peer (test sources only, see org.fairrush.bench.NaiveGrabConfiguration).
+                new Route(HttpMethod.POST, "/api/v1/bench/naive-campaigns/987654321/grabs", Set.of(Caller.MEMBER)));
     }
 
     static Stream<Call> matrix() {
