@@ -98,17 +98,24 @@ RUN="b$(date +%s)"
 log "building the service"
 prepare_classpath
 
-# ---- the API instance: persister off, so step (2) fills the topic that step (6) drains ----------------
+# ---- the servers, then the API instance against them: persister off, so step (2) fills the topic that
+# step (6) drains. The servers run in a JVM of their own (as in production the broker is not in the API's heap).
+start_servers_java "$WORK/servers.log" "fairrush-bench-servers-$RUN" -Xms1g -Xmx1g \
+  || { tail -40 "$WORK/servers.log" >&2; die "the development stack's servers did not start"; }
+REDIS=$(devstack_endpoint "$WORK/servers.log" redis)
+PG=$(devstack_endpoint "$WORK/servers.log" postgres)
+KAFKA=$(devstack_endpoint "$WORK/servers.log" kafka)
+[ -n "$REDIS" ] && [ -n "$PG" ] && [ -n "$KAFKA" ] || die "could not find the embedded servers in $WORK/servers.log"
+log "embedded servers: redis $REDIS, postgres $PG, kafka $KAFKA"
+# against_servers COMMAND...: runs COMMAND with the environment that points a service at those servers.
+against_servers() {
+  SPRING_R2DBC_URL="r2dbc:postgresql://$PG/postgres" SPRING_DATA_REDIS_URL="redis://$REDIS" SPRING_KAFKA_BOOTSTRAPSERVERS="$KAFKA" "$@"
+}
 PORT=$(free_port 18180)
 JVM=(-Xms1g -Xmx1g "-Xlog:gc:file=$WORK/api-gc.log:uptime,level")
-FAIRRUSH_RUSH_PERSISTER_ENABLED=false start_app_java "$PORT" "$WORK/api.log" "fairrush-bench-api-$RUN" "${JVM[@]}"
+FAIRRUSH_RUSH_PERSISTER_ENABLED=false against_servers start_app_java "$PORT" "$WORK/api.log" "fairrush-bench-api-$RUN" "${JVM[@]}"
 wait_healthy "$PORT" 300 || { tail -40 "$WORK/api.log" >&2; die "the service did not start"; }
 BASE="http://127.0.0.1:$PORT"
-REDIS=$(devstack_endpoint "$WORK/api.log" redis)
-PG=$(devstack_endpoint "$WORK/api.log" postgres)
-KAFKA=$(devstack_endpoint "$WORK/api.log" kafka)
-[ -n "$REDIS" ] && [ -n "$PG" ] && [ -n "$KAFKA" ] || die "could not find the embedded servers in $WORK/api.log"
-log "embedded servers: redis $REDIS, postgres $PG, kafka $KAFKA"
 RH=${REDIS%:*} RP=${REDIS#*:}
 
 ADMIN=$(curl -fsS "$BASE/api/v1/dev/tokens" -H 'Content-Type: application/json' -d '{"subject":"bench-admin","roles":["ADMIN"]}' | jq -r .token)
@@ -123,7 +130,7 @@ http_json POST "/api/v1/campaigns/$GONE/grabs" "$FIRST" >/dev/null   # the only 
 jq -n --arg date "$(date -u +'%Y-%m-%d %H:%M UTC')" --arg note "$NOTE" \
   --arg machine "$(nproc) cores ($(lscpu | sed -n 's/^Model name: *//p' | head -1)), $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -sr)" \
   --arg java "$(java -version 2>&1 | head -1)" --arg loadavg "$(loadavg)" \
-  --arg settings "${DURATION}s per step after ${WARMUP}s warm-up, $CONNECTIONS connections, wrk $THREADS threads; API JVM ${JVM[*]:0:2}, persister off during (1)-(5); dev stack (embedded Postgres fsync=off, Redis, KRaft Kafka) in the API's JVM" \
+  --arg settings "${DURATION}s per step after ${WARMUP}s warm-up, $CONNECTIONS connections, wrk $THREADS threads; API JVM ${JVM[*]:0:2}, persister off during (1)-(5); dev stack's servers (embedded Postgres fsync=off, Redis, KRaft Kafka) in a JVM of their own; every HTTP path warmed up for ${WARMUP}s before step (1)" \
   '{date: $date, note: $note, machine: $machine, java: $java, loadavg: $loadavg, settings: $settings}' > "$RESULTS/run.json"
 
 # ---- (1) trivial endpoint ---------------------------------------------------------------------------
@@ -264,8 +271,7 @@ step_persister() {
   log "persister: $CLAIMS claims wait in the topic; $(stored) stored so far"
   LOAD_BEFORE=$(loadavg)
   P2=$(free_port $((PORT + 1)))
-  SPRING_R2DBC_URL="r2dbc:postgresql://$PG/postgres" SPRING_DATA_REDIS_URL="redis://$REDIS" SPRING_KAFKA_BOOTSTRAPSERVERS="$KAFKA" \
-    FAIRRUSH_RUSH_PERSISTER_ENABLED=true start_app_java "$P2" "$WORK/persister.log" "fairrush-bench-persister-$RUN" -Xms1g -Xmx1g
+  FAIRRUSH_RUSH_PERSISTER_ENABLED=true against_servers start_app_java "$P2" "$WORK/persister.log" "fairrush-bench-persister-$RUN" -Xms1g -Xmx1g
   : > "$WORK/persister-progress.txt"
   # Done when every claim is stored, or when the count stood still for 20 s once rows had arrived (claims
   # whose request was cut before the Kafka send stay PENDING in Redis; see the invariants below).
@@ -308,6 +314,16 @@ step_checks() {
   log "$SUMMARY"
 }
 
+# JIT warm-up of every HTTP path measured, before the first step: otherwise (1), the first, pays for compiling
+# the whole application while later steps find it compiled (one run measured the sold-out path at 1.5x (1)).
+warm_all() {
+  log "warming up every HTTP path for ${WARMUP}s each"
+  wrk_run "$WARMUP" get /actuator/health/liveness >/dev/null
+  wrk_run "$WARMUP" grab "/api/v1/campaigns/$BIG/grabs" "$WORK/tokens.txt" "wa$RUN" >/dev/null
+  wrk_run "$WARMUP" grab "/api/v1/campaigns/$GONE/grabs" "$WORK/tokens.txt" "wx$RUN" >/dev/null
+}
+
+{ want 1 || want 2 || want 3; } && warm_all
 want 1 && step_trivial
 want 2 && step_grab
 want 2b && want 2 && step_grab_half

@@ -38,6 +38,24 @@ start_app_java() {
 }
 
 # wait_healthy PORT SECONDS: until /actuator/health says UP.
+# start_servers_java LOG TAG [JVM options...]: only the development stack's servers (embedded Postgres, Redis,
+# Kafka; TestApplication --servers-only), in a JVM of their own, so that a service started against them
+# (SPRING_R2DBC_URL, SPRING_DATA_REDIS_URL, SPRING_KAFKA_BOOTSTRAPSERVERS) shares neither heap nor GC with the
+# Kafka broker, as in production. Waits until they print their endpoints (devstack_endpoint reads them).
+start_servers_java() {
+  local logfile=$1 tag=$2 i
+  shift 2
+  ( cd "$ROOT" && exec setsid java "-Dfairrush.process=$tag" "$@" "@$ROOT/target/fairrush-dev.args" --servers-only \
+      </dev/null >"$logfile" 2>&1 ) &
+  STARTED_GROUPS+=("$!")
+  log "started the development stack's servers (pid $!, tag $tag), log $logfile"
+  for ((i = 0; i < 300; i++)); do
+    grep -q 'Development stack running' "$logfile" 2>/dev/null && return 0
+    sleep 1
+  done
+  return 1
+}
+
 wait_healthy() {
   local port=$1 seconds=$2 i
   for ((i = 0; i < seconds; i++)); do
