@@ -18,6 +18,7 @@
 #       flame graph lands in load-tests/target/bench/profile-grab.html (copy it to docs/ by hand)
 #   -s  the steps to run, comma-separated (default 1,2,2b,3,4,5,6; 2b needs 2), e.g. -s 6 for the persister
 #       alone (its topic is then filled by grabs first); a partial run is for trying, not for the table
+# Environment: BENCH_API_JVM_OPTS adds options to the API JVM (e.g. "-XX:+UseZGC"), noted in the run's settings.
 # Installs wrk, redis-tools and postgresql-client with apt-get when they are missing. Stops everything
 # it started on exit.
 set -euo pipefail
@@ -112,7 +113,8 @@ against_servers() {
   SPRING_R2DBC_URL="r2dbc:postgresql://$PG/postgres" SPRING_DATA_REDIS_URL="redis://$REDIS" SPRING_KAFKA_BOOTSTRAPSERVERS="$KAFKA" "$@"
 }
 PORT=$(free_port 18180)
-JVM=(-Xms1g -Xmx1g "-Xlog:gc:file=$WORK/api-gc.log:uptime,level")
+# BENCH_API_JVM_OPTS adds options to the API JVM (e.g. another collector), for trying; the run notes them.
+JVM=(-Xms1g -Xmx1g ${BENCH_API_JVM_OPTS:-} "-Xlog:gc:file=$WORK/api-gc.log:uptime,level")
 FAIRRUSH_RUSH_PERSISTER_ENABLED=false against_servers start_app_java "$PORT" "$WORK/api.log" "fairrush-bench-api-$RUN" "${JVM[@]}"
 wait_healthy "$PORT" 300 || { tail -40 "$WORK/api.log" >&2; die "the service did not start"; }
 BASE="http://127.0.0.1:$PORT"
@@ -130,7 +132,7 @@ http_json POST "/api/v1/campaigns/$GONE/grabs" "$FIRST" >/dev/null   # the only 
 jq -n --arg date "$(date -u +'%Y-%m-%d %H:%M UTC')" --arg note "$NOTE" \
   --arg machine "$(nproc) cores ($(lscpu | sed -n 's/^Model name: *//p' | head -1)), $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -sr)" \
   --arg java "$(java -version 2>&1 | head -1)" --arg loadavg "$(loadavg)" \
-  --arg settings "${DURATION}s per step after ${WARMUP}s warm-up, $CONNECTIONS connections, wrk $THREADS threads; API JVM ${JVM[*]:0:2}, persister off during (1)-(5); dev stack's servers (embedded Postgres fsync=off, Redis, KRaft Kafka) in a JVM of their own; every HTTP path warmed up for ${WARMUP}s before step (1)" \
+  --arg settings "${DURATION}s per step after ${WARMUP}s warm-up, $CONNECTIONS connections, wrk $THREADS threads; API JVM -Xms1g -Xmx1g${BENCH_API_JVM_OPTS:+ $BENCH_API_JVM_OPTS}, persister off during (1)-(5); dev stack's servers (embedded Postgres fsync=off, Redis, KRaft Kafka) in a JVM of their own; every HTTP path warmed up for ${WARMUP}s before step (1)" \
   '{date: $date, note: $note, machine: $machine, java: $java, loadavg: $loadavg, settings: $settings}' > "$RESULTS/run.json"
 
 # ---- (1) trivial endpoint ---------------------------------------------------------------------------
