@@ -52,7 +52,7 @@ public record RushProperties(
     public record Persister(
             @DefaultValue("true") boolean enabled,
             @DefaultValue("fairrush-persister") @NotBlank String groupId,
-            @DefaultValue("2000") @Min(1) @Max(10_000) int batchSize,
+            @DefaultValue("5000") @Min(1) @Max(10_000) int batchSize,
             @DefaultValue("50ms") @NotNull Duration batchWindow,
             @DefaultValue("10ms") @NotNull Duration pollTimeout) {
     }
