@@ -9,9 +9,6 @@ import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
 import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
-import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
-import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
-import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtAuthenticationConverterAdapter;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import org.springframework.web.cors.CorsConfiguration;
@@ -34,7 +31,7 @@ class SecurityConfiguration {
     @Bean
     SecurityWebFilterChain apiSecurity(ServerHttpSecurity http, ProblemResponses problems, RateLimitConfiguration.RateLimitBuckets buckets,
             RushProperties rush, WebProperties web) {
-        return http
+        return BearerTokens.withRolesAndProblems(http, problems)
                 .addFilterAt(new InFlightLimit(web.maxInFlight(), problems), SecurityWebFiltersOrder.FIRST)
                 .addFilterAfter(new RateLimits(buckets, problems, rush.keyPrefix(), web), SecurityWebFiltersOrder.AUTHORIZATION)
                 .cors(cors -> cors.configurationSource(cors(web.allowedOrigins())))
@@ -62,17 +59,6 @@ class SecurityConfiguration {
                         .pathMatchers(HttpMethod.GET, "/api/v1/me/registrations").hasRole(MERCHANT)
                         .pathMatchers("/api/**").authenticated()
                         .anyExchange().permitAll())
-                .oauth2ResourceServer(resourceServer -> resourceServer
-                        .jwt(jwt -> jwt.jwtAuthenticationConverter(rolesFromClaim()))
-                        .authenticationEntryPoint((exchange, denied) ->
-                                problems.write(exchange, ApiProblem.of(ErrorCode.UNAUTHENTICATED, "Send a valid bearer token")))
-                        .accessDeniedHandler((exchange, denied) ->
-                                problems.write(exchange, ApiProblem.of(ErrorCode.FORBIDDEN, "Your role may not do this"))))
-                .exceptionHandling(handling -> handling
-                        .authenticationEntryPoint((exchange, denied) ->
-                                problems.write(exchange, ApiProblem.of(ErrorCode.UNAUTHENTICATED, "Send a valid bearer token")))
-                        .accessDeniedHandler((exchange, denied) ->
-                                problems.write(exchange, ApiProblem.of(ErrorCode.FORBIDDEN, "Your role may not do this"))))
                 .build();
     }
 
@@ -94,14 +80,5 @@ class SecurityConfiguration {
         UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
         source.registerCorsConfiguration("/api/**", cors);
         return source;
-    }
-
-    private static ReactiveJwtAuthenticationConverterAdapter rolesFromClaim() {
-        JwtGrantedAuthoritiesConverter roles = new JwtGrantedAuthoritiesConverter();
-        roles.setAuthoritiesClaimName("roles");
-        roles.setAuthorityPrefix("ROLE_");
-        JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
-        converter.setJwtGrantedAuthoritiesConverter(roles);
-        return new ReactiveJwtAuthenticationConverterAdapter(converter);
     }
 }

@@ -5,6 +5,7 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 import org.fairrush.web.ApiProblem;
+import org.fairrush.web.BearerTokens;
 import org.fairrush.web.Caller;
 import org.fairrush.web.ErrorCode;
 import org.fairrush.web.ProblemResponses;
@@ -20,9 +21,6 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.core.Authentication;
-import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
-import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
-import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtAuthenticationConverterAdapter;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -52,33 +50,14 @@ class NaiveGrabConfiguration {
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE + 1)
     SecurityWebFilterChain naiveGrabRoutes(ServerHttpSecurity http, ProblemResponses problems) {
-        return http.securityMatcher(ServerWebExchangeMatchers.pathMatchers("/api/v1/bench/**"))
+        return BearerTokens.withRolesAndProblems(http, problems)
+                .securityMatcher(ServerWebExchangeMatchers.pathMatchers("/api/v1/bench/**"))
                 .csrf(ServerHttpSecurity.CsrfSpec::disable)
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
                 .requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
                 .authorizeExchange(routes -> routes.anyExchange().hasRole(MEMBER))
-                .oauth2ResourceServer(resourceServer -> resourceServer
-                        .jwt(jwt -> jwt.jwtAuthenticationConverter(rolesFromClaim()))
-                        .authenticationEntryPoint((exchange, denied) ->
-                                problems.write(exchange, ApiProblem.of(ErrorCode.UNAUTHENTICATED, "Send a valid bearer token")))
-                        .accessDeniedHandler((exchange, denied) ->
-                                problems.write(exchange, ApiProblem.of(ErrorCode.FORBIDDEN, "Your role may not do this"))))
-                .exceptionHandling(handling -> handling
-                        .authenticationEntryPoint((exchange, denied) ->
-                                problems.write(exchange, ApiProblem.of(ErrorCode.UNAUTHENTICATED, "Send a valid bearer token")))
-                        .accessDeniedHandler((exchange, denied) ->
-                                problems.write(exchange, ApiProblem.of(ErrorCode.FORBIDDEN, "Your role may not do this"))))
                 .build();
-    }
-
-    private static ReactiveJwtAuthenticationConverterAdapter rolesFromClaim() {
-        JwtGrantedAuthoritiesConverter roles = new JwtGrantedAuthoritiesConverter();
-        roles.setAuthoritiesClaimName("roles");
-        roles.setAuthorityPrefix("ROLE_");
-        JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
-        converter.setJwtGrantedAuthoritiesConverter(roles);
-        return new ReactiveJwtAuthenticationConverterAdapter(converter);
     }
 
     /** The naive peer's own tables, apart from fairrush's schema (and its Flyway history). */

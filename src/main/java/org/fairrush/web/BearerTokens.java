@@ -1,0 +1,41 @@
+package org.fairrush.web;
+
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
+import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
+import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtAuthenticationConverterAdapter;
+
+/**
+ * How a security chain of fairrush takes its callers: a JWT bearer token whose {@code roles} claim gives the
+ * roles (MEMBER, MERCHANT, ADMIN), and a problem answer (UNAUTHENTICATED 401, FORBIDDEN 403) for a missing or bad
+ * token or a role that may not pass. One place for every chain (the API's, and the benchmark's in the tests).
+ */
+public final class BearerTokens {
+
+    private BearerTokens() {
+    }
+
+    public static ServerHttpSecurity withRolesAndProblems(ServerHttpSecurity http, ProblemResponses problems) {
+        return http
+                .oauth2ResourceServer(resourceServer -> resourceServer
+                        .jwt(jwt -> jwt.jwtAuthenticationConverter(rolesFromClaim()))
+                        .authenticationEntryPoint((exchange, denied) ->
+                                problems.write(exchange, ApiProblem.of(ErrorCode.UNAUTHENTICATED, "Send a valid bearer token")))
+                        .accessDeniedHandler((exchange, denied) ->
+                                problems.write(exchange, ApiProblem.of(ErrorCode.FORBIDDEN, "Your role may not do this"))))
+                .exceptionHandling(handling -> handling
+                        .authenticationEntryPoint((exchange, denied) ->
+                                problems.write(exchange, ApiProblem.of(ErrorCode.UNAUTHENTICATED, "Send a valid bearer token")))
+                        .accessDeniedHandler((exchange, denied) ->
+                                problems.write(exchange, ApiProblem.of(ErrorCode.FORBIDDEN, "Your role may not do this"))));
+    }
+
+    private static ReactiveJwtAuthenticationConverterAdapter rolesFromClaim() {
+        JwtGrantedAuthoritiesConverter roles = new JwtGrantedAuthoritiesConverter();
+        roles.setAuthoritiesClaimName("roles");
+        roles.setAuthorityPrefix("ROLE_");
+        JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
+        converter.setJwtGrantedAuthoritiesConverter(roles);
+        return new ReactiveJwtAuthenticationConverterAdapter(converter);
+    }
+}
