@@ -15,6 +15,8 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import org.fairrush.web.ApiProblem;
+import org.fairrush.web.FreeText;
+import org.fairrush.web.Text;
 
 /** Request bodies of the fair API, and the rules that span several fields. */
 final class FairRequests {
@@ -25,22 +27,32 @@ final class FairRequests {
     static final long MAX_CENTS = 100_000_000L;
 
     record NewFair(
-            @NotBlank @Size(max = 120) String name,
-            @NotBlank @Size(max = 200) String theme,
-            @NotBlank @Size(max = 200) String venue,
+            @NotBlank @FreeText(maxChars = 120) String name,
+            @NotBlank @FreeText(maxChars = 200) String theme,
+            @NotBlank @FreeText(maxChars = 200) String venue,
             @NotNull Instant startsAt,
             @NotNull Instant endsAt,
             @NotNull Instant registrationOpensAt,
             @NotNull Instant registrationClosesAt,
             @NotNull Allocation allocation,
             @NotEmpty @Size(max = 20) List<@Valid @NotNull NewCategory> categories) {
+
+        NewFair {
+            name = Text.nfc(name);
+            theme = Text.nfc(theme);
+            venue = Text.nfc(venue);
+        }
     }
 
     record NewCategory(
             @NotNull @Pattern(regexp = "[A-Z][A-Z0-9]{0,11}", message = "must be 1 to 12 upper-case letters or digits") String code,
-            @NotBlank @Size(max = 120) String name,
+            @NotBlank @FreeText(maxChars = 120) String name,
             @NotNull @Min(1) @Max(999) Integer stalls,
             @NotNull @Min(0) @Max(MAX_CENTS) Long feeCents) {
+
+        NewCategory {
+            name = Text.nfc(name);
+        }
     }
 
     /**
@@ -49,8 +61,12 @@ final class FairRequests {
      */
     record NewRegistration(
             @NotBlank @Size(max = 20) String category,
-            @NotBlank @Size(max = 120) String merchantName,
+            @NotBlank @FreeText(maxChars = 120) String merchantName,
             Object specialOffer) {
+
+        NewRegistration {
+            merchantName = Text.nfc(merchantName);
+        }
 
         /** Empty when {@code specialOffer} is neither a boolean nor a text. */
         java.util.Optional<Boolean> sellsAtSpecialOffer() {
@@ -67,7 +83,12 @@ final class FairRequests {
         }
     }
 
-    record NewDraw(@NotBlank @Size(max = 200) String seed) {
+    /** The seed is hashed and published as typed (after NFC), so anyone can recompute the draw from it. */
+    record NewDraw(@NotBlank @FreeText(maxChars = 200) String seed) {
+
+        NewDraw {
+            seed = Text.nfc(seed);
+        }
     }
 
     record RuleBroken(String field, String message) {

@@ -11,7 +11,8 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
-import jakarta.validation.constraints.Size;
+import org.fairrush.web.FreeText;
+import org.fairrush.web.Text;
 
 /** Request bodies of the campaign API, and the rules that span several fields. */
 final class CampaignRequests {
@@ -22,7 +23,7 @@ final class CampaignRequests {
     static final long MAX_CENTS = 100_000_000L;
 
     record NewCampaign(
-            @NotBlank @Size(max = 120) String name,
+            @NotBlank @FreeText(maxChars = 120) String name,
             @NotNull @Min(1) @Max(1_000_000) Integer stock,
             @NotNull @Min(1) @Max(100) Integer perMemberLimit,
             @NotNull Instant grabStartsAt,
@@ -31,6 +32,10 @@ final class CampaignRequests {
             @NotNull Instant redeemEndsAt,
             @NotNull @Valid NewDiscount discount,
             @Positive Long fairId) {
+
+        NewCampaign {
+            name = Text.nfc(name);
+        }
     }
 
     record NewDiscount(

@@ -1,9 +1,14 @@
 package org.fairrush.web;
 
+import org.springframework.core.convert.converter.Converter;
+import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
 import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
 import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtAuthenticationConverterAdapter;
+import reactor.core.publisher.Mono;
 
 /**
  * How a security chain of fairrush takes its callers: a JWT bearer token whose {@code roles} claim gives the
@@ -30,12 +35,20 @@ public final class BearerTokens {
                                 problems.write(exchange, ApiProblem.of(ErrorCode.FORBIDDEN, "Your role may not do this"))));
     }
 
-    private static ReactiveJwtAuthenticationConverterAdapter rolesFromClaim() {
+    /**
+     * The caller from a verified token. Its subject becomes the actor id in Redis keys, Kafka events and Postgres
+     * rows, so a subject those cannot hold as it is (see {@link Text#whyNotUsableAsId}) makes the token unusable
+     * (401) rather than a claim that is acknowledged and then cannot be stored.
+     */
+    private static Converter<Jwt, Mono<AbstractAuthenticationToken>> rolesFromClaim() {
         JwtGrantedAuthoritiesConverter roles = new JwtGrantedAuthoritiesConverter();
         roles.setAuthoritiesClaimName("roles");
         roles.setAuthorityPrefix("ROLE_");
         JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
         converter.setJwtGrantedAuthoritiesConverter(roles);
-        return new ReactiveJwtAuthenticationConverterAdapter(converter);
+        ReactiveJwtAuthenticationConverterAdapter withRoles = new ReactiveJwtAuthenticationConverterAdapter(converter);
+        return jwt -> Text.whyNotUsableAsId(jwt.getSubject())
+                .<Mono<AbstractAuthenticationToken>>map(reason -> Mono.error(new InvalidBearerTokenException("The token's subject " + reason)))
+                .orElseGet(() -> withRoles.convert(jwt));
     }
 }
