@@ -14,14 +14,17 @@ public sealed interface ClaimOutcome {
     record Refused(Refusal reason) implements ClaimOutcome {
     }
 
-    /**
-     * The claim could not be made durable right now (Kafka did not acknowledge it in time, or a replayed
-     * claim is still on its way); nothing was taken, the caller may retry.
-     */
+    /** The claim could not be made durable right now (Kafka did not acknowledge it in time); nothing was taken, the caller may retry. */
     record Busy(String why) implements ClaimOutcome {
     }
 
     enum Refusal {
-        SOLD_OUT, LIMIT_REACHED, NOT_STARTED, ENDED, PAUSED, UNKNOWN_POOL
+        SOLD_OUT, LIMIT_REACHED, NOT_STARTED, ENDED, PAUSED, UNKNOWN_POOL,
+        /**
+         * A retry of a claim whose first request is still on its way to Kafka (waiting for its acknowledgement, or
+         * died and not yet republished by the sweeper). Nothing new is taken; asked again a moment later, the same
+         * key answers the first claim. The IETF Idempotency-Key draft's answer for a key in use: 409.
+         */
+        IN_PROGRESS
     }
 }

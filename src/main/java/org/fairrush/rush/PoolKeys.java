@@ -55,8 +55,12 @@ record PoolKeys(String prefix, PoolRef ref) {
         return scoped("sweeper");
     }
 
+    /**
+     * The actor's id goes in with its length first, so no two (actor, key) pairs make the same key whatever
+     * either holds: without it actor "a:b" with key "c" and actor "a" with key "b:c" met in one record.
+     */
     String idempotency(String actorId, String idempotencyKey) {
-        return scoped("idem:" + actorId + ":" + idempotencyKey);
+        return scoped("idem:" + actorId.length() + ":" + actorId + ":" + idempotencyKey);
     }
 
     List<String> claimKeys(String actorId, String idempotencyKey) {

@@ -185,7 +185,7 @@ public class RushEngine {
      */
     private static ClaimOutcome replayed(ScriptAnswer answer) {
         if (answer.number() == 0) {
-            return new Busy("an earlier request with this Idempotency-Key is still being stored");
+            return new Refused(Refusal.IN_PROGRESS);
         }
         ClaimRecorded claim = answer.claim();
         return claim.waiting() ? new Waitlisted(claim, answer.position(), true) : new Granted(claim, -1, true);

@@ -135,6 +135,8 @@ class RegistrationController {
             case PAUSED -> ApiProblem.of(ErrorCode.PAUSED, "The organisers paused registration; try again later");
             case SOLD_OUT -> ApiProblem.of(ErrorCode.SOLD_OUT, "No stall left in this category");
             case UNKNOWN_POOL -> ApiProblem.retryLater(ErrorCode.BUSY, "This fair's stalls are being restored", Duration.ofSeconds(5));
+            case IN_PROGRESS -> ApiProblem.retryLater(ErrorCode.REQUEST_IN_PROGRESS,
+                    "Your earlier registration with this Idempotency-Key is still being stored; ask again with the same key", Duration.ofSeconds(1));
         };
     }
 

@@ -114,6 +114,8 @@ class CampaignController {
             case ENDED -> ApiProblem.of(ErrorCode.ENDED, "Grabbing has ended");
             case PAUSED -> ApiProblem.of(ErrorCode.PAUSED, "The organisers paused this campaign; try again later");
             case UNKNOWN_POOL -> ApiProblem.retryLater(ErrorCode.BUSY, "This campaign's stock is being restored", Duration.ofSeconds(5));
+            case IN_PROGRESS -> ApiProblem.retryLater(ErrorCode.REQUEST_IN_PROGRESS,
+                    "Your earlier grab with this Idempotency-Key is still being stored; ask again with the same key", Duration.ofSeconds(1));
         };
     }
 

@@ -6,6 +6,7 @@ import java.time.ZoneOffset;
 import java.util.Map;
 
 import org.fairrush.rush.ClaimOutcome.Busy;
+
 import org.fairrush.rush.ClaimOutcome.Granted;
 import org.fairrush.rush.ClaimOutcome.Refusal;
 import org.fairrush.rush.ClaimOutcome.Refused;
@@ -100,6 +101,33 @@ class RushEngineTest {
                 .as("the acknowledged claim left the sweeper's index; the one still waiting for Kafka is in it")
                 .containsExactly("m-2");
         assertThat(engine.pendingCount(pool).block()).isEqualTo(2);
+    }
+
+    @Test
+    void keysOfTwoActorsNeverMeetWhateverTheirIdsHold() {
+        RushEngine engine = engine(log(claim -> Mono.empty()));
+
+        Granted first = (Granted) engine.claim(pool, "a:b", "cdefghij", Map.of()).block();
+        ClaimOutcome second = engine.claim(pool, "a", "b:cdefghij", Map.of()).block();
+
+        assertThat(second).isInstanceOfSatisfying(Granted.class, granted -> {
+            assertThat(granted.replayed()).as("another actor's key is not a replay").isFalse();
+            assertThat(granted.claim().eventId()).isNotEqualTo(first.claim().eventId());
+            assertThat(granted.claim().actorId()).isEqualTo("a");
+        });
+        assertThat(engine.remaining(pool).block()).isZero();
+    }
+
+    @Test
+    void aRetryWhileTheFirstRequestIsStillOnItsWayIsRefusedAsInProgress() {
+        RushEngine engine = engine(log(claim -> Mono.never()));
+        engine.claim(pool, "m-1", "key-00001", Map.of()).subscribe();
+        org.awaitility.Awaitility.await().until(() -> engine.pendingCount(pool).block() == 1);
+
+        StepVerifier.create(engine.claim(pool, "m-1", "key-00001", Map.of()))
+                .assertNext(outcome -> assertThat(outcome).isEqualTo(new Refused(Refusal.IN_PROGRESS)))
+                .verifyComplete();
+        assertThat(engine.remaining(pool).block()).as("the retry took nothing").isEqualTo(1);
     }
 
     @Test

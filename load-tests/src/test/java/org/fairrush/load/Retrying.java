@@ -69,7 +69,13 @@ final class Retrying {
                         exec(session -> session.removeAll(cleared.toArray(String[]::new)))
                         .exec(request)
                         .exec(session -> session.set("attempt", session.getInt("attempt") + 1))
-                        .exec(doIf(session -> status(session) == 503).then(pause(Retrying::backoff)))));
+                        .exec(doIf(Retrying::retryable).then(pause(Retrying::backoff)))));
+    }
+
+    /** Worth another try with the same key: 503 BUSY, or 409 REQUEST_IN_PROGRESS (the first try is still being stored). */
+    static boolean retryable(Session session) {
+        return status(session) == 503 || (status(session) == 409 && session.contains("answerCode")
+                && "REQUEST_IN_PROGRESS".equals(session.getString("answerCode")));
     }
 
     static int status(Session session) {
@@ -82,7 +88,7 @@ final class Retrying {
         if (status >= 200 && status < 300) {
             return success;
         }
-        if (status == 503) {
+        if (retryable(session)) {
             return "GAVE_UP_BUSY";
         }
         if (status > 0) {
@@ -93,7 +99,7 @@ final class Retrying {
 
     private static boolean anotherAttempt(Session session, int maxAttempts) {
         int attempt = session.getInt("attempt");
-        return attempt == 0 || (status(session) == 503 && attempt < maxAttempts);
+        return attempt == 0 || (retryable(session) && attempt < maxAttempts);
     }
 
     static Duration backoff(Session session) {
