@@ -10,7 +10,8 @@ import reactor.core.publisher.Mono;
 /**
  * Port a feature implements to store its claims: the engine owns the path to Postgres, the feature owns
  * its table. {@link #store} runs inside the persister's transaction and must be idempotent (the claim id
- * is the primary key: INSERT ... ON CONFLICT DO NOTHING), because a batch may be delivered twice.
+ * is the primary key: INSERT ... ON CONFLICT (id) DO NOTHING, naming the id so that a collision on any other
+ * unique column fails instead of dropping the row), because a batch may be delivered twice.
  */
 public interface ClaimSink {
 

@@ -33,9 +33,10 @@ import reactor.util.retry.Retry;
  * their commit, and a crash in between only delivers them again (storing is idempotent).
  *
  * <p>A database that is down or slow is retried with backoff, batch after batch in order, and the log
- * position is not committed until the batch is stored. A record that can never be stored (unreadable, or
- * refused by the database's constraints) goes to the dead-letter topic with its reason instead of
- * blocking its partition. Stopping lets the batch in hand finish first.
+ * position is not committed until the batch is stored. A record that can never be stored (unreadable,
+ * refused by the database's constraints, or failing alone again and again in a way nobody classified while
+ * the database answers other statements) goes to the dead-letter topic with its reason instead of blocking
+ * its partition for ever. Stopping lets the batch in hand finish first.
  *
  * <p>A lifecycle bean: it consumes only while its application context runs, so a stopped (or, in tests, paused)
  * context leaves the consumer group instead of keeping partitions it can no longer store; a restarted one
@@ -48,6 +49,9 @@ final class Persister implements SmartLifecycle {
     /** Stored batches that may wait for their log position to be committed while the next one is stored. */
     static final int UNCOMMITTED_BATCHES = 2;
 
+    /** Tries of a record stored alone, failing in a way nobody classified, before it is set aside. */
+    static final int TRIES_ALONE = 3;
+
     private final ClaimStream stream;
     private final Map<String, ClaimSink> sinks;
     private final PersistenceScripts scripts;
@@ -56,18 +60,23 @@ final class Persister implements SmartLifecycle {
     private final ClaimCodec codec;
     private final String keyPrefix;
     private final RushMetrics metrics;
+    private final Mono<Void> databaseAnswers;
     private Sinks.Empty<Void> stopping = Sinks.empty();
     private final AtomicLong deadLettered = new AtomicLong();
     private Disposable running;
     private Mono<Void> finished = Mono.empty();
 
+    /**
+     * @param databaseAnswers completes when the database answers a trivial statement: tells a record's own fault
+     *                        (the database answers, yet the record fails) from the database's (it does not)
+     */
     Persister(ClaimStream stream, List<ClaimSink> sinks, PersistenceScripts scripts, TransactionalOperator transaction,
-            ClaimPublisher deadLetters, ClaimCodec codec, String keyPrefix) {
-        this(stream, sinks, scripts, transaction, deadLetters, codec, keyPrefix, RushMetrics.NONE);
+            ClaimPublisher deadLetters, ClaimCodec codec, String keyPrefix, Mono<Void> databaseAnswers) {
+        this(stream, sinks, scripts, transaction, deadLetters, codec, keyPrefix, databaseAnswers, RushMetrics.NONE);
     }
 
     Persister(ClaimStream stream, List<ClaimSink> sinks, PersistenceScripts scripts, TransactionalOperator transaction,
-            ClaimPublisher deadLetters, ClaimCodec codec, String keyPrefix, RushMetrics metrics) {
+            ClaimPublisher deadLetters, ClaimCodec codec, String keyPrefix, Mono<Void> databaseAnswers, RushMetrics metrics) {
         this.stream = stream;
         this.sinks = sinks.stream().collect(Collectors.toMap(ClaimSink::kind, Function.identity()));
         this.scripts = scripts;
@@ -76,6 +85,7 @@ final class Persister implements SmartLifecycle {
         this.codec = codec;
         this.keyPrefix = keyPrefix;
         this.metrics = metrics;
+        this.databaseAnswers = databaseAnswers;
     }
 
     @Override
@@ -157,10 +167,13 @@ final class Persister implements SmartLifecycle {
                 .flatMapIterable(Function.identity())
                 .collectList()
                 .flatMap(kept -> storeTogether(kept)
-                        .onErrorResume(Persister::refusedForGood, refused -> {
-                            log.warn("a batch of {} claims was refused ({}); storing them one by one", kept.size(), refused.toString());
-                            return Flux.fromIterable(kept).concatMap(this::storeAlone).then();
-                        }));
+                        .onErrorResume(failure -> mayBeTheRecords(failure).flatMap(theirs -> {
+                            if (!theirs) {
+                                return Mono.error(failure);
+                            }
+                            log.warn("a batch of {} claims failed ({}); storing them one by one", kept.size(), failure.toString());
+                            return Flux.fromIterable(kept).concatMap(claim -> storeAlone(claim, 1)).then();
+                        })));
     }
 
     private Mono<Void> storeTogether(List<ClaimRecorded> claims) {
@@ -170,10 +183,58 @@ final class Persister implements SmartLifecycle {
                 .as(transaction::transactional);
     }
 
-    private Mono<Void> storeAlone(ClaimRecorded claim) {
-        return storeTogether(List.of(claim)).onErrorResume(Persister::refusedForGood, refused -> setAside(List.of(
-                new DeadLetter(claim.kind() + ":" + claim.scope(), claim.poolRef().scopeTag(), codec.write(claim),
-                        "refused by the database: " + refused.getMessage()))));
+    /**
+     * Stores one claim of a batch that failed. Refused for good: set aside at once. Failing in a way nobody
+     * classified while the database answers: tried {@value #TRIES_ALONE} times, then set aside. Otherwise the
+     * error goes up and the whole batch is retried.
+     */
+    private Mono<Void> storeAlone(ClaimRecorded claim, int attempt) {
+        return storeTogether(List.of(claim)).onErrorResume(failure -> {
+            if (refusedForGood(failure)) {
+                return setAside(claim, "refused by the database: " + failure.getMessage());
+            }
+            return mayBeTheRecords(failure).flatMap(theirs -> {
+                if (!theirs) {
+                    return Mono.error(failure);
+                }
+                return attempt < TRIES_ALONE
+                        ? Mono.delay(Duration.ofMillis(100L * attempt)).then(storeAlone(claim, attempt + 1))
+                        : setAside(claim, "failed " + TRIES_ALONE + " times while the database answered: " + failure);
+            });
+        });
+    }
+
+    private Mono<Void> setAside(ClaimRecorded claim, String reason) {
+        return setAside(List.of(new DeadLetter(claim.kind() + ":" + claim.scope(), claim.poolRef().scopeTag(), codec.write(claim), reason)));
+    }
+
+    /**
+     * Whether the records themselves may be why a store failed: refused for good, or an error nobody classified
+     * while the database answers. A failure of the database's connection or a timeout is never the records'.
+     */
+    private Mono<Boolean> mayBeTheRecords(Throwable failure) {
+        if (refusedForGood(failure)) {
+            return Mono.just(true);
+        }
+        if (databaseUnavailable(failure)) {
+            return Mono.just(false);
+        }
+        return databaseAnswers.thenReturn(true).onErrorReturn(false);
+    }
+
+    /** The database (or the way to it) failed, not the statement: worth retrying the same batch. */
+    private static boolean databaseUnavailable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof org.springframework.dao.DataAccessResourceFailureException
+                    || t instanceof org.springframework.dao.TransientDataAccessException
+                    || t instanceof io.r2dbc.spi.R2dbcTransientException
+                    || t instanceof R2dbcNonTransientResourceException
+                    || t instanceof java.io.IOException
+                    || t instanceof java.util.concurrent.TimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Mono<Void> setAside(List<DeadLetter> letters) {

@@ -18,7 +18,9 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Mono;
 import reactor.kafka.receiver.KafkaReceiver;
 import reactor.kafka.receiver.ReceiverOptions;
 import reactor.kafka.sender.KafkaSender;
@@ -100,7 +102,7 @@ class RushConfiguration {
     @ConditionalOnBooleanProperty(name = "fairrush.rush.persister.enabled", matchIfMissing = true)
     Persister persister(KafkaProperties kafka, ClaimCodec codec, ClaimTopics topics, List<ClaimSink> sinks,
             ReactiveStringRedisTemplate redis, TransactionalOperator transaction, ClaimPublisher publisher,
-            RushProperties properties, ObjectProvider<RushMetrics> metrics) {
+            RushProperties properties, ObjectProvider<RushMetrics> metrics, DatabaseClient db) {
         RushProperties.Persister settings = properties.persister();
         Map<String, Object> config = kafka.buildConsumerProperties();
         config.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
@@ -116,7 +118,8 @@ class RushConfiguration {
                 .subscription(topics.topicByKind().values());
         ClaimStream stream = new ReactorKafkaClaimStream(KafkaReceiver.create(options), codec,
                 settings.batchSize(), settings.batchWindow());
+        Mono<Void> databaseAnswers = db.sql("select 1").fetch().rowsUpdated().then();
         return new Persister(stream, sinks, new PersistenceScripts(redis), transaction, publisher, codec, properties.keyPrefix(),
-                metrics.getIfAvailable(() -> RushMetrics.NONE));
+                databaseAnswers, metrics.getIfAvailable(() -> RushMetrics.NONE));
     }
 }

@@ -14,7 +14,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * Stores grabbed vouchers for the persister: one multi-row INSERT per batch (rows passed as arrays and
- * unnested), ON CONFLICT DO NOTHING so that a claim delivered twice is stored once.
+ * unnested), ON CONFLICT (id) DO NOTHING so that a claim delivered twice is stored once, while a different claim
+ * colliding on another unique column (the member's n-th voucher, the code) fails and is set aside, never dropped.
  */
 @Component
 class VoucherClaimSink implements ClaimSink {
@@ -42,7 +43,7 @@ class VoucherClaimSink implements ClaimSink {
         }
         return db.sql("insert into voucher (id, campaign_id, member_id, seq, code, grabbed_at) "
                         + "select * from unnest(:ids::uuid[], :campaigns::bigint[], :members::text[], :seqs::int[], "
-                        + ":codes::text[], :grabbedAt::timestamptz[]) on conflict do nothing")
+                        + ":codes::text[], :grabbedAt::timestamptz[]) on conflict (id) do nothing")
                 .bind("ids", claims.stream().map(c -> c.eventId().toString()).toArray(String[]::new))
                 .bind("campaigns", claims.stream().map(c -> Long.valueOf(c.scope())).toArray(Long[]::new))
                 .bind("members", claims.stream().map(ClaimRecorded::actorId).toArray(String[]::new))

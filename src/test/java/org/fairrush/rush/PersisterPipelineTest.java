@@ -92,7 +92,7 @@ class PersisterPipelineTest {
     private Persister persister(Flux<ClaimStream.Batch> batches, ClaimSink sink) {
         ClaimStream stream = () -> batches;
         return new Persister(stream, List.of(sink), new PersistenceScripts(redis.redis), new PassThroughTransaction(),
-                new NoDeadLetters(), redis.codec, redis.properties.keyPrefix());
+                new NoDeadLetters(), redis.codec, redis.properties.keyPrefix(), Mono.empty());
     }
 
     private abstract static class RecordingSink implements ClaimSink {

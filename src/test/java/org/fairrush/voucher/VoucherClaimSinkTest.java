@@ -1,0 +1,84 @@
+package org.fairrush.voucher;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.fairrush.Api;
+import org.fairrush.FairrushTest;
+import org.fairrush.Fixtures;
+import org.fairrush.rush.ClaimRecorded;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.transaction.reactive.TransactionalOperator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The voucher sink on the real Postgres: a claim delivered twice is stored once, and a different claim that
+ * collides with a stored one on anything but its id (the member's n-th voucher, the code) is an error the
+ * persister sets aside with its reason, never a row silently dropped.
+ */
+@FairrushTest
+class VoucherClaimSinkTest {
+
+    @Autowired
+    VoucherClaimSink sink;
+    @Autowired
+    TransactionalOperator transaction;
+    @Autowired
+    DatabaseClient db;
+    @Autowired
+    WebTestClient http;
+
+    private ClaimRecorded claim(long campaignId, String member, int seq, String code) {
+        return new ClaimRecorded(ClaimRecorded.SCHEMA_VERSION, UUID.randomUUID(), Instant.now().truncatedTo(ChronoUnit.MICROS),
+                Campaigns.KIND, Long.toString(campaignId), "", member, null, seq, ClaimRecorded.HELD, Map.of(Grabbing.CODE, code));
+    }
+
+    private void store(ClaimRecorded... claims) {
+        sink.store(List.of(claims)).as(transaction::transactional).block(Duration.ofSeconds(10));
+    }
+
+    private long stored(long campaignId) {
+        return db.sql("select count(*) from voucher where campaign_id = :c").bind("c", campaignId)
+                .map(row -> row.get(0, Long.class)).one().block(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void storesAClaimDeliveredTwiceOnce() {
+        long campaignId = new Api(http).createCampaign(Fixtures.openCampaign(10, 2));
+        ClaimRecorded claim = claim(campaignId, "m-1", 1, campaignId + "-AAAA-BBBB-0001");
+
+        store(claim, claim);
+        store(claim);
+
+        assertThat(stored(campaignId)).isEqualTo(1);
+    }
+
+    @Test
+    void refusesAnotherClaimForTheSameMembersSameVoucherNumber() {
+        long campaignId = new Api(http).createCampaign(Fixtures.openCampaign(10, 2));
+        store(claim(campaignId, "m-1", 1, campaignId + "-AAAA-BBBB-0002"));
+
+        assertThatThrownBy(() -> store(claim(campaignId, "m-1", 1, campaignId + "-AAAA-BBBB-0003")))
+                .isInstanceOf(DataIntegrityViolationException.class);
+        assertThat(stored(campaignId)).isEqualTo(1);
+    }
+
+    @Test
+    void refusesAnotherClaimWithAStoredCode() {
+        long campaignId = new Api(http).createCampaign(Fixtures.openCampaign(10, 2));
+        store(claim(campaignId, "m-1", 1, campaignId + "-AAAA-BBBB-0004"));
+
+        assertThatThrownBy(() -> store(claim(campaignId, "m-2", 1, campaignId + "-AAAA-BBBB-0004")))
+                .isInstanceOf(DataIntegrityViolationException.class);
+    }
+}
