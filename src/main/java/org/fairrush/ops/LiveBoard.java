@@ -71,8 +71,11 @@ final class LiveBoard {
     void start() {
         sampling = Flux.interval(Duration.ZERO, properties.sampleInterval())
                 .onBackpressureDrop()
-                .concatMap(tick -> sample())
-                .subscribe(frame -> frames.tryEmitNext(frame));
+                .concatMap(tick -> sample().onErrorResume(failure -> {
+                    log.warn("the live board skipped a frame: {}", failure.toString());
+                    return Mono.empty();
+                }))
+                .subscribe(frame -> frames.tryEmitNext(frame), failure -> log.error("the live board stopped", failure));
     }
 
     void stop() {

@@ -48,7 +48,7 @@ final class PersisterLag {
                             lastRead.clear();
                             return Mono.empty();
                         }))
-                .subscribe();
+                .subscribe(read -> { }, failure -> log.error("the persister lag reader stopped", failure));
     }
 
     void stop() {

@@ -57,7 +57,7 @@ final class PendingSweeper implements SmartLifecycle {
                     log.warn("sweeping pending claims failed: {}", failure.toString());
                     return Mono.empty();
                 }))
-                .subscribe();
+                .subscribe(swept -> { }, failure -> log.error("the sweeper stopped", failure));
     }
 
     /** Also when Spring pauses an idle test context: a stopped context has no Redis to sweep with. */
