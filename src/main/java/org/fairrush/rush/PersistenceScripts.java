@@ -14,6 +14,14 @@ final class PersistenceScripts {
     private static final RedisScript<List<Object>> CONFIRM = LuaScripts.list("confirm");
     private static final RedisScript<Long> CLEAR = LuaScripts.number("clear");
 
+    /**
+     * Most claims of one scope in one call: clear.lua passes them to Redis commands with Lua's unpack, which
+     * Redis's Lua refuses past 7,999 values ("too many results to unpack"). The persister's batch size is bounded
+     * by this (fairrush.rush.persister.batch-size), so a setting the script cannot take is refused at start-up
+     * instead of failing every clear.
+     */
+    static final int MOST_CLAIMS_PER_CALL = 7_000;
+
     private final ReactiveStringRedisTemplate redis;
 
     PersistenceScripts(ReactiveStringRedisTemplate redis) {

@@ -44,7 +44,7 @@ public record RushProperties(
     /**
      * @param enabled     false on instances that only serve the API (the persister scales apart)
      * @param groupId     Kafka consumer group of the persisters
-     * @param batchSize   most claims written in one transaction
+     * @param batchSize   most claims written in one transaction (at most what one script call can take)
      * @param batchWindow longest wait for a batch to fill
      * @param pollTimeout longest a poll of the log blocks; a commit waits behind the poll in progress, so this
      *                    bounds how long a stored batch waits for its commit to start
@@ -52,7 +52,7 @@ public record RushProperties(
     public record Persister(
             @DefaultValue("true") boolean enabled,
             @DefaultValue("fairrush-persister") @NotBlank String groupId,
-            @DefaultValue("5000") @Min(1) @Max(10_000) int batchSize,
+            @DefaultValue("5000") @Min(1) @Max(PersistenceScripts.MOST_CLAIMS_PER_CALL) int batchSize,
             @DefaultValue("50ms") @NotNull Duration batchWindow,
             @DefaultValue("10ms") @NotNull Duration pollTimeout) {
     }

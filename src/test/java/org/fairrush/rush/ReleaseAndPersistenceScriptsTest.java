@@ -100,6 +100,16 @@ class ReleaseAndPersistenceScriptsTest {
     }
 
     @Test
+    void clearTakesTheLargestBatchTheSettingsAllow() {
+        List<ClaimRecorded> batch = java.util.stream.IntStream.range(0, PersistenceScripts.MOST_CLAIMS_PER_CALL)
+                .mapToObj(i -> ClaimRecorded.draft(pool, "m-" + i, OPENS, Map.of())).toList();
+
+        StepVerifier.create(persistence.confirm(keys, batch)).expectNextMatches(kept -> kept.size() == batch.size()).verifyComplete();
+        StepVerifier.create(persistence.clear(keys, batch)).expectNext(0L).verifyComplete();
+        assertThat(fixture.redis.opsForSet().size(keys.confirmed()).block()).isZero();
+    }
+
+    @Test
     void reversingAWaitingClaimLeavesTheWaitingList() {
         PoolRef food = new PoolRef("f", "3", "FOOD");
         PoolKeys foodKeys = fixture.keys(food);
