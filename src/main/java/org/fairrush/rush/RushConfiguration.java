@@ -87,6 +87,13 @@ class RushConfiguration {
         return new Reconciliation(engine, redis, sinks, lag, clock);
     }
 
+    /** Every minute, the PENDING records of claims stored in Postgres whose clear was lost (see StrandedClaims). */
+    @Bean
+    StrandedClaims strandedClaims(RushEngine engine, ReactiveStringRedisTemplate redis, List<ClaimSink> sinks, ClaimCodec codec,
+            Clock clock, RushProperties properties) {
+        return new StrandedClaims(engine, redis, sinks, codec, clock, java.time.Duration.ofMinutes(1), properties.sweepAfter());
+    }
+
     @Bean
     ScopeRebuild scopeRebuild(RushEngine engine, ClaimLag lag) {
         return new ScopeRebuild(engine, lag);
