@@ -11,7 +11,7 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
-import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -30,10 +30,11 @@ class RateLimitConfiguration {
     }
 
     /**
-     * One connection of Bucket4j's own on the same Redis (standalone, Sentinel or Cluster) as the rest,
-     * opened again when it was closed (Redis restarted, or the connection factory was stopped and started).
+     * One connection of Bucket4j's own on the same Redis (standalone, Sentinel or Cluster) as the rest. It is opened
+     * when the context starts and closed when it stops (a lifecycle bean, after and before the connection factory),
+     * never on a request: a connect blocks, and a request runs on an event loop.
      */
-    static final class RateLimitBuckets implements DisposableBean {
+    static final class RateLimitBuckets implements SmartLifecycle {
 
         private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
@@ -45,17 +46,19 @@ class RateLimitConfiguration {
             this.connections = connections;
         }
 
+        /** The buckets; only while the context runs (Lettuce reconnects the connection by itself after a Redis restart). */
         ProxyManager<String> get() {
-            StatefulConnection<String, byte[]> current = connection;
-            if (current != null && current.isOpen()) {
-                return buckets;
+            ProxyManager<String> current = buckets;
+            if (current == null) {
+                throw new IllegalStateException("rate limits are not started");
             }
-            return reconnect();
+            return current;
         }
 
-        private synchronized ProxyManager<String> reconnect() {
-            if (connection != null && connection.isOpen()) {
-                return buckets;
+        @Override
+        public synchronized void start() {
+            if (isRunning()) {
+                return;
             }
             AbstractRedisClient client = connections.getNativeClient();
             if (client instanceof RedisClusterClient cluster) {
@@ -67,14 +70,26 @@ class RateLimitConfiguration {
                 buckets = LettuceBasedProxyManager.builderFor(opened).withExpirationStrategy(RateLimits.expiry()).build();
                 connection = opened;
             }
-            return buckets;
         }
 
         @Override
-        public void destroy() {
+        public synchronized void stop() {
+            buckets = null;
             if (connection != null) {
                 connection.close();
+                connection = null;
             }
+        }
+
+        @Override
+        public boolean isRunning() {
+            return connection != null;
+        }
+
+        /** Started after the connection factory (phase 0) has its client, stopped before it closes it. */
+        @Override
+        public int getPhase() {
+            return 1;
         }
     }
 }
