@@ -1,0 +1,67 @@
+package org.fairrush;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+/**
+ * The package rules of docs/design.md section 9, kept by the build: the engine knows no feature, the features never
+ * reach into each other, and only ops reads across them. A class that breaks one fails here with the offending
+ * dependency named.
+ */
+class ArchitectureTest {
+
+    private static final JavaClasses MAIN = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("org.fairrush");
+
+    private static void check(ArchRule rule) {
+        rule.check(MAIN);
+    }
+
+    @Test
+    void theEngineKnowsNoFeature() {
+        check(noClasses().that().resideInAPackage("org.fairrush.rush..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.fairrush.voucher..", "org.fairrush.stall..",
+                        "org.fairrush.web..", "org.fairrush.ops.."));
+    }
+
+    @Test
+    void vouchersNeverReachIntoStalls() {
+        check(noClasses().that().resideInAPackage("org.fairrush.voucher..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.fairrush.stall..", "org.fairrush.ops.."));
+    }
+
+    @Test
+    void stallsNeverReachIntoVouchers() {
+        check(noClasses().that().resideInAPackage("org.fairrush.stall..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.fairrush.voucher..", "org.fairrush.ops.."));
+    }
+
+    @Test
+    void theCrossCuttingWebLayerKnowsNoFeature() {
+        check(noClasses().that().resideInAPackage("org.fairrush.web..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.fairrush.voucher..", "org.fairrush.stall..",
+                        "org.fairrush.ops.."));
+    }
+
+    @Test
+    void theEngineFaceDoesNotDependOnRedisOrKafkaTypesInItsOutcomes() {
+        check(noClasses().that().haveSimpleNameEndingWith("Outcome").and().resideInAPackage("org.fairrush..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "io.lettuce..", "org.apache.kafka..",
+                        "reactor.."));
+    }
+
+    @Test
+    void pureRulesImportNoFramework() {
+        check(noClasses().that().haveFullyQualifiedName("org.fairrush.web.Text")
+                .or().haveFullyQualifiedName("org.fairrush.stall.LotteryDraw")
+                .or().haveFullyQualifiedName("org.fairrush.voucher.Redeeming")
+                .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "io.lettuce..", "org.apache.kafka..",
+                        "reactor..", "io.r2dbc.."));
+    }
+}
