@@ -14,6 +14,8 @@ import org.fairrush.Fixtures;
 import org.fairrush.Invariants;
 import org.fairrush.devstack.DevStack;
 import org.fairrush.devstack.ServiceProcess;
+import org.fairrush.FairrushTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -30,6 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * adds up. Killed with SIGKILL, claims the dead process had recorded but not sent are republished by the
  * restarted one's sweeper; stopped with SIGTERM, the graceful shutdown lets the persister finish its batch.
  */
+@Tag(FairrushTest.STACK)
 class ServiceCrashTest {
 
     private static final int STOCK = 1_500;
