@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
@@ -29,15 +30,17 @@ class Drawing {
 
     private final Fairs fairs;
     private final FairRepository fairRepository;
+    private final SeedCommitments commitments;
     private final RegistrationRepository registrations;
     private final RushEngine engine;
     private final JsonMapper json;
     private final Clock clock;
 
-    Drawing(Fairs fairs, FairRepository fairRepository, RegistrationRepository registrations, RushEngine engine, JsonMapper json,
-            Clock clock) {
+    Drawing(Fairs fairs, FairRepository fairRepository, SeedCommitments commitments, RegistrationRepository registrations,
+            RushEngine engine, JsonMapper json, Clock clock) {
         this.fairs = fairs;
         this.fairRepository = fairRepository;
+        this.commitments = commitments;
         this.registrations = registrations;
         this.engine = engine;
         this.json = json;
@@ -62,6 +65,10 @@ class Drawing {
     record DrawnWithAnotherSeed() implements Outcome {
     }
 
+    /** The fair has a seed commitment and this seed does not hash to it: nothing was drawn. */
+    record SeedMismatch(SeedCommitment commitment) implements Outcome {
+    }
+
     record Busy(String why) implements Outcome {
     }
 
@@ -73,9 +80,15 @@ class Drawing {
             if (!fair.registrationClosedAt(clock.instant())) {
                 return Mono.just((Outcome) new RegistrationStillOpen(fair.registrationClosesAt()));
             }
-            return fairRepository.findDraw(fairId)
-                    .flatMap(published -> again(fair, published, seed))
-                    .switchIfEmpty(Mono.defer(() -> first(fair, seed)));
+            return commitments.find(fairId).map(Optional::of).defaultIfEmpty(Optional.empty()).flatMap(committed -> {
+                Optional<SeedCommitment> commitment = committed.map(SeedCommitments.Committed::commitment);
+                if (commitment.isPresent() && !commitment.get().opensWith(seed)) {
+                    return Mono.just((Outcome) new SeedMismatch(commitment.get()));
+                }
+                return fairRepository.findDraw(fairId)
+                        .flatMap(published -> again(fair, published, seed))
+                        .switchIfEmpty(Mono.defer(() -> first(fair, seed, commitment.orElse(null))));
+            });
         }).defaultIfEmpty(new NoSuchFair());
     }
 
@@ -92,17 +105,17 @@ class Drawing {
         return apply(fair, draw).map(applied -> applied ? new Drawn(draw, true) : busy());
     }
 
-    private Mono<Outcome> first(Fair fair, String seed) {
+    private Mono<Outcome> first(Fair fair, String seed, SeedCommitment commitment) {
         return engine.pendingCount(Fairs.scope(fair.id())).flatMap(pending -> pending > 0
                 ? Mono.just(busy())
                 : registrations.findWaiting(fair.id()).collectList().flatMap(entries -> sameAsRedis(fair, entries)
-                        .flatMap(same -> same ? publish(fair, seed, entries) : Mono.just(busy()))));
+                        .flatMap(same -> same ? publish(fair, seed, commitment, entries) : Mono.just(busy()))));
     }
 
-    private Mono<Outcome> publish(Fair fair, String seed, List<Registration> entries) {
+    private Mono<Outcome> publish(Fair fair, String seed, SeedCommitment commitment, List<Registration> entries) {
         LotteryDraw.Result result = LotteryDraw.draw(seed,
                 entries.stream().map(e -> new LotteryDraw.Entry(e.category(), e.merchantId())).toList(), fair.categories());
-        DrawView draw = view(fair.id(), result, entries, clock.instant());
+        DrawView draw = view(fair.id(), result, commitment, entries, clock.instant());
         StoredDraw stored = new StoredDraw(fair.id(), seed, result.entriesDigest(), json.writeValueAsString(draw), draw.drawnAt());
         return fairRepository.insertDraw(stored).flatMap(inserted -> inserted
                 ? apply(fair, draw).map(applied -> applied ? new Drawn(draw, false) : busy())
@@ -128,7 +141,8 @@ class Drawing {
                 .all(assignment -> assignment != RushEngine.Assignment.MISMATCH);
     }
 
-    private static DrawView view(long fairId, LotteryDraw.Result result, List<Registration> entries, Instant drawnAt) {
+    private static DrawView view(long fairId, LotteryDraw.Result result, SeedCommitment commitment, List<Registration> entries,
+            Instant drawnAt) {
         Map<String, UUID> ids = entries.stream().collect(Collectors.toMap(e -> e.category() + "\n" + e.merchantId(), Registration::id));
         List<DrawView.CategoryOrder> categories = result.categories().stream()
                 .map(category -> new DrawView.CategoryOrder(category.code(), category.order().stream()
@@ -136,7 +150,8 @@ class Drawing {
                                 ids.get(category.code() + "\n" + place.merchantId()), place.stallNumber(), place.waitlistPosition()))
                         .toList()))
                 .toList();
-        return new DrawView(fairId, result.algorithm(), result.seed(), result.entriesDigest(), drawnAt,
+        return new DrawView(fairId, result.algorithm(), result.seed(), commitment == null ? null : commitment.hex(),
+                result.entriesDigest(), drawnAt,
                 result.entries().stream().map(e -> new DrawView.Entry(e.category(), e.merchantId())).toList(), categories);
     }
 

@@ -7,6 +7,7 @@ import java.util.List;
 import jakarta.validation.Valid;
 import org.fairrush.stall.FairRequests.NewDraw;
 import org.fairrush.stall.FairRequests.NewFair;
+import org.fairrush.stall.FairRequests.NewSeedCommitment;
 import org.fairrush.web.ApiProblem;
 import org.fairrush.web.ErrorCode;
 import org.springframework.http.HttpStatus;
@@ -14,6 +15,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -31,9 +33,11 @@ class FairController {
     private final Fairs fairs;
     private final Drawing drawing;
     private final RebuildingFair rebuilding;
+    private final SeedCommitments seedCommitments;
     private final Clock clock;
 
-    FairController(Fairs fairs, Drawing drawing, RebuildingFair rebuilding, Clock clock) {
+    FairController(Fairs fairs, Drawing drawing, RebuildingFair rebuilding, SeedCommitments seedCommitments, Clock clock) {
+        this.seedCommitments = seedCommitments;
         this.fairs = fairs;
         this.drawing = drawing;
         this.rebuilding = rebuilding;
@@ -75,6 +79,10 @@ class FairController {
             if (outcome instanceof Drawing.RegistrationStillOpen open) {
                 throw ApiProblem.of(ErrorCode.REGISTRATION_OPEN, "The draw can run once registration closes at " + open.closesAt());
             }
+            if (outcome instanceof Drawing.SeedMismatch mismatch) {
+                throw ApiProblem.of(ErrorCode.SEED_MISMATCH, "The seed's SHA-256 is not the fair's seed commitment "
+                        + mismatch.commitment().hex() + "; nothing was drawn");
+            }
             if (outcome instanceof Drawing.DrawnWithAnotherSeed) {
                 throw ApiProblem.of(ErrorCode.ALREADY_DRAWN, "This fair's lottery was drawn with another seed; see GET .../draw");
             }
@@ -83,6 +91,29 @@ class FairController {
             }
             throw notFound(id);
         });
+    }
+
+    /**
+     * Sets or replaces a lottery fair's seed commitment (the SHA-256 of the seed, 64 hex digits) until registration
+     * closes; from then on the draw must present the seed that hashes to it.
+     */
+    @PutMapping("/{id}/seed-commitment")
+    Mono<SeedCommitmentView> commitSeed(@PathVariable long id, @Valid @RequestBody NewSeedCommitment request) {
+        return fairs.find(id).switchIfEmpty(Mono.error(() -> notFound(id))).flatMap(fair -> {
+            if (!fair.lottery()) {
+                return Mono.error(FairRequests.invalid("seedCommitment", "only a lottery fair has a seed to commit to"));
+            }
+            if (fair.registrationClosedAt(clock.instant())) {
+                return Mono.error(ApiProblem.of(ErrorCode.REGISTRATION_CLOSED,
+                        "Registration closed at " + fair.registrationClosesAt() + "; the seed commitment can no longer change"));
+            }
+            return seedCommitments.put(id, new SeedCommitment(request.seedCommitment()), clock.instant())
+                    .map(committed -> new SeedCommitmentView(id, committed.commitment().hex(), committed.committedAt()));
+        });
+    }
+
+    /** A fair's published seed commitment. */
+    record SeedCommitmentView(long fairId, String seedCommitment, java.time.Instant committedAt) {
     }
 
     @GetMapping("/{id}/draw")

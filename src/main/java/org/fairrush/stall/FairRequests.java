@@ -35,7 +35,9 @@ final class FairRequests {
             @NotNull Instant registrationOpensAt,
             @NotNull Instant registrationClosesAt,
             @NotNull Allocation allocation,
-            @NotEmpty @Size(max = 20) List<@Valid @NotNull NewCategory> categories) {
+            @NotEmpty @Size(max = 20) List<@Valid @NotNull NewCategory> categories,
+            @Pattern(regexp = SeedCommitment.PATTERN, message = "must be 64 hex digits: the SHA-256 of the seed's UTF-8 bytes")
+            String seedCommitment) {
 
         NewFair {
             name = Text.nfc(name);
@@ -83,6 +85,12 @@ final class FairRequests {
         }
     }
 
+    /** A lottery's seed commitment, set or replaced until registration closes. */
+    record NewSeedCommitment(
+            @NotNull @Pattern(regexp = SeedCommitment.PATTERN, message = "must be 64 hex digits: the SHA-256 of the seed's UTF-8 bytes")
+            String seedCommitment) {
+    }
+
     /** The seed is hashed and published as typed (after NFC), so anyone can recompute the draw from it. */
     record NewDraw(@NotBlank @FreeText(maxChars = 200) String seed) {
 
@@ -108,6 +116,9 @@ final class FairRequests {
         }
         if (fair.registrationClosesAt().isAfter(fair.startsAt())) {
             broken.add(new RuleBroken("registrationClosesAt", "must not be after startsAt"));
+        }
+        if (fair.seedCommitment() != null && fair.allocation() != Allocation.LOTTERY) {
+            broken.add(new RuleBroken("seedCommitment", "only a lottery fair has a seed to commit to"));
         }
         Set<String> codes = new HashSet<>();
         for (NewCategory category : fair.categories()) {

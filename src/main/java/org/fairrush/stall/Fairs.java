@@ -27,13 +27,15 @@ class Fairs {
     static final int ONE_STALL_PER_MERCHANT = 1;
 
     private final FairRepository repository;
+    private final SeedCommitments commitments;
     private final RushEngine engine;
     private final TransactionalOperator transaction;
     private final Clock clock;
     private final Map<Long, Fair> known = new ConcurrentHashMap<>();
 
-    Fairs(FairRepository repository, RushEngine engine, TransactionalOperator transaction, Clock clock) {
+    Fairs(FairRepository repository, SeedCommitments commitments, RushEngine engine, TransactionalOperator transaction, Clock clock) {
         this.repository = repository;
+        this.commitments = commitments;
         this.engine = engine;
         this.transaction = transaction;
         this.clock = clock;
@@ -50,7 +52,9 @@ class Fairs {
     /** Stores the fair and loads its pools into Redis in one step: a fair never exists without its stalls. */
     Mono<FairView> create(NewFair request) {
         return repository.insert(request)
-                .flatMap(fair -> Flux.fromIterable(fair.categories())
+                .flatMap(fair -> (request.seedCommitment() == null ? Mono.empty()
+                        : commitments.put(fair.id(), new SeedCommitment(request.seedCommitment()), clock.instant()))
+                        .thenMany(Flux.fromIterable(fair.categories()))
                         .concatMap(category -> engine.define(definition(fair, category)))
                         .then(Mono.just(fair)))
                 .as(transaction::transactional)

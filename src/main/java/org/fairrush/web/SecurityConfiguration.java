@@ -53,6 +53,7 @@ class SecurityConfiguration {
                         .pathMatchers(HttpMethod.GET, "/api/v1/me/vouchers").hasRole(MEMBER)
                         .pathMatchers(HttpMethod.POST, "/api/v1/redemptions").hasRole(MERCHANT)
                         .pathMatchers(HttpMethod.POST, "/api/v1/fairs", "/api/v1/fairs/*/draw", "/api/v1/fairs/*/rebuild").hasRole(ADMIN)
+                        .pathMatchers(HttpMethod.PUT, "/api/v1/fairs/*/seed-commitment").hasRole(ADMIN)
                         .pathMatchers(HttpMethod.POST, "/api/v1/fairs/*/registrations").hasRole(MERCHANT)
                         .pathMatchers(HttpMethod.GET, "/api/v1/fairs/*/registrations").hasRole(ADMIN)
                         .pathMatchers("/api/v1/fairs/*/registrations/*").hasAnyRole(MERCHANT, ADMIN)
@@ -73,7 +74,7 @@ class SecurityConfiguration {
     private static UrlBasedCorsConfigurationSource cors(List<String> allowedOrigins) {
         CorsConfiguration cors = new CorsConfiguration();
         cors.setAllowedOrigins(allowedOrigins);
-        cors.setAllowedMethods(List.of("GET", "POST", "DELETE"));
+        cors.setAllowedMethods(List.of("GET", "POST", "PUT", "DELETE"));
         cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "Idempotency-Key"));
         cors.setExposedHeaders(List.of("Retry-After", "Location", "Idempotent-Replayed"));
         cors.setMaxAge(3600L);

@@ -79,6 +79,7 @@ class AuthorizationMatrixTest {
                 new Route(HttpMethod.POST, NO_FAIR + "/draw", Set.of(Caller.ADMIN)),
                 new Route(HttpMethod.POST, NO_FAIR + "/rebuild", Set.of(Caller.ADMIN)),
                 new Route(HttpMethod.GET, NO_FAIR + "/draw", ANY_ROLE),
+                new Route(HttpMethod.PUT, NO_FAIR + "/seed-commitment", Set.of(Caller.ADMIN)),
                 // The benchmark's naive peer (test sources only, see org.fairrush.bench.NaiveGrabConfiguration).
                 new Route(HttpMethod.POST, "/api/v1/bench/naive-campaigns/987654321/grabs", Set.of(Caller.MEMBER)));
     }
@@ -102,7 +103,7 @@ class AuthorizationMatrixTest {
         if (token != null) {
             request = request.header("Authorization", "Bearer " + token);
         }
-        var result = (call.route().method() == HttpMethod.POST
+        var result = (call.route().method() == HttpMethod.POST || call.route().method() == HttpMethod.PUT
                 ? request.contentType(MediaType.APPLICATION_JSON).bodyValue("{}")
                 : request).exchange();
 
