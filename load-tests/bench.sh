@@ -14,13 +14,14 @@
 #   (6) the persister: claims stored per second from the topic step (2) filled  SQL count over time
 # and writes the table with ratios into docs/benchmarks.md (see that file for the method).
 #
-# usage: load-tests/bench.sh [-d SECONDS] [-c CONNECTIONS] [-t THREADS] [-n NOTE] [-o FILE] [-s STEPS] [--jfr] [--profile]
+# usage: load-tests/bench.sh [-d SECONDS] [-c CONNECTIONS] [-t THREADS] [-n NOTE] [-o FILE] [-s STEPS] [--jfr] [--profile] [--profile-trivial]
 #   -d  seconds per measured step (default 30; warm-up before each step: a third of it, 5..10 s)
 #   -c  connections of wrk, pgbench and redis-benchmark (default 64); -t wrk threads (default 2)
 #   -n  a note printed beside the run (e.g. "preliminary, machine busy")
 #   -o  the markdown file (default docs/benchmarks.md); --jfr records a JFR profile of the API during (2)
 #   --profile: after (2), a separate grab run under async-profiler (CPU samples, from Maven Central), whose
 #       flame graph lands in load-tests/target/bench/profile-grab.html (copy it to docs/ by hand)
+#   --profile-trivial: the same for GET /actuator/health/liveness (profile-trivial.html)
 #   -s  the steps to run, comma-separated (default r,1,2,2f,2b,3,4,5,6; 2b needs 2; r, the reference apps, runs with any of 1,2,3,5), e.g. -s 6 for the persister
 #       alone (its topic is then filled by grabs first); a partial run is for trying, not for the table
 # Environment: BENCH_API_JVM_OPTS adds options to the API JVM (e.g. "-XX:+UseZGC"), noted in the run's settings.
@@ -29,7 +30,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/stack.sh"
 
-DURATION=30 CONNECTIONS=64 THREADS=2 NOTE="" OUT="$ROOT/docs/benchmarks.md" JFR=0 PROFILE=0 STEPS=r,1,2,2f,2b,3,4,5,6
+DURATION=30 CONNECTIONS=64 THREADS=2 NOTE="" OUT="$ROOT/docs/benchmarks.md" JFR=0 PROFILE=0 PROFILE_TRIVIAL=0 STEPS=r,1,2,2f,2b,3,4,5,6
 while [ $# -gt 0 ]; do
   case $1 in
     -d) DURATION=$2; shift 2 ;;
@@ -40,6 +41,7 @@ while [ $# -gt 0 ]; do
     -s) STEPS=$2; shift 2 ;;
     --jfr) JFR=1; shift ;;
     --profile) PROFILE=1; shift ;;
+    --profile-trivial) PROFILE_TRIVIAL=1; shift ;;
     *) die "unknown argument $1 (see the header of $0)" ;;
   esac
 done
@@ -131,7 +133,7 @@ JVM=(-Xms1g -Xmx1g ${BENCH_API_JVM_OPTS:-} "-Xlog:gc:file=$WORK/api-gc.log:uptim
 # for every request, rotating over the same members.
 MEMBERS=$(( DURATION * 10000 / 100 + 200 ))
 FRESH=0
-want 2f && FRESH=$(( DURATION * 5000 ))
+want 2f && FRESH=$(( DURATION * 3000 ))
 log "signing $(( MEMBERS + FRESH )) member tokens"
 NIMBUS=$(tr ':' '\n' < "$ROOT/target/fairrush-dev.classpath" | grep -m1 nimbus-jose-jwt)
 java -cp "$NIMBUS" "$BENCH/SignTokens.java" "$WORK/dev-token-keys" "$WORK/all-tokens.txt" "bm-$RUN-" "$MEMBERS" $(( MEMBERS + FRESH )) \
@@ -243,16 +245,17 @@ async_profiler_lib() { # prints the path of libasyncProfiler.so for this machine
   fi
   echo "$dir/linux-$arch/libasyncProfiler.so"
 }
-step_profile() {
-  local lib pid
+step_profile() { # NAME WRK-ARGS...: one run of wrk under async-profiler, flame graph $WORK/profile-NAME.html
+  local lib pid name=$1
+  shift
   lib=$(async_profiler_lib)
   pid=$(pgrep -f "fairrush.process=fairrush-bench-api-$RUN" | head -1)
   profiler() { java "$BENCH/AttachAgent.java" "$pid" "$lib" "$1" >>"$WORK/profile.out" 2>&1 || log "profiler $1 failed: $(cat "$WORK/profile.out")"; }
   profiler "start,event=cpu,interval=1ms"
-  R=$(wrk_run "$DURATION" grab "/api/v1/campaigns/$BIG/grabs" "$WORK/tokens.txt" "p$RUN")
-  profiler "collapsed,file=$WORK/profile-grab.collapsed"
-  profiler "stop,title=fairrush grab path (bench.sh --profile),file=$WORK/profile-grab.html"
-  log "grab while profiling (not in the table): $(jq -c '{rps, p50_ms, p99_ms}' <<<"$R"); flame graph $WORK/profile-grab.html"
+  R=$(wrk_run "$DURATION" "$@")
+  profiler "collapsed,file=$WORK/profile-$name.collapsed"
+  profiler "stop,title=fairrush $name (bench.sh --profile),file=$WORK/profile-$name.html"
+  log "$name while profiling (not in the table): $(jq -c '{rps, p50_ms, p99_ms}' <<<"$R"); flame graph $WORK/profile-$name.html"
 }
 
 # ---- (3) sold-out path ------------------------------------------------------------------------------
@@ -387,7 +390,8 @@ want 2 && step_grab
 want 2f && step_grab_fresh
 want 2b && want 2 && step_grab_half
 [ "$JFR" = 1 ] && step_jfr
-[ "$PROFILE" = 1 ] && step_profile
+[ "$PROFILE" = 1 ] && step_profile grab grab "/api/v1/campaigns/$BIG/grabs" "$WORK/tokens.txt" "p$RUN"
+[ "$PROFILE_TRIVIAL" = 1 ] && step_profile trivial get /actuator/health/liveness
 want 3 && step_soldout
 want 4 && step_redis
 want 5 && step_naive
