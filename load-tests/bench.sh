@@ -25,6 +25,8 @@
 #   -s  the steps to run, comma-separated (default r,1,2,2f,2b,3,4,5,6; 2b needs 2; r, the reference apps, runs with any of 1,2,3,5), e.g. -s 6 for the persister
 #       alone (its topic is then filled by grabs first); a partial run is for trying, not for the table
 # Environment: BENCH_API_JVM_OPTS adds options to the API JVM (e.g. "-XX:+UseZGC"), noted in the run's settings.
+#   BENCH_PG_DURABLE=off runs Postgres with fsync and synchronous_commit off (the development stack's default) for
+#   every step; by default they are on, as in production, and only (5') turns them off.
 # Installs wrk, redis-tools and postgresql-client with apt-get when they are missing. Stops everything
 # it started on exit.
 set -euo pipefail
@@ -121,6 +123,16 @@ PG=$(devstack_endpoint "$WORK/servers.log" postgres)
 KAFKA=$(devstack_endpoint "$WORK/servers.log" kafka)
 [ -n "$REDIS" ] && [ -n "$PG" ] && [ -n "$KAFKA" ] || die "could not find the embedded servers in $WORK/servers.log"
 log "embedded servers: redis $REDIS, postgres $PG, kafka $KAFKA"
+# pg_durable on|off: the stack's Postgres flushing its commits as production does (fsync, synchronous_commit and
+# full_page_writes on), or not (the development stack's default); ALTER SYSTEM and a reload, no restart.
+pg_durable() {
+  psql_bench -d postgres -c "ALTER SYSTEM SET fsync = $1" -c "ALTER SYSTEM SET synchronous_commit = $1" \
+    -c "ALTER SYSTEM SET full_page_writes = $1" -c "SELECT pg_reload_conf()" >/dev/null
+  sleep 1
+  log "postgres: fsync $(psql_bench -d postgres -c 'show fsync'), synchronous_commit $(psql_bench -d postgres -c 'show synchronous_commit')"
+}
+PG_DURABLE=${BENCH_PG_DURABLE:-on}
+pg_durable "$PG_DURABLE"
 # against_servers COMMAND...: runs COMMAND with the environment that points a service at those servers.
 against_servers() {
   SPRING_R2DBC_URL="r2dbc:postgresql://$PG/postgres" SPRING_DATA_REDIS_URL="redis://$REDIS" SPRING_KAFKA_BOOTSTRAPSERVERS="$KAFKA" "$@"
@@ -165,7 +177,7 @@ http_json POST "/api/v1/campaigns/$GONE/grabs" "$FIRST" >/dev/null   # the only 
 jq -n --arg date "$(date -u +'%Y-%m-%d %H:%M UTC')" --arg note "$NOTE" \
   --arg machine "$(nproc) cores ($(lscpu | sed -n 's/^Model name: *//p' | head -1)), $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -sr)" \
   --arg java "$(java -version 2>&1 | head -1)" --arg loadavg "$(loadavg)" \
-  --arg settings "${DURATION}s per step after ${WARMUP}s warm-up, $CONNECTIONS connections, wrk $THREADS threads; API JVM -Xms1g -Xmx1g${BENCH_API_JVM_OPTS:+ $BENCH_API_JVM_OPTS}, persister off during (1)-(5); dev stack's servers (embedded Postgres fsync=off, Redis, KRaft Kafka) in a JVM of their own; every HTTP path warmed up for ${WARMUP}s before step (1)" \
+  --arg settings "${DURATION}s per step after ${WARMUP}s warm-up, $CONNECTIONS connections, wrk $THREADS threads; API JVM -Xms1g -Xmx1g${BENCH_API_JVM_OPTS:+ $BENCH_API_JVM_OPTS}, persister off during (1)-(5); dev stack's servers (embedded Postgres with fsync and synchronous_commit $PG_DURABLE but for (5'), Redis, KRaft Kafka) in a JVM of their own; every HTTP path warmed up for ${WARMUP}s before step (1)" \
   '{date: $date, note: $note, machine: $machine, java: $java, loadavg: $loadavg, settings: $settings}' > "$RESULTS/run.json"
 
 # ---- (0a), (0b) the reference apps, each warmed up for as long as fairrush's paths --------------------
@@ -290,17 +302,27 @@ step_redis() {
     "$(( 1000000000 - LEFT )) claims granted in total"
 }
 
-# ---- (5) naive peer over the same HTTP stack: JWT, one Postgres statement per grab, 201 / 409 --------
-# (test sources' org.fairrush.bench.NaiveGrabConfiguration), driven by the same wrk script as (2). Then,
-# for information, the same SQL by pgbench straight over the Postgres protocol (no HTTP, JSON or JWT).
-step_naive() {
-  NAIVE=$(date +%s%N | cut -c1-15)
-  psql_bench -d postgres -c "insert into bench_naive_campaign values ($NAIVE, 'Naive $RUN', 100000000, 2000, 3000, now(), now() + interval '7 days')"
-  wrk_run "$WARMUP" grab "/api/v1/bench/naive-campaigns/$NAIVE/grabs" "$WORK/tokens.txt" "nw$RUN" >/dev/null
+# naive_run NAME on|off: step (5) against the stack's Postgres with durability on or off (a fresh campaign each)
+naive_run() {
+  local name=$1 durable=$2 naive
+  pg_durable "$durable"
+  naive=$(date +%s%N | cut -c1-15)
+  psql_bench -d postgres -c "insert into bench_naive_campaign values ($naive, 'Naive $RUN', 100000000, 2000, 3000, now(), now() + interval '7 days')"
+  wrk_run "$WARMUP" grab "/api/v1/bench/naive-campaigns/$naive/grabs" "$WORK/tokens.txt" "nw$durable$RUN" >/dev/null
   LOAD_BEFORE=$(loadavg)
-  R=$(wrk_run "$DURATION" grab "/api/v1/bench/naive-campaigns/$NAIVE/grabs" "$WORK/tokens.txt" "n$RUN")
-  save naive "$R" "$(jq -r '"\(.status["201"]) 201, \(.status["409"]) 409, \(.status.other + .socket_errors) errors"' <<<"$R"); $(psql_bench -d postgres -c "select count(*) || ' vouchers stored, ' || (100000000 - min(c.remaining)) || ' taken' from bench_naive_voucher v join bench_naive_campaign c on c.id = v.campaign_id where c.id = $NAIVE")"
+  R=$(wrk_run "$DURATION" grab "/api/v1/bench/naive-campaigns/$naive/grabs" "$WORK/tokens.txt" "n$durable$RUN")
+  save "$name" "$R" "$(jq -r '"\(.status["201"]) 201, \(.status["409"]) 409, \(.status.other + .socket_errors) errors"' <<<"$R"); $(psql_bench -d postgres -c "select count(*) || ' vouchers stored, ' || (100000000 - min(c.remaining)) || ' taken' from bench_naive_voucher v join bench_naive_campaign c on c.id = v.campaign_id where c.id = $naive"); fsync $durable"
+}
 
+# ---- (5) naive peer over the same HTTP stack: JWT, one Postgres statement per grab, 201 / 409 --------
+# (test sources' org.fairrush.bench.NaiveGrabConfiguration), driven by the same wrk script as (2), against Postgres
+# flushing its commits (fsync, synchronous_commit on: production's settings), then with them off (5', information).
+# Then, for information, the same SQL by pgbench straight over the Postgres protocol (no HTTP, JSON or JWT),
+# with the durability of the run (BENCH_PG_DURABLE, default on).
+step_naive() {
+  naive_run naive on
+  naive_run naive_nofsync off
+  pg_durable "$PG_DURABLE"
   psql_bench -d postgres -c "DROP DATABASE IF EXISTS fairrush_naive_bench" -c "CREATE DATABASE fairrush_naive_bench"
   psql_bench -d fairrush_naive_bench -f "$BENCH/naive-schema.sql" >/dev/null
   pg_run() { # SECONDS LOGPREFIX
