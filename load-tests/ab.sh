@@ -3,7 +3,10 @@
 # by side against one set of servers, next to the reference apps of load-tests/reference, and wrk measures them
 # in alternating short rounds (plain handler, Boot liveness, A, B, then again), so that the background load of
 # the moment weighs on A and B alike. Reports, per path, the median throughput of each and the median of the
-# per-round ratios B/A, A/(0a), B/(0a), A/(0b), B/(0b). Results in load-tests/target/ab/ab.md.
+# per-round ratios B/A, A/(0a), B/(0a), A/(0b), B/(0b). Throughput on a machine that others load to a load average
+# of 40 says more about the scheduler than about the code, so it also reports the CPU time each JVM spent per
+# answered request (utime + stime from /proc, over the measurement), which the others' load disturbs far less.
+# Results in load-tests/target/ab/ab.md.
 #
 # usage: load-tests/ab.sh [-d SECONDS] [-r ROUNDS] [-c CONNECTIONS] [-w WHAT] BEFORE [AFTER]
 #   BEFORE, AFTER: git revisions of this repository, or "." for the working tree (AFTER defaults to ".")
@@ -11,7 +14,8 @@
 #   -w what to measure, comma-separated (default trivial,grab,soldout): trivial (GET /actuator/health/liveness),
 #      grab (durable grab, one token per member reused), fresh (durable grab, a fresh token every request),
 #      soldout (409 SOLD_OUT)
-# Environment: A_OPTS, B_OPTS add JVM options to A or B (e.g. the same revision twice with a property changed).
+# Environment: A_OPTS, B_OPTS add JVM options to A or B (e.g. the same revision twice with a property changed);
+#   AB_KEEP_BUILDS=1 reuses the two builds of the previous run instead of building again.
 # Both instances run with the persister off; the claims they make stay in the topic.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/stack.sh"
@@ -31,7 +35,13 @@ shift $((OPTIND - 1))
 BEFORE=$1 AFTER=${2:-.}
 WORK="$ROOT/load-tests/target/ab"
 BENCH="$ROOT/load-tests/bench"
-rm -rf "$WORK" && mkdir -p "$WORK"
+# AB_KEEP_BUILDS=1 measures again the builds a previous run left in $WORK (same revisions), without rebuilding.
+if [ "${AB_KEEP_BUILDS:-0}" = 1 ] && [ -f "$WORK/a/target/fairrush-dev.args" ] && [ -f "$WORK/b/target/fairrush-dev.args" ]; then
+  find "$WORK" -mindepth 1 -maxdepth 1 ! -name a ! -name b -exec rm -rf {} +
+else
+  AB_KEEP_BUILDS=0
+  rm -rf "$WORK" && mkdir -p "$WORK"
+fi
 trap 'stop_apps' EXIT
 trap 'exit 130' INT TERM
 command -v wrk >/dev/null || { apt-get install -y -q wrk >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q wrk >/dev/null; }; }
@@ -62,9 +72,11 @@ start_build() { # DIR PORT TAG OPTS...: the service of a build, started as start
   log "started $tag (pid $!) on port $port"
 }
 
-log "building $BEFORE and $AFTER"
-checkout "$BEFORE" "$WORK/a"
-if [ "$AFTER" = "$BEFORE" ]; then ln -s "$WORK/a" "$WORK/b"; else checkout "$AFTER" "$WORK/b"; fi
+if [ "$AB_KEEP_BUILDS" = 0 ]; then
+  log "building $BEFORE and $AFTER"
+  checkout "$BEFORE" "$WORK/a"
+  if [ "$AFTER" = "$BEFORE" ]; then ln -s "$WORK/a" "$WORK/b"; else checkout "$AFTER" "$WORK/b"; fi
+fi
 mkdir -p "$ROOT/target"
 prepare_reference
 
@@ -104,6 +116,20 @@ for base in "$A" "$B"; do   # the sold-out campaign's only voucher, then each in
   curl -s -o /dev/null -X POST "$base/api/v1/campaigns/$GONE/grabs" -H "Authorization: Bearer $(head -1 "$WORK/tokens.txt")" -H "Idempotency-Key: ab-gone-$RANDOM$RANDOM"
 done
 
+cpu_ticks() { # TAG: user + system CPU time of that JVM so far, in clock ticks
+  awk '{print $14 + $15}' "/proc/$(pgrep -f "fairrush.process=$1" | head -1)/stat"
+}
+TICK_MS=$(( 1000 / $(getconf CLK_TCK) ))
+measure() { # TAG BASE SECONDS ARGS...: the RESULT JSON of bench's wrk script plus cpu_ms_per_request of TAG's JVM
+  local tag=$1 before r after
+  shift
+  before=$(cpu_ticks "$tag")
+  r=$(wrk_on "$@")
+  after=$(cpu_ticks "$tag")
+  jq --argjson ticks $(( after - before )) --argjson tick "$TICK_MS" \
+    '. + {cpu_ms_per_request: (if .requests > 0 then $ticks * $tick / .requests else null end)}' <<<"$r"
+}
+
 wrk_on() { # BASE SECONDS ARGS...: the RESULT JSON of bench's wrk script
   local base=$1 seconds=$2
   shift 2
@@ -137,23 +163,25 @@ if wants fresh; then
   tail -n +$(( HALF + 1 )) "$WORK/fresh-tokens.txt" > "$WORK/fresh-b.txt"
 fi
 for ((round = 1; round <= ROUNDS; round++)); do
-  plain=$(wrk_on "http://127.0.0.1:$P0" "$SECONDS_PER" get /ok | jq .rps)
-  live=$(wrk_on "http://127.0.0.1:$P1" "$SECONDS_PER" get /actuator/health/liveness | jq .rps)
+  P=$(measure fairrush-ab-ref-plain "http://127.0.0.1:$P0" "$SECONDS_PER" get /ok)
+  L=$(measure fairrush-ab-ref-actuator "http://127.0.0.1:$P1" "$SECONDS_PER" get /actuator/health/liveness)
+  plain=$(jq .rps <<<"$P") live=$(jq .rps <<<"$L") plain_cpu=$(jq .cpu_ms_per_request <<<"$P") live_cpu=$(jq .cpu_ms_per_request <<<"$L")
   for w in ${WHAT//,/ }; do
     # A and B in turns, the first of each round alternating, so neither always follows the references
     order=("A $A" "B $B")
     (( round % 2 == 0 )) && order=("B $B" "A $A")
     for entry in "${order[@]}"; do
-      name=${entry%% *} base=${entry#* }
+      name=${entry%% *} base=${entry#* } tag=fairrush-ab-$(tr 'AB' 'ab' <<<"${entry%% *}")
       # shellcheck disable=SC2046
       if [ "$w" = fresh ]; then
         file="$WORK/fresh-$(tr 'AB' 'ab' <<<"$name").txt"
-        R=$(wrk_on "$base" "$SECONDS_PER" fresh "/api/v1/campaigns/$BIG/grabs" "$file" "f$round$name" 2)
+        R=$(measure "$tag" "$base" "$SECONDS_PER" fresh "/api/v1/campaigns/$BIG/grabs" "$file" "f$round$name" 2)
       else
-        R=$(wrk_on "$base" "$SECONDS_PER" $(args_for "$w" "$round$name"))
+        R=$(measure "$tag" "$base" "$SECONDS_PER" $(args_for "$w" "$round$name"))
       fi
-      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$w" "$name" "$(jq .rps <<<"$R")" "$plain" "$live" "$(jq -c '.status + {token_reuses}' <<<"$R")" >> "$WORK/rounds.tsv"
-      log "round $round $w $name: $(jq -c '{rps, p50_ms, status}' <<<"$R") (plain $plain, Boot liveness $live)"
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$w" "$name" "$(jq .rps <<<"$R")" "$plain" "$live" \
+        "$(jq -c '.status + {token_reuses}' <<<"$R")" "$(jq .cpu_ms_per_request <<<"$R")" "$plain_cpu" "$live_cpu" >> "$WORK/rounds.tsv"
+      log "round $round $w $name: $(jq -c '{rps, p50_ms, cpu_ms_per_request, status}' <<<"$R") (plain $plain/s $plain_cpu ms, Boot liveness $live/s $live_cpu ms)"
     done
   done
 done
@@ -163,20 +191,40 @@ import collections, statistics, sys
 rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1])]
 a_name, b_name, secs, rounds, conns = sys.argv[2:7]
 by = collections.defaultdict(dict)
-for rnd, what, name, rps, plain, live, status in rows:
-    by[(what, rnd)][name] = (float(rps), float(plain), float(live), status)
+for rnd, what, name, rps, plain, live, status, cpu, plain_cpu, live_cpu in rows:
+    by[(what, rnd)][name] = dict(rps=float(rps), plain=float(plain), live=float(live), status=status,
+                                 cpu=float(cpu), plain_cpu=float(plain_cpu), live_cpu=float(live_cpu))
 print(f"A = {a_name}, B = {b_name}; {rounds} rounds of {secs} s per measurement, wrk -t2 -c{conns}; medians over the rounds")
+print()
+print("Throughput (requests/s, and per-round ratios):")
 print()
 print("| path | A /s | B /s | B/A | A/(0a) | B/(0a) | A/(0b) | B/(0b) | (0a) plain /s | (0b) Boot liveness /s |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-for what in dict.fromkeys(w for w, _ in by):
-    rs = [v for (w, _), v in by.items() if w == what and "A" in v and "B" in v]
+whats = list(dict.fromkeys(w for w, _ in by))
+def rounds_of(what):
+    return [v for (w, _), v in by.items() if w == what and "A" in v and "B" in v]
+for what in whats:
+    rs = rounds_of(what)
     med = lambda f: statistics.median(f(r) for r in rs)
-    print(f"| {what} | {med(lambda r: r['A'][0]):,.0f} | {med(lambda r: r['B'][0]):,.0f} | {med(lambda r: r['B'][0] / r['A'][0]):.2f} | "
-          f"{med(lambda r: r['A'][0] / r['A'][1]):.3f} | {med(lambda r: r['B'][0] / r['B'][1]):.3f} | "
-          f"{med(lambda r: r['A'][0] / r['A'][2]):.2f} | {med(lambda r: r['B'][0] / r['B'][2]):.2f} | "
-          f"{med(lambda r: r['A'][1]):,.0f} | {med(lambda r: r['A'][2]):,.0f} |")
+    print(f"| {what} | {med(lambda r: r['A']['rps']):,.0f} | {med(lambda r: r['B']['rps']):,.0f} | {med(lambda r: r['B']['rps'] / r['A']['rps']):.2f} | "
+          f"{med(lambda r: r['A']['rps'] / r['A']['plain']):.3f} | {med(lambda r: r['B']['rps'] / r['B']['plain']):.3f} | "
+          f"{med(lambda r: r['A']['rps'] / r['A']['live']):.2f} | {med(lambda r: r['B']['rps'] / r['B']['live']):.2f} | "
+          f"{med(lambda r: r['A']['plain']):,.0f} | {med(lambda r: r['A']['live']):,.0f} |")
 print()
-print("Answers per measurement: " + "; ".join(sorted({f'{w} {n}: {s}' for _, w, n, _, _, _, s in rows[-2 * len(by) // int(rounds):]})))
+print("CPU time of each JVM per answered request (ms; lower is better), and the references' cost over it")
+print("(the ratio a throughput ratio would be if CPU were all that limited it):")
+print()
+print("| path | A ms | B ms | A/B | (0a)/A | (0a)/B | (0b)/A | (0b)/B | (0a) plain ms | (0b) Boot liveness ms |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+for what in whats:
+    rs = rounds_of(what)
+    med = lambda f: statistics.median(f(r) for r in rs)
+    print(f"| {what} | {med(lambda r: r['A']['cpu']):.3f} | {med(lambda r: r['B']['cpu']):.3f} | {med(lambda r: r['A']['cpu'] / r['B']['cpu']):.2f} | "
+          f"{med(lambda r: r['A']['plain_cpu'] / r['A']['cpu']):.3f} | {med(lambda r: r['B']['plain_cpu'] / r['B']['cpu']):.3f} | "
+          f"{med(lambda r: r['A']['live_cpu'] / r['A']['cpu']):.2f} | {med(lambda r: r['B']['live_cpu'] / r['B']['cpu']):.2f} | "
+          f"{med(lambda r: r['A']['plain_cpu']):.3f} | {med(lambda r: r['A']['live_cpu']):.3f} |")
+print()
+last = max(int(r[0]) for r in rows)
+print("Answers in the last round: " + "; ".join(f"{w} {n}: {s}" for rnd, w, n, _, _, _, s, *_ in rows if int(rnd) == last))
 PY
 cat "$WORK/ab.md"
