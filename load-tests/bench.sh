@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
-# The benchmark of issue 8 in one command, against one build of the service, on this machine:
+# The benchmark of issues 8 and 13 in one command, against one build of the service, on this machine:
+#   (0a) reference: a plain WebFlux app answering "ok" (load-tests/reference, no actuator)          wrk
+#   (0b) reference: plain Spring Boot webflux + actuator, GET /actuator/health/liveness             wrk
+#        (both of the same Boot version, started like the service; every HTTP step is also given as a
+#        ratio to them; they run whenever step 1, 2, 3 or 5 runs, or with -s r)
 #   (1) a trivial endpoint of the app (GET /actuator/health/liveness)        wrk
 #   (2) the durable grab path (Lua + Kafka ack + 201) on a large stock         wrk
+#   (2f) the same with a fresh token on every request (the token cache never hits)   wrk
 #   (3) the sold-out path                                                       wrk
 #   (4) Redis itself running the same claim.lua by EVALSHA                      redis-benchmark
 #   (5) a naive peer behind the same HTTP stack: one conditional Postgres UPDATE + INSERT per grab   wrk
@@ -9,22 +14,25 @@
 #   (6) the persister: claims stored per second from the topic step (2) filled  SQL count over time
 # and writes the table with ratios into docs/benchmarks.md (see that file for the method).
 #
-# usage: load-tests/bench.sh [-d SECONDS] [-c CONNECTIONS] [-t THREADS] [-n NOTE] [-o FILE] [-s STEPS] [--jfr] [--profile]
+# usage: load-tests/bench.sh [-d SECONDS] [-c CONNECTIONS] [-t THREADS] [-n NOTE] [-o FILE] [-s STEPS] [--jfr] [--profile] [--profile-trivial]
 #   -d  seconds per measured step (default 30; warm-up before each step: a third of it, 5..10 s)
 #   -c  connections of wrk, pgbench and redis-benchmark (default 64); -t wrk threads (default 2)
 #   -n  a note printed beside the run (e.g. "preliminary, machine busy")
 #   -o  the markdown file (default docs/benchmarks.md); --jfr records a JFR profile of the API during (2)
 #   --profile: after (2), a separate grab run under async-profiler (CPU samples, from Maven Central), whose
 #       flame graph lands in load-tests/target/bench/profile-grab.html (copy it to docs/ by hand)
-#   -s  the steps to run, comma-separated (default 1,2,2b,3,4,5,6; 2b needs 2), e.g. -s 6 for the persister
+#   --profile-trivial: the same for GET /actuator/health/liveness (profile-trivial.html)
+#   -s  the steps to run, comma-separated (default r,1,2,2f,2b,3,4,5,6; 2b needs 2; r, the reference apps, runs with any of 1,2,3,5), e.g. -s 6 for the persister
 #       alone (its topic is then filled by grabs first); a partial run is for trying, not for the table
 # Environment: BENCH_API_JVM_OPTS adds options to the API JVM (e.g. "-XX:+UseZGC"), noted in the run's settings.
+#   BENCH_PG_DURABLE=off runs Postgres with fsync and synchronous_commit off (the development stack's default) for
+#   every step; by default they are on, as in production, and only (5') turns them off.
 # Installs wrk, redis-tools and postgresql-client with apt-get when they are missing. Stops everything
 # it started on exit.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/stack.sh"
 
-DURATION=30 CONNECTIONS=64 THREADS=2 NOTE="" OUT="$ROOT/docs/benchmarks.md" JFR=0 PROFILE=0 STEPS=1,2,2b,3,4,5,6
+DURATION=30 CONNECTIONS=64 THREADS=2 NOTE="" OUT="$ROOT/docs/benchmarks.md" JFR=0 PROFILE=0 PROFILE_TRIVIAL=0 STEPS=r,1,2,2f,2b,3,4,5,6
 while [ $# -gt 0 ]; do
   case $1 in
     -d) DURATION=$2; shift 2 ;;
@@ -35,6 +43,7 @@ while [ $# -gt 0 ]; do
     -s) STEPS=$2; shift 2 ;;
     --jfr) JFR=1; shift ;;
     --profile) PROFILE=1; shift ;;
+    --profile-trivial) PROFILE_TRIVIAL=1; shift ;;
     *) die "unknown argument $1 (see the header of $0)" ;;
   esac
 done
@@ -71,9 +80,13 @@ save() {
 }
 
 wrk_run() { # SECONDS ARGS...: prints the RESULT JSON of the lua script
-  local seconds=$1
-  shift
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --timeout 10s -s "$BENCH/wrk-fairrush.lua" "$BASE" -- "$@" \
+  wrk_at "$BASE" "$@"
+}
+
+wrk_at() { # BASE_URL SECONDS ARGS...: wrk_run against another app (the reference apps)
+  local base=$1 seconds=$2
+  shift 2
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --timeout 10s -s "$BENCH/wrk-fairrush.lua" "$base" -- "$@" \
     | sed -n 's/^RESULT //p'
 }
 
@@ -98,6 +111,8 @@ ensure_tools
 RUN="b$(date +%s)"
 log "building the service"
 prepare_classpath
+want_refs() { want r || want 1 || want 2 || want 2f || want 3 || want 5; }
+want_refs && { log "building the reference apps"; prepare_reference; }
 
 # ---- the servers, then the API instance against them: persister off, so step (2) fills the topic that
 # step (6) drains. The servers run in a JVM of their own (as in production the broker is not in the API's heap).
@@ -108,6 +123,16 @@ PG=$(devstack_endpoint "$WORK/servers.log" postgres)
 KAFKA=$(devstack_endpoint "$WORK/servers.log" kafka)
 [ -n "$REDIS" ] && [ -n "$PG" ] && [ -n "$KAFKA" ] || die "could not find the embedded servers in $WORK/servers.log"
 log "embedded servers: redis $REDIS, postgres $PG, kafka $KAFKA"
+# pg_durable on|off: the stack's Postgres flushing its commits as production does (fsync, synchronous_commit and
+# full_page_writes on), or not (the development stack's default); ALTER SYSTEM and a reload, no restart.
+pg_durable() {
+  psql_bench -d postgres -c "ALTER SYSTEM SET fsync = $1" -c "ALTER SYSTEM SET synchronous_commit = $1" \
+    -c "ALTER SYSTEM SET full_page_writes = $1" -c "SELECT pg_reload_conf()" >/dev/null
+  sleep 1
+  log "postgres: fsync $(psql_bench -d postgres -c 'show fsync'), synchronous_commit $(psql_bench -d postgres -c 'show synchronous_commit')"
+}
+PG_DURABLE=${BENCH_PG_DURABLE:-on}
+pg_durable "$PG_DURABLE"
 # against_servers COMMAND...: runs COMMAND with the environment that points a service at those servers.
 against_servers() {
   SPRING_R2DBC_URL="r2dbc:postgresql://$PG/postgres" SPRING_DATA_REDIS_URL="redis://$REDIS" SPRING_KAFKA_BOOTSTRAPSERVERS="$KAFKA" "$@"
@@ -115,25 +140,60 @@ against_servers() {
 PORT=$(free_port 18180)
 # BENCH_API_JVM_OPTS adds options to the API JVM (e.g. another collector), for trying; the run notes them.
 JVM=(-Xms1g -Xmx1g ${BENCH_API_JVM_OPTS:-} "-Xlog:gc:file=$WORK/api-gc.log:uptime,level")
+# Member tokens, signed here with a key the service is told to trust (as the development issuer would sign
+# them, without one HTTP call each): one per member for the steps that reuse them, and for (2f) a fresh one
+# for every request, rotating over the same members.
+MEMBERS=$(( DURATION * 10000 / 100 + 200 ))
+FRESH=0
+want 2f && FRESH=$(( DURATION * 3000 ))
+log "signing $(( MEMBERS + FRESH )) member tokens"
+NIMBUS=$(tr ':' '\n' < "$ROOT/target/fairrush-dev.classpath" | grep -m1 nimbus-jose-jwt)
+java -cp "$NIMBUS" "$BENCH/SignTokens.java" "$WORK/dev-token-keys" "$WORK/all-tokens.txt" "bm-$RUN-" "$MEMBERS" $(( MEMBERS + FRESH )) \
+  || die "could not sign the member tokens"
+head -n "$MEMBERS" "$WORK/all-tokens.txt" > "$WORK/tokens.txt"
+tail -n +$(( MEMBERS + 1 )) "$WORK/all-tokens.txt" > "$WORK/fresh-tokens.txt"
+JVM+=("-Dfairrush.dev-tokens.key-file=$WORK/dev-token-keys")
 FAIRRUSH_RUSH_PERSISTER_ENABLED=false against_servers start_app_java "$PORT" "$WORK/api.log" "fairrush-bench-api-$RUN" "${JVM[@]}"
 wait_healthy "$PORT" 300 || { tail -40 "$WORK/api.log" >&2; die "the service did not start"; }
 BASE="http://127.0.0.1:$PORT"
+# The reference apps: same heap as the API, plain java, idle while fairrush is measured (and fairrush idle
+# while they are).
+if want_refs; then
+  REF_PLAIN_PORT=$(free_port $((PORT + 10)))
+  start_reference_java plain "$REF_PLAIN_PORT" "$WORK/ref-plain.log" "fairrush-bench-ref-plain-$RUN" -Xms1g -Xmx1g
+  REF_ACT_PORT=$(free_port $((REF_PLAIN_PORT + 1)))
+  start_reference_java actuator "$REF_ACT_PORT" "$WORK/ref-actuator.log" "fairrush-bench-ref-actuator-$RUN" -Xms1g -Xmx1g
+  REF_PLAIN="http://127.0.0.1:$REF_PLAIN_PORT" REF_ACT="http://127.0.0.1:$REF_ACT_PORT"
+  wait_url "$REF_PLAIN/ok" 120 || { tail -20 "$WORK/ref-plain.log" >&2; die "the plain reference app did not start"; }
+  wait_url "$REF_ACT/actuator/health/liveness" 120 || { tail -20 "$WORK/ref-actuator.log" >&2; die "the actuator reference app did not start"; }
+fi
 RH=${REDIS%:*} RP=${REDIS#*:}
 
 ADMIN=$(curl -fsS "$BASE/api/v1/dev/tokens" -H 'Content-Type: application/json' -d '{"subject":"bench-admin","roles":["ADMIN"]}' | jq -r .token)
 BIG=$(http_json POST /api/v1/campaigns "$ADMIN" "$(campaign_body 1000000 100)" | jq -r .id)
 GONE=$(http_json POST /api/v1/campaigns "$ADMIN" "$(campaign_body 1 1)" | jq -r .id)
-# Members: enough that no one reaches the limit of 100 at up to 10,000 grabs/s.
-MEMBERS=$(( DURATION * 10000 / 100 + 200 ))
-log "issuing $MEMBERS member tokens"
-python3 "$BENCH/tokens.py" "$BASE/api/v1/dev/tokens" "bm-$RUN-" MEMBER "$MEMBERS" > "$WORK/tokens.txt"
 FIRST=$(head -1 "$WORK/tokens.txt")
 http_json POST "/api/v1/campaigns/$GONE/grabs" "$FIRST" >/dev/null   # the only voucher of the sold-out campaign
 jq -n --arg date "$(date -u +'%Y-%m-%d %H:%M UTC')" --arg note "$NOTE" \
   --arg machine "$(nproc) cores ($(lscpu | sed -n 's/^Model name: *//p' | head -1)), $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -sr)" \
   --arg java "$(java -version 2>&1 | head -1)" --arg loadavg "$(loadavg)" \
-  --arg settings "${DURATION}s per step after ${WARMUP}s warm-up, $CONNECTIONS connections, wrk $THREADS threads; API JVM -Xms1g -Xmx1g${BENCH_API_JVM_OPTS:+ $BENCH_API_JVM_OPTS}, persister off during (1)-(5); dev stack's servers (embedded Postgres fsync=off, Redis, KRaft Kafka) in a JVM of their own; every HTTP path warmed up for ${WARMUP}s before step (1)" \
+  --arg settings "${DURATION}s per step after ${WARMUP}s warm-up, $CONNECTIONS connections, wrk $THREADS threads; API JVM -Xms1g -Xmx1g${BENCH_API_JVM_OPTS:+ $BENCH_API_JVM_OPTS}, persister off during (1)-(5); dev stack's servers (embedded Postgres with fsync and synchronous_commit $PG_DURABLE but for (5'), Redis, KRaft Kafka) in a JVM of their own; every HTTP path warmed up for ${WARMUP}s before step (1)" \
   '{date: $date, note: $note, machine: $machine, java: $java, loadavg: $loadavg, settings: $settings}' > "$RESULTS/run.json"
+
+# ---- (0a), (0b) the reference apps, each warmed up for as long as fairrush's paths --------------------
+# step_refs SUFFIX: measured before step (1) (SUFFIX empty, after a warm-up) and again after the last HTTP
+# step (SUFFIX _end); the ratios use the mean of the two, so a machine that got busier in between shows.
+step_refs() {
+  local suffix=${1:-}
+  [ -z "$suffix" ] && wrk_at "$REF_PLAIN" "$WARMUP" get /ok >/dev/null
+  LOAD_BEFORE=$(loadavg)
+  R=$(wrk_at "$REF_PLAIN" "$DURATION" get /ok)
+  save "ref_plain$suffix" "$R" "$(jq -r '"\(.status["2xx"]) 200, \(.status.other + .socket_errors) errors"' <<<"$R")"
+  [ -z "$suffix" ] && wrk_at "$REF_ACT" "$WARMUP" get /actuator/health/liveness >/dev/null
+  LOAD_BEFORE=$(loadavg)
+  R=$(wrk_at "$REF_ACT" "$DURATION" get /actuator/health/liveness)
+  save "ref_liveness$suffix" "$R" "$(jq -r '"\(.status["2xx"]) 200, \(.status.other + .socket_errors) errors"' <<<"$R")"
+}
 
 # ---- (1) trivial endpoint ---------------------------------------------------------------------------
 step_trivial() {
@@ -149,6 +209,14 @@ step_grab() {
   LOAD_BEFORE=$(loadavg)
   R=$(wrk_run "$DURATION" grab "/api/v1/campaigns/$BIG/grabs" "$WORK/tokens.txt" "m$RUN")
   save grab "$R" "$(jq -r '"\(.status["201"]) 201, \(.status["409"]) 409, \(.status["503"]) 503, \(.status.other + .socket_errors) errors"' <<<"$R")"
+}
+
+# ---- (2f) durable grab, a fresh token on every request (no token seen before: the verified-token cache
+# never hits; the worst case for the JWT check) ----------------------------------------------------------
+step_grab_fresh() {
+  LOAD_BEFORE=$(loadavg)
+  R=$(wrk_run "$DURATION" fresh "/api/v1/campaigns/$BIG/grabs" "$WORK/fresh-tokens.txt" "mf$RUN" "$THREADS")
+  save grab_fresh "$R" "$(jq -r '"\(.status["201"]) 201, \(.status["409"]) 409, \(.status["503"]) 503, \(.status.other + .socket_errors) errors; \(.token_reuses) requests reused a token"' <<<"$R")"
 }
 
 # ---- (2b) durable grab at half of (2)'s throughput, arriving at a fixed rate (open model, Gatling) -------
@@ -189,16 +257,17 @@ async_profiler_lib() { # prints the path of libasyncProfiler.so for this machine
   fi
   echo "$dir/linux-$arch/libasyncProfiler.so"
 }
-step_profile() {
-  local lib pid
+step_profile() { # NAME WRK-ARGS...: one run of wrk under async-profiler, flame graph $WORK/profile-NAME.html
+  local lib pid name=$1
+  shift
   lib=$(async_profiler_lib)
   pid=$(pgrep -f "fairrush.process=fairrush-bench-api-$RUN" | head -1)
   profiler() { java "$BENCH/AttachAgent.java" "$pid" "$lib" "$1" >>"$WORK/profile.out" 2>&1 || log "profiler $1 failed: $(cat "$WORK/profile.out")"; }
   profiler "start,event=cpu,interval=1ms"
-  R=$(wrk_run "$DURATION" grab "/api/v1/campaigns/$BIG/grabs" "$WORK/tokens.txt" "p$RUN")
-  profiler "collapsed,file=$WORK/profile-grab.collapsed"
-  profiler "stop,title=fairrush grab path (bench.sh --profile),file=$WORK/profile-grab.html"
-  log "grab while profiling (not in the table): $(jq -c '{rps, p50_ms, p99_ms}' <<<"$R"); flame graph $WORK/profile-grab.html"
+  R=$(wrk_run "$DURATION" "$@")
+  profiler "collapsed,file=$WORK/profile-$name.collapsed"
+  profiler "stop,title=fairrush $name (bench.sh --profile),file=$WORK/profile-$name.html"
+  log "$name while profiling (not in the table): $(jq -c '{rps, p50_ms, p99_ms}' <<<"$R"); flame graph $WORK/profile-$name.html"
 }
 
 # ---- (3) sold-out path ------------------------------------------------------------------------------
@@ -233,17 +302,27 @@ step_redis() {
     "$(( 1000000000 - LEFT )) claims granted in total"
 }
 
-# ---- (5) naive peer over the same HTTP stack: JWT, one Postgres statement per grab, 201 / 409 --------
-# (test sources' org.fairrush.bench.NaiveGrabConfiguration), driven by the same wrk script as (2). Then,
-# for information, the same SQL by pgbench straight over the Postgres protocol (no HTTP, JSON or JWT).
-step_naive() {
-  NAIVE=$(date +%s%N | cut -c1-15)
-  psql_bench -d postgres -c "insert into bench_naive_campaign values ($NAIVE, 'Naive $RUN', 100000000, 2000, 3000, now(), now() + interval '7 days')"
-  wrk_run "$WARMUP" grab "/api/v1/bench/naive-campaigns/$NAIVE/grabs" "$WORK/tokens.txt" "nw$RUN" >/dev/null
+# naive_run NAME on|off: step (5) against the stack's Postgres with durability on or off (a fresh campaign each)
+naive_run() {
+  local name=$1 durable=$2 naive
+  pg_durable "$durable"
+  naive=$(date +%s%N | cut -c1-15)
+  psql_bench -d postgres -c "insert into bench_naive_campaign values ($naive, 'Naive $RUN', 100000000, 2000, 3000, now(), now() + interval '7 days')"
+  wrk_run "$WARMUP" grab "/api/v1/bench/naive-campaigns/$naive/grabs" "$WORK/tokens.txt" "nw$durable$RUN" >/dev/null
   LOAD_BEFORE=$(loadavg)
-  R=$(wrk_run "$DURATION" grab "/api/v1/bench/naive-campaigns/$NAIVE/grabs" "$WORK/tokens.txt" "n$RUN")
-  save naive "$R" "$(jq -r '"\(.status["201"]) 201, \(.status["409"]) 409, \(.status.other + .socket_errors) errors"' <<<"$R"); $(psql_bench -d postgres -c "select count(*) || ' vouchers stored, ' || (100000000 - min(c.remaining)) || ' taken' from bench_naive_voucher v join bench_naive_campaign c on c.id = v.campaign_id where c.id = $NAIVE")"
+  R=$(wrk_run "$DURATION" grab "/api/v1/bench/naive-campaigns/$naive/grabs" "$WORK/tokens.txt" "n$durable$RUN")
+  save "$name" "$R" "$(jq -r '"\(.status["201"]) 201, \(.status["409"]) 409, \(.status.other + .socket_errors) errors"' <<<"$R"); $(psql_bench -d postgres -c "select count(*) || ' vouchers stored, ' || (100000000 - min(c.remaining)) || ' taken' from bench_naive_voucher v join bench_naive_campaign c on c.id = v.campaign_id where c.id = $naive"); fsync $durable"
+}
 
+# ---- (5) naive peer over the same HTTP stack: JWT, one Postgres statement per grab, 201 / 409 --------
+# (test sources' org.fairrush.bench.NaiveGrabConfiguration), driven by the same wrk script as (2), against Postgres
+# flushing its commits (fsync, synchronous_commit on: production's settings), then with them off (5', information).
+# Then, for information, the same SQL by pgbench straight over the Postgres protocol (no HTTP, JSON or JWT),
+# with the durability of the run (BENCH_PG_DURABLE, default on).
+step_naive() {
+  naive_run naive on
+  naive_run naive_nofsync off
+  pg_durable "$PG_DURABLE"
   psql_bench -d postgres -c "DROP DATABASE IF EXISTS fairrush_naive_bench" -c "CREATE DATABASE fairrush_naive_bench"
   psql_bench -d fairrush_naive_bench -f "$BENCH/naive-schema.sql" >/dev/null
   pg_run() { # SECONDS LOGPREFIX
@@ -273,7 +352,8 @@ step_persister() {
   log "persister: $CLAIMS claims wait in the topic; $(stored) stored so far"
   LOAD_BEFORE=$(loadavg)
   P2=$(free_port $((PORT + 1)))
-  FAIRRUSH_RUSH_PERSISTER_ENABLED=true against_servers start_app_java "$P2" "$WORK/persister.log" "fairrush-bench-persister-$RUN" -Xms1g -Xmx1g
+  FAIRRUSH_RUSH_PERSISTER_ENABLED=true against_servers start_app_java "$P2" "$WORK/persister.log" "fairrush-bench-persister-$RUN" -Xms1g -Xmx1g \
+    "-Dfairrush.dev-tokens.key-file=$WORK/dev-token-keys"
   : > "$WORK/persister-progress.txt"
   # Done when every claim is stored, or when the count stood still for 20 s once rows had arrived (claims
   # whose request was cut before the Kafka send stay PENDING in Redis; see the invariants below).
@@ -326,14 +406,18 @@ warm_all() {
 }
 
 { want 1 || want 2 || want 3; } && warm_all
+want_refs && step_refs
 want 1 && step_trivial
 want 2 && step_grab
+want 2f && step_grab_fresh
 want 2b && want 2 && step_grab_half
 [ "$JFR" = 1 ] && step_jfr
-[ "$PROFILE" = 1 ] && step_profile
+[ "$PROFILE" = 1 ] && step_profile grab grab "/api/v1/campaigns/$BIG/grabs" "$WORK/tokens.txt" "p$RUN"
+[ "$PROFILE_TRIVIAL" = 1 ] && step_profile trivial get /actuator/health/liveness
 want 3 && step_soldout
 want 4 && step_redis
 want 5 && step_naive
+want_refs && step_refs _end
 want 6 && step_persister
 want 6 && step_checks
 

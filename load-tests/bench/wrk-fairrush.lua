@@ -2,6 +2,9 @@
 --   get  PATH                       plain GET (the trivial endpoint)
 --   grab PATH TOKENS_FILE RUN_ID    POST grabs: each request a member's bearer token (round robin over
 --                                   the file, one token a line) and a fresh Idempotency-Key
+--   fresh PATH TOKENS_FILE RUN_ID THREADS   the same, but every request a token no request sent before
+--                                   (the file read in order across the THREADS threads; should the file run
+--                                   out, it starts over and "token_reuses" counts the requests past its end)
 -- At the end it prints one JSON line (prefix "RESULT ") with throughput, latency percentiles and the
 -- count of answers per status, so bench.sh can tell 201s from refusals.
 
@@ -16,7 +19,9 @@ function init(args)
   mode = args[1]
   path = args[2]
   tokens = {}
-  if mode == "grab" then
+  threads_count = tonumber(args[5] or "1")
+  reuses = 0
+  if mode == "grab" or mode == "fresh" then
     for line in io.lines(args[3]) do
       if #line > 0 then tokens[#tokens + 1] = line end
     end
@@ -28,8 +33,15 @@ end
 
 function request()
   sent = sent + 1
-  if mode == "grab" then
-    local token = tokens[((sent * 7919) + id * 104729) % #tokens + 1]
+  if mode == "grab" or mode == "fresh" then
+    local token
+    if mode == "fresh" then
+      local index = (sent - 1) * threads_count + id
+      if index >= #tokens then reuses = reuses + 1 end
+      token = tokens[index % #tokens + 1]
+    else
+      token = tokens[((sent * 7919) + id * 104729) % #tokens + 1]
+    end
     local headers = {
       ["Authorization"] = "Bearer " .. token,
       ["Idempotency-Key"] = string.format("idem-%s-%d-%d", run, id, sent),
@@ -49,7 +61,7 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  local c = { s2xx = 0, s201 = 0, s409 = 0, s503 = 0, sother = 0 }
+  local c = { s2xx = 0, s201 = 0, s409 = 0, s503 = 0, sother = 0, reuses = 0 }
   for _, t in ipairs(threads) do
     for k, _ in pairs(c) do c[k] = c[k] + (t:get(k) or 0) end
   end
@@ -57,9 +69,9 @@ function done(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
     'RESULT {"requests":%d,"seconds":%.3f,"rps":%.1f,"p50_ms":%.3f,"p90_ms":%.3f,"p99_ms":%.3f,"max_ms":%.3f,' ..
-    '"status":{"2xx":%d,"201":%d,"409":%d,"503":%d,"other":%d},"socket_errors":%d}\n',
+    '"status":{"2xx":%d,"201":%d,"409":%d,"503":%d,"other":%d},"socket_errors":%d,"token_reuses":%d}\n',
     summary.requests, seconds, summary.requests / seconds,
     latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
     c.s2xx, c.s201, c.s409, c.s503, c.sother,
-    e.connect + e.read + e.write + e.timeout))
+    e.connect + e.read + e.write + e.timeout, c.reuses))
 end

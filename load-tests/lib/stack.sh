@@ -107,3 +107,37 @@ devstack_endpoint() {
     kafka) grep -o 'embedded Kafka broker at [^ ]*' "$logfile" | head -1 | awk '{print $NF}' ;;
   esac
 }
+
+# prepare_reference: builds the reference apps of load-tests/reference (plain WebFlux; the same plus the
+# actuator) and writes their java argument files, target/reference-{plain,actuator}.args.
+prepare_reference() {
+  local ref="$ROOT/load-tests/reference" variant
+  ( cd "$ROOT" && ./mvnw -B -q -f "$ref/pom.xml" compile dependency:build-classpath -Dmdep.outputFile=target/plain.classpath \
+      && ./mvnw -B -q -f "$ref/pom.xml" -Pactuator dependency:build-classpath -Dmdep.outputFile=target/actuator.classpath ) >&2 \
+    || die "could not build the reference apps"
+  for variant in plain actuator; do
+    printf -- '-cp %s:%s\norg.fairrush.reference.ReferenceApplication\n' "$ref/target/classes" \
+      "$(cat "$ref/target/$variant.classpath")" > "$ROOT/target/reference-$variant.args"
+  done
+}
+
+# start_reference_java VARIANT PORT LOG TAG [JVM options...]: a reference app (plain or actuator) started the
+# way start_app_java starts the service (plain java, full JIT).
+start_reference_java() {
+  local variant=$1 port=$2 logfile=$3 tag=$4
+  shift 4
+  ( cd "$ROOT" && SERVER_PORT=$port exec setsid java "-Dfairrush.process=$tag" "$@" "@$ROOT/target/reference-$variant.args" \
+      </dev/null >"$logfile" 2>&1 ) &
+  STARTED_GROUPS+=("$!")
+  log "started the $variant reference app (pid $!, tag $tag) on port $port, log $logfile"
+}
+
+# wait_url URL SECONDS: until URL answers 2xx.
+wait_url() {
+  local url=$1 seconds=$2 i
+  for ((i = 0; i < seconds; i++)); do
+    curl -fsS "$url" >/dev/null 2>&1 && return 0
+    sleep 1
+  done
+  return 1
+}

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -74,6 +75,15 @@ public final class EmbeddedPostgres implements AutoCloseable {
     private void initAndStart() {
         Path data = base.resolve("data");
         run(command("initdb", "-A", "trust", "-U", "postgres", "-D", data.toString(), "-E", "UTF-8", "--no-locale"), base);
+        // Durability is relaxed: this server is for development and tests, and is thrown away. In the configuration
+        // file rather than on the command line, so that ALTER SYSTEM can turn it back on at run time (bench.sh
+        // measures the naive peer and the persister against a Postgres that flushes its commits).
+        try {
+            Files.writeString(data.resolve("postgresql.conf"), "\nfsync = off\nsynchronous_commit = off\nfull_page_writes = off\n",
+                    StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         startServer();
     }
 
@@ -89,9 +99,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
     private void startServer() {
         Path data = base.resolve("data");
-        // Durability settings are relaxed: this server is for development and tests, and is thrown away.
-        String options = "-p " + port + " -h 127.0.0.1 -k " + base + " -c fsync=off -c synchronous_commit=off"
-                + " -c full_page_writes=off -c max_connections=200";
+        String options = "-p " + port + " -h 127.0.0.1 -k " + base + " -c max_connections=200";
         run(command("pg_ctl", "-D", data.toString(), "-l", base.resolve("postgres.log").toString(), "-o", options,
                 "-w", "-t", "60", "start"), base);
         log.info("embedded PostgreSQL listening on 127.0.0.1:{} (data in {})", port, data);

@@ -1,0 +1,230 @@
+#!/usr/bin/env bash
+# A change measured back to back on this shared machine: two builds of the service (before and after) run side
+# by side against one set of servers, next to the reference apps of load-tests/reference, and wrk measures them
+# in alternating short rounds (plain handler, Boot liveness, A, B, then again), so that the background load of
+# the moment weighs on A and B alike. Reports, per path, the median throughput of each and the median of the
+# per-round ratios B/A, A/(0a), B/(0a), A/(0b), B/(0b). Throughput on a machine that others load to a load average
+# of 40 says more about the scheduler than about the code, so it also reports the CPU time each JVM spent per
+# answered request (utime + stime from /proc, over the measurement), which the others' load disturbs far less.
+# Results in load-tests/target/ab/ab.md.
+#
+# usage: load-tests/ab.sh [-d SECONDS] [-r ROUNDS] [-c CONNECTIONS] [-w WHAT] BEFORE [AFTER]
+#   BEFORE, AFTER: git revisions of this repository, or "." for the working tree (AFTER defaults to ".")
+#   -d seconds per measurement (default 5), -r rounds (default 5), -c wrk connections (default 64)
+#   -w what to measure, comma-separated (default trivial,grab,soldout): trivial (GET /actuator/health/liveness),
+#      grab (durable grab, one token per member reused), fresh (durable grab, a fresh token every request),
+#      soldout (409 SOLD_OUT)
+# Environment: A_OPTS, B_OPTS add JVM options to A or B (e.g. the same revision twice with a property changed);
+#   AB_KEEP_BUILDS=1 reuses the two builds of the previous run instead of building again.
+# Both instances run with the persister off; the claims they make stay in the topic.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/stack.sh"
+
+SECONDS_PER=5 ROUNDS=5 CONNECTIONS=64 WHAT=trivial,grab,soldout
+while getopts "d:r:c:w:" opt; do
+  case $opt in
+    d) SECONDS_PER=$OPTARG ;;
+    r) ROUNDS=$OPTARG ;;
+    c) CONNECTIONS=$OPTARG ;;
+    w) WHAT=$OPTARG ;;
+    *) die "unknown option (see the header of $0)" ;;
+  esac
+done
+shift $((OPTIND - 1))
+[ $# -ge 1 ] || die "usage: $0 [-d SECONDS] [-r ROUNDS] [-c CONNECTIONS] [-w WHAT] BEFORE [AFTER]"
+BEFORE=$1 AFTER=${2:-.}
+WORK="$ROOT/load-tests/target/ab"
+BENCH="$ROOT/load-tests/bench"
+# AB_KEEP_BUILDS=1 measures again the builds a previous run left in $WORK (same revisions), without rebuilding.
+if [ "${AB_KEEP_BUILDS:-0}" = 1 ] && [ -f "$WORK/a/target/fairrush-dev.args" ] && [ -f "$WORK/b/target/fairrush-dev.args" ]; then
+  find "$WORK" -mindepth 1 -maxdepth 1 ! -name a ! -name b -exec rm -rf {} +
+else
+  AB_KEEP_BUILDS=0
+  rm -rf "$WORK" && mkdir -p "$WORK"
+fi
+trap 'stop_apps' EXIT
+trap 'exit 130' INT TERM
+command -v wrk >/dev/null || { apt-get install -y -q wrk >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q wrk >/dev/null; }; }
+wants() { [[ ",$WHAT," == *",$1,"* ]]; }
+
+checkout() { # REV DIR: the revision's files (or the working tree's) in DIR, built, with DIR/target/fairrush-dev.args
+  local rev=$1 dir=$2
+  mkdir -p "$dir"
+  if [ "$rev" = . ]; then
+    tar -C "$ROOT" --exclude=./target --exclude=./load-tests/target --exclude=./.git -cf - . | tar -C "$dir" -xf -
+  else
+    git -C "$ROOT" archive "$rev" | tar -C "$dir" -xf -
+  fi
+  ( cd "$dir" && ./mvnw -B -q test-compile dependency:build-classpath -Dmdep.includeScope=test \
+      -Dmdep.outputFile=target/fairrush-dev.classpath ) >&2 || die "could not build $rev"
+  printf -- '-cp %s:%s:%s\norg.fairrush.TestApplication\n' "$dir/target/test-classes" "$dir/target/classes" \
+    "$(cat "$dir/target/fairrush-dev.classpath")" > "$dir/target/fairrush-dev.args"
+}
+
+start_build() { # DIR PORT TAG OPTS...: the service of a build, started as start_app_java starts it
+  local dir=$1 port=$2 tag=$3
+  shift 3
+  ( cd "$dir" && SERVER_PORT=$port FAIRRUSH_RUSH_PERSISTER_ENABLED=false SPRING_R2DBC_URL="r2dbc:postgresql://$PG/postgres" \
+      SPRING_DATA_REDIS_URL="redis://$REDIS" SPRING_KAFKA_BOOTSTRAPSERVERS="$KAFKA" \
+      exec setsid java "-Dfairrush.process=$tag" -Xms1g -Xmx1g "-Dfairrush.dev-tokens.key-file=$WORK/keys" "$@" \
+      "@$dir/target/fairrush-dev.args" </dev/null >"$WORK/$tag.log" 2>&1 ) &
+  STARTED_GROUPS+=("$!")
+  log "started $tag (pid $!) on port $port"
+}
+
+if [ "$AB_KEEP_BUILDS" = 0 ]; then
+  log "building $BEFORE and $AFTER"
+  checkout "$BEFORE" "$WORK/a"
+  if [ "$AFTER" = "$BEFORE" ]; then ln -s "$WORK/a" "$WORK/b"; else checkout "$AFTER" "$WORK/b"; fi
+fi
+mkdir -p "$ROOT/target"
+prepare_reference
+
+cp "$WORK/b/target/fairrush-dev.args" "$ROOT/target/fairrush-dev.args"   # start_servers_java runs the dev stack of B
+start_servers_java "$WORK/servers.log" "fairrush-ab-servers" -Xms1g -Xmx1g || die "the servers did not start"
+REDIS=$(devstack_endpoint "$WORK/servers.log" redis) PG=$(devstack_endpoint "$WORK/servers.log" postgres)
+KAFKA=$(devstack_endpoint "$WORK/servers.log" kafka)
+
+MEMBERS=2000 FRESH=0
+# Enough for 1,000 fresh-token grabs/s each for A and B (signing costs about 1-4 ms a token here); past that
+# a token is sent again, and the answers say how often.
+wants fresh && FRESH=$(( ROUNDS * SECONDS_PER * 2000 ))
+log "signing $(( MEMBERS + FRESH )) member tokens"
+NIMBUS=$(tr ':' '\n' < "$WORK/b/target/fairrush-dev.classpath" | grep -m1 nimbus-jose-jwt)
+java -cp "$NIMBUS" "$BENCH/SignTokens.java" "$WORK/keys" "$WORK/all-tokens.txt" "ab-$(date +%s)-" "$MEMBERS" $(( MEMBERS + FRESH ))
+head -n "$MEMBERS" "$WORK/all-tokens.txt" > "$WORK/tokens.txt"
+tail -n +$(( MEMBERS + 1 )) "$WORK/all-tokens.txt" > "$WORK/fresh-tokens.txt"
+
+PA=$(free_port 18280) && start_build "$WORK/a" "$PA" fairrush-ab-a ${A_OPTS:-}
+PB=$(free_port $((PA + 1))) && start_build "$WORK/b" "$PB" fairrush-ab-b ${B_OPTS:-}
+P0=$(free_port $((PB + 1))) && start_reference_java plain "$P0" "$WORK/ref-plain.log" fairrush-ab-ref-plain -Xms1g -Xmx1g
+P1=$(free_port $((P0 + 1))) && start_reference_java actuator "$P1" "$WORK/ref-actuator.log" fairrush-ab-ref-actuator -Xms1g -Xmx1g
+for port in "$PA" "$PB"; do wait_healthy "$port" 300 || die "the service on $port did not start"; done
+wait_url "http://127.0.0.1:$P0/ok" 120 && wait_url "http://127.0.0.1:$P1/actuator/health/liveness" 120 || die "a reference app did not start"
+
+A="http://127.0.0.1:$PA" B="http://127.0.0.1:$PB"
+ADMIN=$(curl -fsS "$A/api/v1/dev/tokens" -H 'Content-Type: application/json' -d '{"subject":"ab-admin","roles":["ADMIN"]}' | jq -r .token)
+campaign() { # STOCK LIMIT: a campaign's id
+  local now end
+  now=$(date -u -d '-1 min' +%Y-%m-%dT%H:%M:%SZ) end=$(date -u -d '+1 day' +%Y-%m-%dT%H:%M:%SZ)
+  curl -fsS -X POST "$A/api/v1/campaigns" -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' \
+    -H "Idempotency-Key: ab-$RANDOM$RANDOM" -d "{\"name\":\"ab\",\"stock\":$1,\"perMemberLimit\":$2,\"grabStartsAt\":\"$now\",\"grabEndsAt\":\"$end\",\"redeemStartsAt\":\"$now\",\"redeemEndsAt\":\"$end\",\"discount\":{\"type\":\"AMOUNT_OFF\",\"amountOffCents\":2000,\"minSpendCents\":3000}}" | jq -r .id
+}
+BIG=$(campaign 1000000 100) GONE=$(campaign 1 1)
+[ -n "$BIG" ] && [ -n "$GONE" ] || die "could not create the campaigns"
+for base in "$A" "$B"; do   # the sold-out campaign's only voucher, then each instance learns it is gone
+  curl -s -o /dev/null -X POST "$base/api/v1/campaigns/$GONE/grabs" -H "Authorization: Bearer $(head -1 "$WORK/tokens.txt")" -H "Idempotency-Key: ab-gone-$RANDOM$RANDOM"
+done
+
+cpu_ticks() { # TAG: user + system CPU time of that JVM so far, in clock ticks
+  awk '{print $14 + $15}' "/proc/$(pgrep -f "fairrush.process=$1" | head -1)/stat"
+}
+TICK_MS=$(( 1000 / $(getconf CLK_TCK) ))
+measure() { # TAG BASE SECONDS ARGS...: the RESULT JSON of bench's wrk script plus cpu_ms_per_request of TAG's JVM
+  local tag=$1 before r after
+  shift
+  before=$(cpu_ticks "$tag")
+  r=$(wrk_on "$@")
+  after=$(cpu_ticks "$tag")
+  jq --argjson ticks $(( after - before )) --argjson tick "$TICK_MS" \
+    '. + {cpu_ms_per_request: (if .requests > 0 then $ticks * $tick / .requests else null end)}' <<<"$r"
+}
+
+wrk_on() { # BASE SECONDS ARGS...: the RESULT JSON of bench's wrk script
+  local base=$1 seconds=$2
+  shift 2
+  wrk -t2 -c"$CONNECTIONS" -d"${seconds}s" --timeout 10s -s "$BENCH/wrk-fairrush.lua" "$base" -- "$@" | sed -n 's/^RESULT //p'
+}
+args_for() { # WHAT ROUND: wrk arguments of one path
+  case $1 in
+    trivial) echo "get /actuator/health/liveness" ;;
+    grab) echo "grab /api/v1/campaigns/$BIG/grabs $WORK/tokens.txt r$2" ;;
+    fresh) echo "fresh /api/v1/campaigns/$BIG/grabs $WORK/fresh-tokens.txt f$2 2" ;;
+    soldout) echo "grab /api/v1/campaigns/$GONE/grabs $WORK/tokens.txt s$2" ;;
+  esac
+}
+
+log "warm-up: every path of A and B, and the reference apps, for ${SECONDS_PER}s x 2 each"
+for w in ${WHAT//,/ }; do
+  [ "$w" = fresh ] && continue
+  for base in "$A" "$B"; do
+    # shellcheck disable=SC2046
+    wrk_on "$base" $((SECONDS_PER * 2)) $(args_for "$w" warm) >/dev/null
+  done
+done
+wrk_on "http://127.0.0.1:$P0" $((SECONDS_PER * 2)) get /ok >/dev/null
+wrk_on "http://127.0.0.1:$P1" $((SECONDS_PER * 2)) get /actuator/health/liveness >/dev/null
+
+: > "$WORK/rounds.tsv"
+# Fresh tokens are shared out between A and B by halves, so neither sees a token twice.
+if wants fresh; then
+  HALF=$(( $(wc -l < "$WORK/fresh-tokens.txt") / 2 ))
+  head -n "$HALF" "$WORK/fresh-tokens.txt" > "$WORK/fresh-a.txt"
+  tail -n +$(( HALF + 1 )) "$WORK/fresh-tokens.txt" > "$WORK/fresh-b.txt"
+fi
+for ((round = 1; round <= ROUNDS; round++)); do
+  P=$(measure fairrush-ab-ref-plain "http://127.0.0.1:$P0" "$SECONDS_PER" get /ok)
+  L=$(measure fairrush-ab-ref-actuator "http://127.0.0.1:$P1" "$SECONDS_PER" get /actuator/health/liveness)
+  plain=$(jq .rps <<<"$P") live=$(jq .rps <<<"$L") plain_cpu=$(jq .cpu_ms_per_request <<<"$P") live_cpu=$(jq .cpu_ms_per_request <<<"$L")
+  for w in ${WHAT//,/ }; do
+    # A and B in turns, the first of each round alternating, so neither always follows the references
+    order=("A $A" "B $B")
+    (( round % 2 == 0 )) && order=("B $B" "A $A")
+    for entry in "${order[@]}"; do
+      name=${entry%% *} base=${entry#* } tag=fairrush-ab-$(tr 'AB' 'ab' <<<"${entry%% *}")
+      # shellcheck disable=SC2046
+      if [ "$w" = fresh ]; then
+        file="$WORK/fresh-$(tr 'AB' 'ab' <<<"$name").txt"
+        R=$(measure "$tag" "$base" "$SECONDS_PER" fresh "/api/v1/campaigns/$BIG/grabs" "$file" "f$round$name" 2)
+      else
+        R=$(measure "$tag" "$base" "$SECONDS_PER" $(args_for "$w" "$round$name"))
+      fi
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$w" "$name" "$(jq .rps <<<"$R")" "$plain" "$live" \
+        "$(jq -c '.status + {token_reuses}' <<<"$R")" "$(jq .cpu_ms_per_request <<<"$R")" "$plain_cpu" "$live_cpu" >> "$WORK/rounds.tsv"
+      log "round $round $w $name: $(jq -c '{rps, p50_ms, cpu_ms_per_request, status}' <<<"$R") (plain $plain/s $plain_cpu ms, Boot liveness $live/s $live_cpu ms)"
+    done
+  done
+done
+
+python3 - "$WORK/rounds.tsv" "$BEFORE${A_OPTS:+ $A_OPTS}" "$AFTER${B_OPTS:+ $B_OPTS}" "$SECONDS_PER" "$ROUNDS" "$CONNECTIONS" > "$WORK/ab.md" <<'PY'
+import collections, statistics, sys
+rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1])]
+a_name, b_name, secs, rounds, conns = sys.argv[2:7]
+by = collections.defaultdict(dict)
+for rnd, what, name, rps, plain, live, status, cpu, plain_cpu, live_cpu in rows:
+    by[(what, rnd)][name] = dict(rps=float(rps), plain=float(plain), live=float(live), status=status,
+                                 cpu=float(cpu), plain_cpu=float(plain_cpu), live_cpu=float(live_cpu))
+print(f"A = {a_name}, B = {b_name}; {rounds} rounds of {secs} s per measurement, wrk -t2 -c{conns}; medians over the rounds")
+print()
+print("Throughput (requests/s, and per-round ratios):")
+print()
+print("| path | A /s | B /s | B/A | A/(0a) | B/(0a) | A/(0b) | B/(0b) | (0a) plain /s | (0b) Boot liveness /s |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+whats = list(dict.fromkeys(w for w, _ in by))
+def rounds_of(what):
+    return [v for (w, _), v in by.items() if w == what and "A" in v and "B" in v]
+for what in whats:
+    rs = rounds_of(what)
+    med = lambda f: statistics.median(f(r) for r in rs)
+    print(f"| {what} | {med(lambda r: r['A']['rps']):,.0f} | {med(lambda r: r['B']['rps']):,.0f} | {med(lambda r: r['B']['rps'] / r['A']['rps']):.2f} | "
+          f"{med(lambda r: r['A']['rps'] / r['A']['plain']):.3f} | {med(lambda r: r['B']['rps'] / r['B']['plain']):.3f} | "
+          f"{med(lambda r: r['A']['rps'] / r['A']['live']):.2f} | {med(lambda r: r['B']['rps'] / r['B']['live']):.2f} | "
+          f"{med(lambda r: r['A']['plain']):,.0f} | {med(lambda r: r['A']['live']):,.0f} |")
+print()
+print("CPU time of each JVM per answered request (ms; lower is better), and the references' cost over it")
+print("(the ratio a throughput ratio would be if CPU were all that limited it):")
+print()
+print("| path | A ms | B ms | A/B | (0a)/A | (0a)/B | (0b)/A | (0b)/B | (0a) plain ms | (0b) Boot liveness ms |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+for what in whats:
+    rs = rounds_of(what)
+    med = lambda f: statistics.median(f(r) for r in rs)
+    print(f"| {what} | {med(lambda r: r['A']['cpu']):.3f} | {med(lambda r: r['B']['cpu']):.3f} | {med(lambda r: r['A']['cpu'] / r['B']['cpu']):.2f} | "
+          f"{med(lambda r: r['A']['plain_cpu'] / r['A']['cpu']):.3f} | {med(lambda r: r['B']['plain_cpu'] / r['B']['cpu']):.3f} | "
+          f"{med(lambda r: r['A']['live_cpu'] / r['A']['cpu']):.2f} | {med(lambda r: r['B']['live_cpu'] / r['B']['cpu']):.2f} | "
+          f"{med(lambda r: r['A']['plain_cpu']):.3f} | {med(lambda r: r['A']['live_cpu']):.3f} |")
+print()
+last = max(int(r[0]) for r in rows)
+print("Answers in the last round: " + "; ".join(f"{w} {n}: {s}" for rnd, w, n, _, _, _, s, *_ in rows if int(rnd) == last))
+PY
+cat "$WORK/ab.md"

@@ -1,0 +1,76 @@
+import java.io.BufferedWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.interfaces.RSAPrivateKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.IntStream;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+
+/**
+ * Member tokens for bench.sh, signed here rather than one HTTP call each to the development issuer (which took
+ * minutes for the tens of thousands that the fresh-token step needs). Makes a key pair, writes it in the format of
+ * the test sources' DevTokens key file (start the service with -Dfairrush.dev-tokens.key-file=KEYFILE so that it
+ * trusts these tokens), then one token a line: the same issuer, audience and claims as DevTokens issues.
+ *
+ * usage: java -cp NIMBUS_JARS SignTokens.java KEYFILE OUT PREFIX MEMBERS COUNT
+ *   COUNT tokens for subjects PREFIX1 .. PREFIX{MEMBERS} in turn, each token distinct (own jti), valid 12 h.
+ */
+public class SignTokens {
+
+    public static void main(String[] args) throws Exception {
+        Path keyFile = Path.of(args[0]);
+        Path out = Path.of(args[1]);
+        String prefix = args[2];
+        int members = Integer.parseInt(args[3]);
+        int count = Integer.parseInt(args[4]);
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        KeyPair keys = generator.generateKeyPair();
+        Base64.Encoder base64 = Base64.getEncoder();
+        Files.writeString(keyFile, base64.encodeToString(keys.getPrivate().getEncoded()) + "\n"
+                + base64.encodeToString(keys.getPublic().getEncoded()) + "\n");
+        RSASSASigner signer = new RSASSASigner((RSAPrivateKey) keys.getPrivate());
+        Instant now = Instant.now();
+        String[] tokens = IntStream.range(0, count).parallel()
+                .mapToObj(i -> sign(signer, prefix + (i % members + 1), now))
+                .toArray(String[]::new);
+        try (BufferedWriter writer = Files.newBufferedWriter(out)) {
+            for (String token : tokens) {
+                writer.write(token);
+                writer.newLine();
+            }
+        }
+    }
+
+    private static String sign(RSASSASigner signer, String subject, Instant now) {
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .issuer("https://dev-tokens.fairrush.invalid")
+                .audience("fairrush")
+                .subject(subject)
+                .claim("roles", List.of("MEMBER"))
+                .issueTime(Date.from(now))
+                .notBeforeTime(Date.from(now.minusSeconds(5)))
+                .expirationTime(Date.from(now.plus(Duration.ofHours(12))))
+                .jwtID(UUID.randomUUID().toString())
+                .build();
+        try {
+            SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.RS256), claims);
+            jwt.sign(signer);
+            return jwt.serialize();
+        } catch (com.nimbusds.jose.JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

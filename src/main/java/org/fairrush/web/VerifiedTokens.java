@@ -1,0 +1,71 @@
+package org.fairrush.web;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import reactor.core.publisher.Mono;
+
+/**
+ * A {@link ReactiveJwtDecoder} that remembers the tokens its verifier accepted, keyed by the whole token, so
+ * that a member's retries (the same token each time, as a phone sends it) pay the RSA signature check once.
+ * A token is only ever remembered after the verifier checked its signature, issuer, audience and times; a
+ * token it refused is never remembered. A remembered token is answered from memory only while it is unexpired
+ * by its own {@code exp} (no clock skew allowed, stricter than the verifier) and for at most {@code maxAge}
+ * after it was verified, so a key removed from the identity provider's key set stops being honoured within
+ * {@code maxAge}. Tokens without {@code exp} are verified every time. At most {@code maxSize} tokens are kept.
+ */
+final class VerifiedTokens implements ReactiveJwtDecoder {
+
+    private record Verified(Jwt jwt, Instant until) {
+    }
+
+    private final ReactiveJwtDecoder verifier;
+    private final Clock clock;
+    private final Duration maxAge;
+    private final Cache<String, Verified> verified;
+
+    VerifiedTokens(ReactiveJwtDecoder verifier, long maxSize, Duration maxAge, Clock clock) {
+        this.verifier = verifier;
+        this.clock = clock;
+        this.maxAge = maxAge;
+        // Expiry here only frees memory; whether an entry may answer is decided by decode() against the clock.
+        this.verified = Caffeine.newBuilder()
+                .maximumSize(maxSize)
+                .expireAfter(Expiry.<String, Verified>creating((token, entry) ->
+                        Duration.between(clock.instant(), entry.until()).plusSeconds(1)))
+                .executor(Runnable::run)
+                .build();
+    }
+
+    @Override
+    public Mono<Jwt> decode(String token) {
+        Verified hit = verified.getIfPresent(token);
+        if (hit != null) {
+            if (clock.instant().isBefore(hit.until())) {
+                return Mono.just(hit.jwt());
+            }
+            verified.invalidate(token);
+        }
+        return verifier.decode(token).doOnNext(jwt -> remember(token, jwt));
+    }
+
+    private void remember(String token, Jwt jwt) {
+        Instant expiresAt = jwt.getExpiresAt();
+        if (expiresAt == null) {
+            return;
+        }
+        Instant until = clock.instant().plus(maxAge);
+        verified.put(token, new Verified(jwt, expiresAt.isBefore(until) ? expiresAt : until));
+    }
+
+    long size() {
+        verified.cleanUp();
+        return verified.estimatedSize();
+    }
+}
