@@ -97,6 +97,12 @@ class RushConfiguration {
     }
 
     @Bean
+    PoolRetirement poolRetirement(RushEngine engine, ReactiveStringRedisTemplate redis, SoldOutBoard soldOut, ClaimLag lag,
+            Clock clock, RushProperties properties) {
+        return new PoolRetirement(engine, redis, soldOut, lag, clock, properties);
+    }
+
+    @Bean
     @ConditionalOnBooleanProperty(name = "fairrush.rush.persister.enabled", matchIfMissing = true)
     Persister persister(KafkaProperties kafka, ClaimCodec codec, ClaimTopics topics, List<ClaimSink> sinks,
             ReactiveStringRedisTemplate redis, TransactionalOperator transaction, ClaimPublisher publisher,

@@ -43,6 +43,7 @@ public class RushEngine {
     private final Clock clock;
     private final String keyPrefix;
     private final Duration sendTimeout;
+    private final Duration retention;
     private final RushMetrics metrics;
 
     RushEngine(ReactiveStringRedisTemplate redis, ClaimCodec codec, ClaimPublisher publisher, SoldOutBoard soldOut,
@@ -64,6 +65,7 @@ public class RushEngine {
         this.clock = clock;
         this.keyPrefix = properties.keyPrefix();
         this.sendTimeout = properties.sendTimeout();
+        this.retention = properties.retention();
         this.metrics = metrics;
     }
 
@@ -134,9 +136,32 @@ public class RushEngine {
         return redis.opsForSet().add(poolRegistry(), PoolRefs.format(ref)).then();
     }
 
-    private String poolRegistry() {
+    String poolRegistry() {
         return keyPrefix + ":pools";
     }
+
+    // --- retirement (PoolRetirement): pools whose life is over leave Redis and the registry ---
+
+    /** Forgets pools retired from Redis: the background loops no longer visit them. */
+    Mono<Void> unregister(List<PoolRef> refs) {
+        return refs.isEmpty() ? Mono.empty()
+                : redis.opsForSet().remove(poolRegistry(), refs.stream().map(PoolRefs::format).toArray()).then();
+    }
+
+    /**
+     * Whether a pool whose claims could change until {@code activeUntil} may have been retired from Redis by now:
+     * a feature that finds no Redis state for it then answers from Postgres (which holds all of it), rather than
+     * as a pool Redis lost.
+     */
+    public boolean pastRetention(Instant activeUntil) {
+        return !clock.instant().isBefore(activeUntil.plus(retention));
+    }
+
+    /** Scopes retired from Redis, heard by this instance: a feature drops what it keeps of them in memory. */
+    public Flux<PoolRef> retiredScopes() {
+        return soldOut.retired();
+    }
+    // --- end retirement ---
 
     /**
      * One claim attempt. The same actor and idempotency key always get the first claim back and never
