@@ -3,7 +3,6 @@ package org.fairrush.rush;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -11,7 +10,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -28,11 +26,11 @@ import reactor.core.publisher.Mono;
 final class PoolRetirement implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(PoolRetirement.class);
-    private static final RedisScript<Long> RETIRE = LuaScripts.number("retire");
     private static final Duration LAG_POLL = Duration.ofMillis(250);
 
     private final RushEngine engine;
     private final ReactiveStringRedisTemplate redis;
+    private final RetireScript script;
     private final SoldOutBoard soldOut;
     private final ClaimLag lag;
     private final Clock clock;
@@ -44,6 +42,7 @@ final class PoolRetirement implements SmartLifecycle {
             RushProperties properties) {
         this.engine = engine;
         this.redis = redis;
+        this.script = new RetireScript(redis);
         this.soldOut = soldOut;
         this.lag = lag;
         this.clock = clock;
@@ -120,22 +119,15 @@ final class PoolRetirement implements SmartLifecycle {
     }
 
     private Mono<Long> retire(PoolRef scope, List<PoolRef> pools, Instant now) {
-        PoolKeys keys = engine.keys(scope);
-        List<String> names = new ArrayList<>(List.of(keys.pending(), keys.unsent(), keys.changes(), keys.holders(),
-                keys.confirmed(), keys.reversed(), keys.claims(), keys.sweeperLease()));
-        for (PoolRef pool : pools) {
-            PoolKeys poolKeys = engine.keys(pool);
-            names.addAll(List.of(poolKeys.meta(), poolKeys.stock(), poolKeys.waitlist()));
-        }
-        List<String> args = List.of(Long.toString(now.toEpochMilli()), Long.toString(retention.toMillis()));
-        return redis.execute(RETIRE, names, args).next().flatMap(result -> {
-            if (result == 0L) {
+        return script.run(engine.keys(scope), pools.stream().map(engine::keys).toList(), now, retention).flatMap(result -> {
+            if (result == RetireScript.Result.NOT_YET) {
                 return Mono.just(0L);
             }
-            if (result == 1L) {
+            if (result == RetireScript.Result.RETIRED) {
                 log.info("retired {} ({} pools) from Redis", scope.scopeTag(), pools.size());
             }
-            return engine.unregister(pools).then(soldOut.markRetired(scope)).thenReturn(result == 1L ? 1L : 0L);
+            return engine.unregister(pools).then(soldOut.markRetired(scope))
+                    .thenReturn(result == RetireScript.Result.RETIRED ? 1L : 0L);
         });
     }
 }
