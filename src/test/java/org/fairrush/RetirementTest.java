@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 import org.fairrush.devstack.DevStack;
+import org.fairrush.rush.PoolRef;
 import org.fairrush.rush.RushProperties;
+import org.fairrush.rush.WatchedPools;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.ParameterizedTypeReference;
@@ -19,6 +21,7 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.core.publisher.Flux;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -52,6 +55,8 @@ class RetirementTest {
     ReactiveStringRedisTemplate redis;
     @Autowired
     RushProperties rush;
+    @Autowired
+    List<WatchedPools> watches;
 
     @Test
     void aSoldOutCampaignIsRetiredOnceStoredAndEveryReadAnswersTheSameFromPostgres() {
@@ -79,6 +84,7 @@ class RetirementTest {
         assertThat(api.wallet("m-1")).isEqualTo(wallet);
         assertThat(Invariants.storedIds(db, campaignId)).containsExactlyInAnyOrderElementsOf(acknowledged);
         assertThat(registry()).noneMatch(pool -> pool.startsWith("c|" + campaignId + "|"));
+        assertThat(watched()).as("the live board no longer reads it").doesNotContain(PoolRef.single("c", Long.toString(campaignId)));
     }
 
     @Test
@@ -140,6 +146,7 @@ class RetirementTest {
                 .isEqualTo(views);
         assertThat(getList("/api/v1/me/registrations", Fixtures.merchantToken("mer-3"))).isEqualTo(own);
         assertThat(registry()).noneMatch(pool -> pool.startsWith("f|" + fairId + "|"));
+        assertThat(watched()).as("the live board no longer reads it").doesNotContain(new PoolRef("f", Long.toString(fairId), "FOOD"));
     }
 
     private static Map<String, Object> closingSoon(int stock) {
@@ -155,6 +162,11 @@ class RetirementTest {
     private long keysOf(String kind, long id) {
         return redis.scan(ScanOptions.scanOptions().match(rush.keyPrefix() + ":{" + kind + ":" + id + "}:*").count(1000).build())
                 .count().block();
+    }
+
+    private List<PoolRef> watched() {
+        return Flux.fromIterable(watches).concatMap(watch -> watch.watched(Instant.now(), 1000)).map(WatchedPools.WatchedPool::ref)
+                .collectList().block();
     }
 
     private List<String> registry() {
