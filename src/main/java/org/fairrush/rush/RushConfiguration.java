@@ -67,8 +67,9 @@ class RushConfiguration {
 
     @Bean
     RushEngine rushEngine(ReactiveStringRedisTemplate redis, ClaimCodec codec, ClaimPublisher publisher,
-            SoldOutBoard soldOut, Clock clock, RushProperties properties, ObjectProvider<RushMetrics> metrics) {
-        return new RushEngine(redis, codec, publisher, soldOut, clock, properties, metrics.getIfAvailable(() -> RushMetrics.NONE));
+            SoldOutBoard soldOut, Clock clock, RushProperties properties, ObjectProvider<RushMetrics> metrics, List<ClaimSink> sinks) {
+        return new RushEngine(redis, codec, publisher, soldOut, clock, properties, metrics.getIfAvailable(() -> RushMetrics.NONE),
+                sinks);
     }
 
     @Bean(destroyMethod = "close")

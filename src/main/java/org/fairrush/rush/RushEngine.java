@@ -45,6 +45,7 @@ public class RushEngine {
     private final Duration sendTimeout;
     private final Duration retention;
     private final RushMetrics metrics;
+    private final Map<String, ClaimSink> sinks;
 
     RushEngine(ReactiveStringRedisTemplate redis, ClaimCodec codec, ClaimPublisher publisher, SoldOutBoard soldOut,
             Clock clock, RushProperties properties) {
@@ -53,6 +54,13 @@ public class RushEngine {
 
     RushEngine(ReactiveStringRedisTemplate redis, ClaimCodec codec, ClaimPublisher publisher, SoldOutBoard soldOut,
             Clock clock, RushProperties properties, RushMetrics metrics) {
+        this(redis, codec, publisher, soldOut, clock, properties, metrics, List.of());
+    }
+
+    /** @param sinks where replays of claims Redis keeps no copy of are read from (one per kind) */
+    RushEngine(ReactiveStringRedisTemplate redis, ClaimCodec codec, ClaimPublisher publisher, SoldOutBoard soldOut,
+            Clock clock, RushProperties properties, RushMetrics metrics, List<ClaimSink> sinks) {
+        this.sinks = sinks.stream().collect(java.util.stream.Collectors.toMap(ClaimSink::kind, sink -> sink));
         this.redis = redis;
         this.codec = codec;
         this.claimScript = new ClaimScript(redis, codec, properties.idempotencyTtl());
@@ -189,7 +197,7 @@ public class RushEngine {
                     .then(makeDurable(keys, answer.claim(), idempotencyKey, new Granted(answer.claim(), answer.number(), false)));
             case WAITLISTED -> makeDurable(keys, answer.claim(), idempotencyKey,
                     new Waitlisted(answer.claim(), answer.number(), false));
-            case REPLAYED -> Mono.just(replayed(answer));
+            case REPLAYED -> replay(keys.ref(), answer);
             case SOLD_OUT -> soldOut.markSoldOut(keys.ref()).thenReturn(new Refused(Refusal.SOLD_OUT));
             case LIMIT_REACHED -> Mono.just(new Refused(Refusal.LIMIT_REACHED));
             case NOT_STARTED -> Mono.just(new Refused(Refusal.NOT_STARTED));
@@ -208,6 +216,17 @@ public class RushEngine {
      * way (the first request is waiting for Kafka, or died and the sweeper has not republished yet) the
      * caller is asked to come back, which is never wrong: a 201 always means stored or acknowledged.
      */
+    private Mono<ClaimOutcome> replay(PoolRef ref, ScriptAnswer answer) {
+        if (answer.number() == 0 || answer.claim() != null) {
+            return Mono.just(replayed(answer));
+        }
+        // Stored, and Redis keeps no copy (the idempotency entry holds its id only): Postgres answers.
+        ClaimSink sink = sinks.get(ref.kind());
+        Mono<ClaimRecorded> stored = sink == null ? Mono.empty() : sink.find(answer.replayedId());
+        return stored.map(claim -> replayed(new ScriptAnswer(answer.code(), answer.number(), claim, 0, false, answer.replayedId())))
+                .defaultIfEmpty(new Busy("the earlier request with this Idempotency-Key is being stored"));
+    }
+
     private static ClaimOutcome replayed(ScriptAnswer answer) {
         if (answer.number() == 0) {
             return new Busy("an earlier request with this Idempotency-Key is still being stored");
