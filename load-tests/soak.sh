@@ -11,7 +11,7 @@
 #     list, a member's wallet, each fair (GET), its registrations list and one waiting registration are read
 #     while the sale is still in Redis and again once it left Redis, and compared byte for byte (jq -S).
 # usage: load-tests/soak.sh [-n SALES] [-s STOCK] [-w WINDOW] [-r RETENTION] [-i IDLE] [-o FILE]
-#   -n  sales (default 20); -s vouchers per campaign (default 2000); -w grab window in seconds (default 12)
+#   -n  sales (default 20); -s vouchers per campaign (default 500); -w grab window in seconds (default 12)
 #   -r  fairrush.rush.retention (and idempotency-ttl) of the run (default PT30S: long enough to read each sale
 #       before it leaves Redis on a busy machine); -i idle seconds per ops/s
 #       measurement (default 30); -o a markdown file for the results table (default load-tests/target/soak/soak.md)
@@ -19,7 +19,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/stack.sh"
 
-SALES=20 STOCK=2000 WINDOW=12 RETENTION=PT30S IDLE=30
+SALES=20 STOCK=500 WINDOW=12 RETENTION=PT30S IDLE=30
 WORK="$ROOT/load-tests/target/soak"
 OUT="$WORK/soak.md"
 while [ $# -gt 0 ]; do
@@ -155,15 +155,23 @@ background_ops() {
   rcli config resetstat >/dev/null
   sleep "$IDLE"
   rcli info commandstats | tr -d '\r' | sed -n 's/^cmdstat_\([a-z|]*\):calls=\([0-9]*\),.*/\1 \2/p' \
-    | jq -Rn --arg label "$1" --argjson seconds "$IDLE" '[inputs | split(" ") | {command: .[0], calls: (.[1] | tonumber)}]
-        | map(select(.command != "config" and .command != "info")) as $c
-        | {label: $label, opsPerSecond: (($c | map(.calls) | add // 0) / $seconds * 100 | round / 100),
+    | jq -Rn --arg what "$1" --argjson seconds "$IDLE" '[inputs | split(" ") | {command: .[0], calls: (.[1] | tonumber)}]
+        | map(select((.command | startswith("config")) or .command == "info" | not)) as $c
+        | {"label": $what, opsPerSecond: (($c | map(.calls) | add // 0) / $seconds * 100 | round / 100),
            top: ($c | sort_by(-.calls) | .[:6] | map("\(.command) \(.calls / $seconds * 100 | round / 100)/s") | join(", "))}'
 }
 
-settle() { # lets idempotency keys and rate-limit buckets of the last sale expire, then counts
-  sleep 15
-  jq -cn --arg label "$1" --argjson keys "$(dbsize)" --argjson memory "$(used_memory)" '{label: $label, keys: $keys, usedMemory: $memory}'
+key_kinds() { # the keys by kind (hash tags and idempotency keys folded), to see what a difference is made of
+  rcli --scan | sed -E 's/\{[^}]*\}/{*}/; s/:idem:.*/:idem:*/' | sort | uniq -c | sort -rn | awk '{printf "%s %s; ", $1, $2}'
+}
+
+keys_at_most() { [ "$(dbsize)" -le "$1" ]; }
+
+settle() { # LABEL [MAX_KEYS]: lets the last sale's idempotency keys and rate-limit buckets expire, then counts
+  sleep 20
+  [ -z "${2:-}" ] || wait_until 120 keys_at_most "$2" || true
+  jq -cn --arg what "$1" --argjson keys "$(dbsize)" --argjson memory "$(used_memory)" --arg kinds "$(key_kinds)" \
+    '{"label": $what, keys: $keys, usedMemory: $memory, kinds: $kinds}'
 }
 
 log "warm-up sale (scripts loaded, connections and caches in their steady state), then the baseline"
@@ -175,7 +183,7 @@ log "baseline: $BASELINE; $OPS_BEFORE"
 for ((s = 1; s <= SALES; s++)); do
   sale "$s" | tee -a "$WORK/sales.jsonl" >&2
 done
-AFTER=$(settle "after $SALES sales")
+AFTER=$(settle "after $SALES sales" "$(jq '.keys * 105 / 100 | floor' <<<"$BASELINE")")
 OPS_AFTER=$(background_ops "after $SALES sales")
 log "after: $AFTER; $OPS_AFTER"
 
@@ -197,6 +205,9 @@ OPS_RATIO=$(jq -n --argjson a "$OPS_AFTER" --argjson b "$OPS_BEFORE" 'if $b.opsP
   echo "| baseline (after the warm-up sale) | $(jq .keys <<<"$BASELINE") | $(jq .usedMemory <<<"$BASELINE") | $(jq .opsPerSecond <<<"$OPS_BEFORE") | $(jq -r .top <<<"$OPS_BEFORE") |"
   echo "| after $SALES sales | $(jq .keys <<<"$AFTER") | $(jq .usedMemory <<<"$AFTER") | $(jq .opsPerSecond <<<"$OPS_AFTER") | $(jq -r .top <<<"$OPS_AFTER") |"
   echo "| change | ${KEYS_DELTA} % | ${MEM_DELTA} % | x ${OPS_RATIO} | |"
+  echo
+  echo "Keys at the baseline: $(jq -r .kinds <<<"$BASELINE")"
+  echo "Keys after the season: $(jq -r .kinds <<<"$AFTER")"
   echo
   echo "Postgres: $STORED vouchers of the soak's campaigns stored ($EXPECTED counted sale by sale); every read identical before and after retirement: $ALL_SAME."
 } > "$OUT"
