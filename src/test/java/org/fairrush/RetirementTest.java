@@ -29,7 +29,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Pools have a lifetime (docs/operations.md, "Retention"): once a sale is over and stored, its keys leave Redis
  * after the retention, and every read answers what it answered before, now from Postgres. A short retention here;
- * the key prefix is this class's own, so the retirement loop sees no other test's pools.
+ * the key prefix, topics and consumer group are this class's own, so the retirement loop sees no other test's pools.
  */
 @FairrushTest
 class RetirementTest {
@@ -41,7 +41,11 @@ class RetirementTest {
 
     @DynamicPropertySource
     static void shortRetention(DynamicPropertyRegistry registry) {
-        registry.add("fairrush.rush.key-prefix", () -> DevStack.forTests().properties().get("fairrush.rush.key-prefix") + "-retire");
+        Map<String, Object> stack = DevStack.forTests().properties();
+        registry.add("fairrush.rush.key-prefix", () -> stack.get("fairrush.rush.key-prefix") + "-retire");
+        // Topics and persisters of its own too: another context's events are cleared under that context's key prefix.
+        registry.add("fairrush.rush.topic-prefix", () -> stack.get("fairrush.rush.topic-prefix") + "retire.");
+        registry.add("fairrush.rush.persister.group-id", () -> stack.get("fairrush.rush.persister.group-id") + "-retire");
         registry.add("fairrush.rush.retention", () -> "PT6S");
         registry.add("fairrush.rush.idempotency-ttl", () -> "PT6S");
         registry.add("fairrush.rush.retire-interval", () -> "PT1S");
@@ -69,7 +73,7 @@ class RetirementTest {
         api.grab("m-3", campaignId, Fixtures.idempotencyKey()).expectStatus().isEqualTo(409)
                 .expectBody().jsonPath("$.code").isEqualTo("SOLD_OUT");
         Invariants.assertCampaignHolds(http, db, campaignId, 3, 2, acknowledged);
-        await().atMost(Duration.ofSeconds(30)).until(() -> "ENDED".equals(api.campaign(campaignId).get("status")));
+        await().atMost(Duration.ofSeconds(60)).until(() -> "ENDED".equals(api.campaign(campaignId).get("status")));
 
         Map<?, ?> campaign = api.campaign(campaignId);
         Map<String, Object> listed = listedCampaign(campaignId);
@@ -92,13 +96,15 @@ class RetirementTest {
         Api api = new Api(http);
         long campaignId = api.createCampaign(closingSoon(5));
         api.grabbed("m-1", campaignId);
-        await().atMost(Duration.ofSeconds(30)).until(() -> "ENDED".equals(api.campaign(campaignId).get("status")));
+        await().atMost(Duration.ofSeconds(60)).until(() -> "ENDED".equals(api.campaign(campaignId).get("status")));
         awaitRetired("c", campaignId);
 
         api.grab("m-2", campaignId, Fixtures.idempotencyKey()).expectStatus().isEqualTo(409)
                 .expectBody().jsonPath("$.code").isEqualTo("ENDED");
+        http.post().uri("/api/v1/campaigns/{id}/pause", campaignId).headers(h -> h.setBearerAuth(Fixtures.adminToken()))
+                .exchange().expectStatus().isOk();
         assertThat(api.campaign(campaignId).get("remaining")).isEqualTo(4);
-        assertThat(keysOf("c", campaignId)).as("a refused grab leaves nothing in Redis").isZero();
+        assertThat(keysOf("c", campaignId)).as("a refused grab or a pause leaves nothing in Redis").isZero();
     }
 
     @Test
@@ -107,7 +113,7 @@ class RetirementTest {
         long campaignId = api.createCampaign(closingSoon(5));
         String key = Fixtures.idempotencyKey();
         Map<?, ?> first = api.grab("m-1", campaignId, key).expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
-        await().atMost(Duration.ofSeconds(30)).until(() -> "ENDED".equals(api.campaign(campaignId).get("status")));
+        await().atMost(Duration.ofSeconds(60)).until(() -> "ENDED".equals(api.campaign(campaignId).get("status")));
         api.grab("m-1", campaignId, key).expectStatus().isCreated()
                 .expectHeader().valueEquals("Idempotent-Replayed", "true")
                 .expectBody().jsonPath("$.voucherId").isEqualTo(first.get("voucherId"));
@@ -127,7 +133,7 @@ class RetirementTest {
         String held = register(fairId, "mer-1");
         String second = register(fairId, "mer-2");
         String third = register(fairId, "mer-3");
-        await().atMost(Duration.ofSeconds(30)).until(() -> storedRegistrations(fairId) == 3 && "CLOSED".equals(get("/api/v1/fairs/" + fairId).get("status")));
+        await().atMost(Duration.ofSeconds(90)).until(() -> storedRegistrations(fairId) == 3 && "CLOSED".equals(get("/api/v1/fairs/" + fairId).get("status")));
 
         Map<String, Object> fair = get("/api/v1/fairs/" + fairId);
         List<Map<String, Object>> organisers = getList("/api/v1/fairs/" + fairId + "/registrations");

@@ -360,9 +360,14 @@ public class RushEngine {
         return redis.opsForList().range(keys(ref).waitlist(), 0, -1).map(UUID::fromString);
     }
 
-    /** Pauses or resumes claims on a pool. */
+    /**
+     * Pauses or resumes claims on a pool. A pool not in Redis (retired, or lost until its rebuild) is left alone:
+     * a lone 'paused' field would be a key no retirement ever removes.
+     */
     public Mono<Void> setPaused(PoolRef ref, boolean paused) {
-        return redis.opsForHash().put(keys(ref).meta(), "paused", paused ? "1" : "0").then();
+        String meta = keys(ref).meta();
+        return redis.hasKey(meta).flatMap(present -> present ? redis.opsForHash().put(meta, "paused", paused ? "1" : "0") : Mono.just(false))
+                .then();
     }
 
     /** Units left in a pool, or empty when the pool is not loaded. */
