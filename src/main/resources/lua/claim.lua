@@ -3,7 +3,8 @@
 -- KEYS[2] stock     counter, or list of item names for item pools
 -- KEYS[3] holders   hash actorId -> claims the actor holds in this scope (waiting ones included)
 -- KEYS[4] pending   hash claimId -> claim JSON, until the persister has stored the claim
--- KEYS[5] idem      the claim JSON this actor's idempotency key already produced
+-- KEYS[5] idem      the id of the claim this actor's idempotency key already produced (only what a replay needs:
+--                   the claim itself is read where it lives, see REPLAYED)
 -- KEYS[6] waitlist  list of claimIds waiting for this pool (used when meta.waitlist = '1')
 -- KEYS[7] confirmed set of claimIds known to be durable (acknowledged by Kafka or taken over by the persister)
 -- KEYS[9] unsent    sorted set claimId -> claim time of claims not yet known to be in Kafka (for the sweeper)
@@ -15,20 +16,29 @@
 --   0 GRANTED      number = stock left after this claim; waitlist = 1 when the pool has a waiting list
 --                  (then an empty pool is not sold out: later claims wait)
 --   1 REPLAYED     number = 1 when the earlier claim is durable, 0 while it is still on its way;
---                  a fourth element gives a waiting claim's current position (0 when not waiting)
+--                  a fourth element gives a waiting claim's current position (0 when not waiting); the claim JSON
+--                  comes from pending (not stored yet) or claims, and is '' when Redis keeps no copy (a stored
+--                  claim of a counted pool: the caller reads it from Postgres by the sixth element, its id)
 --   2 SOLD_OUT, 3 LIMIT_REACHED, 4 NOT_STARTED, 5 ENDED, 6 PAUSED, 7 UNKNOWN_POOL
 --   8 WAITLISTED   number = position in the waiting list (1 = next)
-local earlier = redis.call('GET', KEYS[5])
-if earlier then
-  local claim = cjson.decode(earlier)
-  local onItsWay = redis.call('HEXISTS', KEYS[4], claim.eventId) == 1
-    and redis.call('SISMEMBER', KEYS[7], claim.eventId) == 0
-  local position = 0
-  if claim.status == 'WAITING' then
-    position = (redis.call('LPOS', KEYS[6], claim.eventId) or -1) + 1
+-- [replay: idempotency entry holds the claim id; an entry of an older version holds the whole claim JSON]
+local earlierId = redis.call('GET', KEYS[5])
+if earlierId then
+  local legacy = false
+  if string.sub(earlierId, 1, 1) == '{' then
+    legacy = earlierId
+    earlierId = cjson.decode(legacy).eventId
   end
-  return {1, onItsWay and 0 or 1, earlier, position}
+  local pending = redis.call('HGET', KEYS[4], earlierId)
+  local earlier = pending or legacy or redis.call('HGET', KEYS[8], earlierId)
+  local onItsWay = pending and redis.call('SISMEMBER', KEYS[7], earlierId) == 0
+  local position = 0
+  if earlier and cjson.decode(earlier).status == 'WAITING' then
+    position = (redis.call('LPOS', KEYS[6], earlierId) or -1) + 1
+  end
+  return {1, onItsWay and 0 or 1, earlier or '', position, 0, earlierId}
 end
+-- [end replay]
 
 local meta = redis.call('HMGET', KEYS[1], 'opensAt', 'closesAt', 'limit', 'waitlist', 'paused', 'items')
 if not meta[1] then return {7, 0, ''} end
@@ -67,7 +77,7 @@ local json = cjson.encode(claim)
 redis.call('HINCRBY', KEYS[3], ARGV[2], 1)
 redis.call('HSET', KEYS[4], claim.eventId, json)
 redis.call('ZADD', KEYS[9], ARGV[1], claim.eventId)
-redis.call('SET', KEYS[5], json, 'EX', ARGV[4])
+redis.call('SET', KEYS[5], claim.eventId, 'EX', ARGV[4])
 if meta[4] == '1' or meta[6] == '1' then
   redis.call('HSET', KEYS[8], claim.eventId, json)
 end

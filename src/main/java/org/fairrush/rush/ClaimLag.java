@@ -55,6 +55,29 @@ public final class ClaimLag {
                         .map(all -> lagByTopic(partitions, all.getT1(), all.getT2(), all.getT3())));
     }
 
+    /** The end offset of every partition of the claim topics now: what {@link #committedUpTo} later compares with. */
+    public Mono<Map<TopicPartition, Long>> endOffsets() {
+        return mono(admin.describeTopics(topics).allTopicNames())
+                .map(ClaimLag::partitions)
+                .flatMap(partitions -> offsets(partitions, OffsetSpec.latest()));
+    }
+
+    /**
+     * Whether the persisters have committed every record before the given end offsets (a record that was in Kafka
+     * when they were taken is stored by now), however many records arrived since.
+     */
+    public Mono<Boolean> committedUpTo(Map<TopicPartition, Long> ends) {
+        Map<TopicPartition, OffsetSpec> earliest = ends.keySet().stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.earliest()));
+        return Mono.zip(mono(admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata()),
+                        mono(admin.listOffsets(earliest).all()))
+                .map(both -> ends.entrySet().stream().allMatch(end -> {
+                    OffsetAndMetadata done = both.getT1().get(end.getKey());
+                    ListOffsetsResultInfo first = both.getT2().get(end.getKey());
+                    long from = done != null ? done.offset() : first == null ? 0 : first.offset();
+                    return from >= end.getValue();
+                }));
+    }
+
     private static Set<TopicPartition> partitions(Map<String, TopicDescription> topics) {
         return topics.values().stream()
                 .flatMap(topic -> topic.partitions().stream().map(p -> new TopicPartition(topic.name(), p.partition())))

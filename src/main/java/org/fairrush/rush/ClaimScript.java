@@ -3,6 +3,7 @@ package org.fairrush.rush;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
@@ -25,9 +26,14 @@ final class ClaimScript {
 
     /**
      * The script's answer: a result code, a number whose meaning depends on it, the claim, a waiting claim's
-     * position, and whether the pool has a waiting list.
+     * position, whether the pool has a waiting list, and for a replay the earlier claim's id (its claim is null when
+     * Redis keeps no copy of it: then it is stored, and read from Postgres).
      */
-    record ScriptAnswer(Code code, long number, ClaimRecorded claim, long position, boolean waitlist) {
+    record ScriptAnswer(Code code, long number, ClaimRecorded claim, long position, boolean waitlist, UUID replayedId) {
+
+        ScriptAnswer(Code code, long number, ClaimRecorded claim, long position, boolean waitlist) {
+            this(code, number, claim, position, waitlist, null);
+        }
     }
 
     enum Code {
@@ -47,6 +53,7 @@ final class ClaimScript {
         String json = String.valueOf(reply.get(2));
         long position = reply.size() > 3 ? (Long) reply.get(3) : 0;
         boolean waitlist = reply.size() > 4 && (Long) reply.get(4) == 1L;
-        return new ScriptAnswer(code, number, json.isEmpty() ? null : codec.read(json), position, waitlist);
+        UUID replayedId = reply.size() > 5 ? UUID.fromString(String.valueOf(reply.get(5))) : null;
+        return new ScriptAnswer(code, number, json.isEmpty() ? null : codec.read(json), position, waitlist, replayedId);
     }
 }

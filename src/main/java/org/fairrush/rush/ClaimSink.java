@@ -28,4 +28,12 @@ public interface ClaimSink {
 
     /** Those of the given claim ids that are stored (for reconciliation). */
     Flux<UUID> storedAmong(Collection<UUID> claimIds);
+
+    /**
+     * A stored claim as it stands, or empty: what a replayed Idempotency-Key answers once Redis keeps no copy of
+     * the claim (its idempotency entry holds the claim id only).
+     */
+    default Mono<ClaimRecorded> find(UUID claimId) {
+        return Mono.empty();
+    }
 }

@@ -25,7 +25,8 @@ final class DefinePoolScript {
                 Long.toString(pool.closesAt().toEpochMilli()),
                 Integer.toString(pool.perActorLimit()),
                 pool.waitlist() ? "1" : "0",
-                Integer.toString(pool.stock())));
+                Integer.toString(pool.stock()),
+                Long.toString(pool.activeUntil().toEpochMilli())));
         args.addAll(pool.items());
         return redis.execute(SCRIPT, List.of(keys.meta(), keys.stock()), args).next().map(created -> created == 1L);
     }

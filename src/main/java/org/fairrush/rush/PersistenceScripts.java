@@ -41,9 +41,13 @@ final class PersistenceScripts {
         });
     }
 
-    /** Forgets the PENDING records of claims now stored in Postgres. */
+    /** Forgets the PENDING records of claims now stored in Postgres, and released claims whose release is stored. */
     Mono<Long> clear(PoolKeys keys, List<ClaimRecorded> claims) {
-        return redis.execute(CLEAR, List.of(keys.pending(), keys.confirmed(), keys.unsent()), ids(claims)).next();
+        List<String> args = new ArrayList<>(1 + 2 * claims.size());
+        args.add(Integer.toString(claims.size()));
+        args.addAll(ids(claims));
+        claims.forEach(claim -> args.add(Integer.toString(claim.revision())));
+        return redis.execute(CLEAR, List.of(keys.pending(), keys.confirmed(), keys.unsent(), keys.claims()), args).next();
     }
 
     private static List<String> ids(List<ClaimRecorded> claims) {

@@ -52,6 +52,7 @@ final class RebuildScript {
                 pool.items() ? "1" : "0",
                 Long.toString(pool.remaining()),
                 pool.assigned() ? "1" : "0",
+                Long.toString(definition.activeUntil().toEpochMilli()),
                 Integer.toString(pool.waiting().size())));
         pool.waiting().forEach(claimId -> args.add(claimId.toString()));
         args.addAll(pool.freeItems());

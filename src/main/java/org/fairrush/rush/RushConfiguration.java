@@ -69,8 +69,9 @@ class RushConfiguration {
 
     @Bean
     RushEngine rushEngine(ReactiveStringRedisTemplate redis, ClaimCodec codec, ClaimPublisher publisher,
-            SoldOutBoard soldOut, Clock clock, RushProperties properties, ObjectProvider<RushMetrics> metrics) {
-        return new RushEngine(redis, codec, publisher, soldOut, clock, properties, metrics.getIfAvailable(() -> RushMetrics.NONE));
+            SoldOutBoard soldOut, Clock clock, RushProperties properties, ObjectProvider<RushMetrics> metrics, List<ClaimSink> sinks) {
+        return new RushEngine(redis, codec, publisher, soldOut, clock, properties, metrics.getIfAvailable(() -> RushMetrics.NONE),
+                sinks);
     }
 
     @Bean(destroyMethod = "close")
@@ -103,6 +104,12 @@ class RushConfiguration {
     PendingSweeper pendingSweeper(RushEngine engine, ReactiveStringRedisTemplate redis, ClaimPublisher publisher,
             Clock clock, RushProperties properties) {
         return new PendingSweeper(engine, redis, publisher, clock, properties);
+    }
+
+    @Bean
+    PoolRetirement poolRetirement(RushEngine engine, ReactiveStringRedisTemplate redis, SoldOutBoard soldOut, ClaimLag lag,
+            Clock clock, RushProperties properties) {
+        return new PoolRetirement(engine, redis, soldOut, lag, clock, properties);
     }
 
     @Bean

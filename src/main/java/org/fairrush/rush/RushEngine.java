@@ -43,7 +43,9 @@ public class RushEngine {
     private final Clock clock;
     private final String keyPrefix;
     private final Duration sendTimeout;
+    private final Duration retention;
     private final RushMetrics metrics;
+    private final Map<String, ClaimSink> sinks;
 
     RushEngine(ReactiveStringRedisTemplate redis, ClaimCodec codec, ClaimPublisher publisher, SoldOutBoard soldOut,
             Clock clock, RushProperties properties) {
@@ -52,6 +54,13 @@ public class RushEngine {
 
     RushEngine(ReactiveStringRedisTemplate redis, ClaimCodec codec, ClaimPublisher publisher, SoldOutBoard soldOut,
             Clock clock, RushProperties properties, RushMetrics metrics) {
+        this(redis, codec, publisher, soldOut, clock, properties, metrics, List.of());
+    }
+
+    /** @param sinks where replays of claims Redis keeps no copy of are read from (one per kind) */
+    RushEngine(ReactiveStringRedisTemplate redis, ClaimCodec codec, ClaimPublisher publisher, SoldOutBoard soldOut,
+            Clock clock, RushProperties properties, RushMetrics metrics, List<ClaimSink> sinks) {
+        this.sinks = sinks.stream().collect(java.util.stream.Collectors.toMap(ClaimSink::kind, sink -> sink));
         this.redis = redis;
         this.codec = codec;
         this.claimScript = new ClaimScript(redis, codec, properties.idempotencyTtl());
@@ -64,6 +73,7 @@ public class RushEngine {
         this.clock = clock;
         this.keyPrefix = properties.keyPrefix();
         this.sendTimeout = properties.sendTimeout();
+        this.retention = properties.retention();
         this.metrics = metrics;
     }
 
@@ -134,9 +144,32 @@ public class RushEngine {
         return redis.opsForSet().add(poolRegistry(), PoolRefs.format(ref)).then();
     }
 
-    private String poolRegistry() {
+    String poolRegistry() {
         return keyPrefix + ":pools";
     }
+
+    // --- retirement (PoolRetirement): pools whose life is over leave Redis and the registry ---
+
+    /** Forgets pools retired from Redis: the background loops no longer visit them. */
+    Mono<Void> unregister(List<PoolRef> refs) {
+        return refs.isEmpty() ? Mono.empty()
+                : redis.opsForSet().remove(poolRegistry(), refs.stream().map(PoolRefs::format).toArray()).then();
+    }
+
+    /**
+     * Whether a pool whose claims could change until {@code activeUntil} may have been retired from Redis by now:
+     * a feature that finds no Redis state for it then answers from Postgres (which holds all of it), rather than
+     * as a pool Redis lost.
+     */
+    public boolean pastRetention(Instant activeUntil) {
+        return !clock.instant().isBefore(activeUntil.plus(retention));
+    }
+
+    /** Scopes retired from Redis, heard by this instance: a feature drops what it keeps of them in memory. */
+    public Flux<PoolRef> retiredScopes() {
+        return soldOut.retired();
+    }
+    // --- end retirement ---
 
     /**
      * One claim attempt. The same actor and idempotency key always get the first claim back and never
@@ -164,7 +197,7 @@ public class RushEngine {
                     .then(makeDurable(keys, answer.claim(), idempotencyKey, new Granted(answer.claim(), answer.number(), false)));
             case WAITLISTED -> makeDurable(keys, answer.claim(), idempotencyKey,
                     new Waitlisted(answer.claim(), answer.number(), false));
-            case REPLAYED -> Mono.just(replayed(answer));
+            case REPLAYED -> replay(keys.ref(), answer);
             case SOLD_OUT -> soldOut.markSoldOut(keys.ref()).thenReturn(new Refused(Refusal.SOLD_OUT));
             case LIMIT_REACHED -> Mono.just(new Refused(Refusal.LIMIT_REACHED));
             case NOT_STARTED -> Mono.just(new Refused(Refusal.NOT_STARTED));
@@ -183,6 +216,17 @@ public class RushEngine {
      * way (the first request is waiting for Kafka, or died and the sweeper has not republished yet) the
      * caller is asked to come back, which is never wrong: a 201 always means stored or acknowledged.
      */
+    private Mono<ClaimOutcome> replay(PoolRef ref, ScriptAnswer answer) {
+        if (answer.number() == 0 || answer.claim() != null) {
+            return Mono.just(replayed(answer));
+        }
+        // Stored, and Redis keeps no copy (the idempotency entry holds its id only): Postgres answers.
+        ClaimSink sink = sinks.get(ref.kind());
+        Mono<ClaimRecorded> stored = sink == null ? Mono.empty() : sink.find(answer.replayedId());
+        return stored.map(claim -> replayed(new ScriptAnswer(answer.code(), answer.number(), claim, 0, false, answer.replayedId())))
+                .defaultIfEmpty(new Busy("the earlier request with this Idempotency-Key is being stored"));
+    }
+
     private static ClaimOutcome replayed(ScriptAnswer answer) {
         if (answer.number() == 0) {
             return new Refused(Refusal.IN_PROGRESS);
@@ -316,9 +360,14 @@ public class RushEngine {
         return redis.opsForList().range(keys(ref).waitlist(), 0, -1).map(UUID::fromString);
     }
 
-    /** Pauses or resumes claims on a pool. */
+    /**
+     * Pauses or resumes claims on a pool. A pool not in Redis (retired, or lost until its rebuild) is left alone:
+     * a lone 'paused' field would be a key no retirement ever removes.
+     */
     public Mono<Void> setPaused(PoolRef ref, boolean paused) {
-        return redis.opsForHash().put(keys(ref).meta(), "paused", paused ? "1" : "0").then();
+        String meta = keys(ref).meta();
+        return redis.hasKey(meta).flatMap(present -> present ? redis.opsForHash().put(meta, "paused", paused ? "1" : "0") : Mono.just(false))
+                .then();
     }
 
     /** Units left in a pool, or empty when the pool is not loaded. */

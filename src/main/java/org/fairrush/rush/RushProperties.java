@@ -21,6 +21,11 @@ import org.springframework.validation.annotation.Validated;
  * @param idempotencyTtl how long a successful claim's Idempotency-Key is remembered
  * @param sweepInterval  how often each instance looks for PENDING claims that never reached Kafka
  * @param sweepAfter     how old a PENDING claim must be before it is republished (longer than sendTimeout)
+ * @param retention      how long a pool stays in Redis once its life is over (window closed, last change possible)
+ *                       and all its claims are stored; then its keys leave Redis and reads answer from Postgres.
+ *                       An ISO-8601 duration (P7D) or Spring's form (7d); at least idempotencyTtl, so that every
+ *                       Idempotency-Key of a pool has expired by the time the pool is retired
+ * @param retireInterval how often each instance looks for pools to retire
  * @param persister      the Kafka to Postgres writer
  */
 @Validated
@@ -33,11 +38,22 @@ public record RushProperties(
         @DefaultValue("24h") @NotNull Duration idempotencyTtl,
         @DefaultValue("2s") @NotNull Duration sweepInterval,
         @DefaultValue("10s") @NotNull Duration sweepAfter,
+        @DefaultValue("P7D") @NotNull Duration retention,
+        @DefaultValue("1m") @NotNull Duration retireInterval,
         @DefaultValue @Valid Persister persister) {
 
     public RushProperties {
         if (sweepAfter != null && sendTimeout != null && sweepAfter.compareTo(sendTimeout) <= 0) {
             throw new IllegalArgumentException("fairrush.rush.sweep-after must be longer than fairrush.rush.send-timeout");
+        }
+        if (retention != null && (retention.isNegative() || retention.isZero())) {
+            throw new IllegalArgumentException("fairrush.rush.retention must be positive");
+        }
+        if (retention != null && idempotencyTtl != null && idempotencyTtl.compareTo(retention) > 0) {
+            throw new IllegalArgumentException("fairrush.rush.idempotency-ttl must not be longer than fairrush.rush.retention");
+        }
+        if (retireInterval != null && (retireInterval.isNegative() || retireInterval.isZero())) {
+            throw new IllegalArgumentException("fairrush.rush.retire-interval must be positive");
         }
     }
 

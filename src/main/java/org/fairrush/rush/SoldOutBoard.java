@@ -8,6 +8,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.listener.ChannelTopic;
 import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 
@@ -16,6 +18,8 @@ import reactor.util.retry.Retry;
  * without running the claim script. An instance learns it from the claim script's answer and tells the
  * others over Redis pub/sub; a unit that comes back (a reversed claim) clears the mark everywhere.
  * A missed message only costs a script call: the script itself remains the authority.
+ * The same channel tells every instance that a scope was retired from Redis ({@link PoolRetirement}): its marks
+ * are dropped and the features hear of it ({@link #retired()}) to drop what they keep of it in memory.
  */
 final class SoldOutBoard {
 
@@ -24,6 +28,7 @@ final class SoldOutBoard {
     private final Set<String> soldOut = ConcurrentHashMap.newKeySet();
     private final ReactiveStringRedisTemplate redis;
     private final String channel;
+    private final Sinks.Many<PoolRef> retired = Sinks.many().multicast().directBestEffort();
     private Disposable subscription;
 
     SoldOutBoard(ReactiveStringRedisTemplate redis, String keyPrefix) {
@@ -59,13 +64,37 @@ final class SoldOutBoard {
         return redis.convertAndSend(channel, "-" + name(ref)).then();
     }
 
+    /** Tells every instance (this one included, through the channel) that the scope left Redis. */
+    Mono<Void> markRetired(PoolRef scope) {
+        forget(scope.scopeTag());
+        return redis.convertAndSend(channel, "x" + PoolRefs.format(PoolRef.single(scope.kind(), scope.scope()))).then();
+    }
+
+    /** Scopes retired from Redis, as this instance hears of them (may repeat; best effort, like the marks). */
+    Flux<PoolRef> retired() {
+        return retired.asFlux();
+    }
+
     private void apply(String message) {
         String pool = message.substring(1);
-        if (message.charAt(0) == '+') {
-            soldOut.add(pool);
-        } else {
-            soldOut.remove(pool);
+        switch (message.charAt(0)) {
+            case '+' -> soldOut.add(pool);
+            case 'x' -> {
+                PoolRef scope = PoolRefs.parse(pool);
+                forget(scope.scopeTag());
+                retired.tryEmitNext(scope);
+            }
+            default -> soldOut.remove(pool);
         }
+    }
+
+    private void forget(String scopeTag) {
+        soldOut.removeIf(name -> name.startsWith(scopeTag + "/"));
+    }
+
+    /** Marks held in memory (bounded by the live pools once retired scopes are forgotten). */
+    int size() {
+        return soldOut.size();
     }
 
     private static String name(PoolRef ref) {

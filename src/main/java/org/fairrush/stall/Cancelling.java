@@ -43,9 +43,10 @@ class Cancelling {
     Mono<Outcome> cancel(long fairId, UUID registrationId, String callerId, boolean admin) {
         return fairs.find(fairId)
                 .flatMap(fair -> registrations.find(fairId, registrationId))
-                .flatMap(registration -> admin || registration.merchantId().equals(callerId)
-                        ? engine.release(Fairs.pool(fairId, registration.category()), registrationId).map(Cancelling::outcome)
-                        : Mono.just((Outcome) new NotYours()))
+                .flatMap(registration -> !admin && !registration.merchantId().equals(callerId) ? Mono.just((Outcome) new NotYours())
+                        // Its release is stored and Redis forgot it (clear.lua, or the fair was retired): cancelled before.
+                        : registration.released() ? Mono.just((Outcome) new Cancelled(null))
+                        : engine.release(Fairs.pool(fairId, registration.category()), registrationId).map(Cancelling::outcome))
                 .defaultIfEmpty(new NotFound());
     }
 

@@ -3,6 +3,7 @@ package org.fairrush.stall;
 import java.time.Duration;
 import java.time.Instant;
 
+import org.fairrush.rush.RushProperties;
 import org.fairrush.rush.WatchedPools;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
@@ -20,9 +21,12 @@ class FairWatch implements WatchedPools {
     static final Duration AFTER = Duration.ofHours(1);
 
     private final DatabaseClient db;
+    private final Duration after;
 
-    FairWatch(DatabaseClient db) {
+    /** A pool is watched no longer than it lives in Redis: a retired one ({@code fairrush.rush.retention}) is not read. */
+    FairWatch(DatabaseClient db, RushProperties rush) {
         this.db = db;
+        this.after = rush.retention().compareTo(AFTER) < 0 ? rush.retention() : AFTER;
     }
 
     @Override
@@ -39,7 +43,7 @@ class FairWatch implements WatchedPools {
                         + "where f.registration_opens_at < :ahead and f.registration_closes_at > :after "
                         + "order by f.registration_opens_at, f.id, c.position limit :limit")
                 .bind("ahead", now.plus(AHEAD))
-                .bind("after", now.minus(AFTER))
+                .bind("after", now.minus(after))
                 .bind("limit", limit)
                 .map(row -> new WatchedPool(Fairs.pool(row.get("id", Long.class), row.get("code", String.class)),
                         row.get("name", String.class) + " / " + row.get("category_name", String.class),

@@ -1,18 +1,23 @@
 package org.fairrush.stall;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.fairrush.rush.PoolDefinition;
 import org.fairrush.rush.PoolRef;
 import org.fairrush.rush.RushEngine;
+import org.fairrush.rush.ScopeState;
 import org.fairrush.stall.FairRequests.NewFair;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.function.Tuple2;
+import reactor.util.function.Tuples;
 
 /**
  * Creating and reading fairs. A fair is one scope of the rush engine: each category is a pool of its
@@ -31,14 +36,20 @@ class Fairs {
     private final RushEngine engine;
     private final TransactionalOperator transaction;
     private final Clock clock;
+    private final StoredFairState stored;
     private final Map<Long, Fair> known = new ConcurrentHashMap<>();
 
-    Fairs(FairRepository repository, SeedCommitments commitments, RushEngine engine, TransactionalOperator transaction, Clock clock) {
+    Fairs(FairRepository repository, SeedCommitments commitments, RushEngine engine, TransactionalOperator transaction, Clock clock,
+            StoredFairState stored) {
         this.repository = repository;
         this.commitments = commitments;
         this.engine = engine;
         this.transaction = transaction;
         this.clock = clock;
+        this.stored = stored;
+        // A fair retired from Redis is over: this instance need not keep it in memory.
+        engine.retiredScopes().filter(scope -> KIND.equals(scope.kind()))
+                .subscribe(scope -> known.remove(Long.parseLong(scope.scope())));
     }
 
     static PoolRef pool(long fairId, String category) {
@@ -70,7 +81,7 @@ class Fairs {
         PoolRef ref = pool(fair.id(), category.code());
         if (fair.lottery()) {
             return new PoolDefinition(ref, fair.registrationOpensAt(), fair.registrationClosesAt(), ONE_STALL_PER_MERCHANT, 0,
-                    List.of(), true);
+                    List.of(), true, activeUntil(fair));
         }
         return withStalls(fair, category);
     }
@@ -78,7 +89,28 @@ class Fairs {
     /** A category's pool once its stall numbers are in it: from the start, or after a lottery's draw. */
     static PoolDefinition withStalls(Fair fair, Category category) {
         return new PoolDefinition(pool(fair.id(), category.code()), fair.registrationOpensAt(), fair.registrationClosesAt(),
-                ONE_STALL_PER_MERCHANT, category.stalls(), category.stallNumbers(), true);
+                ONE_STALL_PER_MERCHANT, category.stalls(), category.stallNumbers(), true, activeUntil(fair));
+    }
+
+    /** Registrations change (cancellations, promotions) until the fair is over, after registration has closed. */
+    static Instant activeUntil(Fair fair) {
+        return fair.endsAt().isAfter(fair.registrationClosesAt()) ? fair.endsAt() : fair.registrationClosesAt();
+    }
+
+    /**
+     * The claims waiting for a category's pool, next first: from Redis while the pool lives there, from Postgres
+     * once the fair may have been retired; none when Redis lost a live pool.
+     */
+    Mono<List<UUID>> waiting(Fair fair, String category) {
+        PoolRef ref = pool(fair.id(), category);
+        return engine.remaining(ref).flatMap(present -> engine.waitingClaims(ref).collectList())
+                .switchIfEmpty(Mono.defer(() -> retired(fair).map(state -> StoredFairState.pool(state, ref).waiting())))
+                .defaultIfEmpty(List.of());
+    }
+
+    /** The fair's state as Postgres holds it, or empty while the fair lives in Redis. */
+    private Mono<ScopeState> retired(Fair fair) {
+        return engine.pastRetention(activeUntil(fair)) ? stored.of(fair) : Mono.empty();
     }
 
     Mono<Fair> find(long id) {
@@ -102,18 +134,23 @@ class Fairs {
     }
 
     private Mono<FairView> view(Fair fair) {
+        Mono<ScopeState> retired = retired(fair).cache();
         return drawn(fair).flatMap(drawn -> Flux.fromIterable(fair.categories())
-                .concatMap(category -> categoryView(fair, category, drawn))
+                .concatMap(category -> categoryView(fair, category, drawn, retired))
                 .collectList()
                 .map(categories -> new FairView(fair.id(), fair.name(), fair.theme(), fair.venue(), fair.startsAt(), fair.endsAt(),
                         fair.registrationOpensAt(), fair.registrationClosesAt(), fair.allocation(),
                         fair.status(clock.instant(), drawn), categories)));
     }
 
-    private Mono<FairView.CategoryView> categoryView(Fair fair, Category category, boolean drawn) {
+    /** Stalls left and waiting list length: from Redis while the pool lives there, else from Postgres once retired. */
+    private Mono<FairView.CategoryView> categoryView(Fair fair, Category category, boolean drawn, Mono<ScopeState> retired) {
         PoolRef ref = pool(fair.id(), category.code());
-        Mono<Long> left = fair.lottery() && !drawn ? Mono.just((long) category.stalls()) : engine.remaining(ref).defaultIfEmpty(-1L);
-        return Mono.zip(left, engine.waitingCount(ref)).map(numbers -> new FairView.CategoryView(category.code(), category.name(),
-                category.stalls(), category.feeCents(), numbers.getT1(), numbers.getT2()));
+        Mono<Tuple2<Long, Long>> live = Mono.zip(engine.remaining(ref), engine.waitingCount(ref));
+        Mono<Tuple2<Long, Long>> stored = retired.map(state -> StoredFairState.pool(state, ref))
+                .map(pool -> Tuples.of(pool.remaining(), (long) pool.waiting().size()));
+        return live.switchIfEmpty(stored).defaultIfEmpty(Tuples.of(-1L, 0L))
+                .map(numbers -> new FairView.CategoryView(category.code(), category.name(), category.stalls(), category.feeCents(),
+                        fair.lottery() && !drawn ? category.stalls() : numbers.getT1(), numbers.getT2()));
     }
 }

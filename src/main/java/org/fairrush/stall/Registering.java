@@ -51,7 +51,7 @@ class Registering {
                 .flatMap(fair -> fair.category(request.category())
                         .map(category -> engine.claim(Fairs.pool(fairId, category.code()), merchantId, idempotencyKey,
                                         attributes(request, category))
-                                .map(outcome -> outcome(fair, outcome)))
+                                .map(outcome -> outcome(fair, closedIfRetired(fair, outcome))))
                         .orElseGet(() -> Mono.just(new UnknownCategory(request.category()))))
                 .defaultIfEmpty(new NoSuchFair());
     }
@@ -64,6 +64,15 @@ class Registering {
     /** What a registration's claim carries besides the engine's fields (read back by {@link Registration#of}). */
     static Map<String, String> attributes(String merchantName, boolean specialOffer, long feeCents) {
         return Map.of(MERCHANT_NAME, merchantName, SPECIAL_OFFER, Boolean.toString(specialOffer), FEE_CENTS, Long.toString(feeCents));
+    }
+
+    /**
+     * A fair retired from Redis has no pools any more: a registration is answered as on any closed registration
+     * window, not as pools being restored.
+     */
+    private ClaimOutcome closedIfRetired(Fair fair, ClaimOutcome outcome) {
+        return outcome instanceof ClaimOutcome.Refused refused && refused.reason() == ClaimOutcome.Refusal.UNKNOWN_POOL
+                && engine.pastRetention(Fairs.activeUntil(fair)) ? new ClaimOutcome.Refused(ClaimOutcome.Refusal.ENDED) : outcome;
     }
 
     /** Registrations are answered during the window, before any draw, so a lottery's waiting claim is an entry. */

@@ -19,6 +19,10 @@ record Registration(UUID id, long fairId, String category, String merchantId, St
                 Long.parseLong(claim.attributes().get(Registering.FEE_CENTS)), claim.status(), claim.item(), claim.occurredAt());
     }
 
+    boolean released() {
+        return ClaimRecorded.RELEASED.equals(claimStatus);
+    }
+
     boolean waiting() {
         return ClaimRecorded.WAITING.equals(claimStatus);
     }

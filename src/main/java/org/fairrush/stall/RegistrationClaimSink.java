@@ -33,9 +33,16 @@ import reactor.core.publisher.Mono;
 class RegistrationClaimSink implements ClaimSink {
 
     private final DatabaseClient db;
+    private final RegistrationRepository registrations;
 
-    RegistrationClaimSink(DatabaseClient db) {
+    RegistrationClaimSink(DatabaseClient db, RegistrationRepository registrations) {
         this.db = db;
+        this.registrations = registrations;
+    }
+
+    @Override
+    public Mono<ClaimRecorded> find(UUID claimId) {
+        return registrations.findClaim(claimId);
     }
 
     @Override

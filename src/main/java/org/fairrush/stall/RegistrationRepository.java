@@ -51,13 +51,24 @@ class RegistrationRepository {
     Flux<ClaimRecorded> findClaims(long fairId) {
         return db.sql("select " + COLUMNS + ", revision from registration where fair_id = :fair order by registered_at, id")
                 .bind("fair", fairId)
-                .map(row -> new ClaimRecorded(ClaimRecorded.SCHEMA_VERSION, row.get("id", UUID.class), row.get("registered_at", Instant.class),
-                        Fairs.KIND, Long.toString(fairId), row.get("category", String.class), row.get("merchant_id", String.class),
-                        row.get("stall_number", String.class), 1, row.get("status", String.class),
-                        Registering.attributes(row.get("merchant_name", String.class), row.get("special_offer", Boolean.class),
-                                row.get("fee_cents", Long.class)),
-                        row.get("revision", Integer.class)))
+                .map(RegistrationRepository::claim)
                 .all();
+    }
+
+    /** One registration as the claim it is now (what a replayed Idempotency-Key answers once Redis keeps no copy). */
+    Mono<ClaimRecorded> findClaim(UUID id) {
+        return db.sql("select " + COLUMNS + ", revision from registration where id = :id").bind("id", id)
+                .map(RegistrationRepository::claim)
+                .one();
+    }
+
+    private static ClaimRecorded claim(Readable row) {
+        return new ClaimRecorded(ClaimRecorded.SCHEMA_VERSION, row.get("id", UUID.class), row.get("registered_at", Instant.class),
+                Fairs.KIND, Long.toString(row.get("fair_id", Long.class)), row.get("category", String.class), row.get("merchant_id", String.class),
+                row.get("stall_number", String.class), 1, row.get("status", String.class),
+                Registering.attributes(row.get("merchant_name", String.class), row.get("special_offer", Boolean.class),
+                        row.get("fee_cents", Long.class)),
+                row.get("revision", Integer.class));
     }
 
     private static Registration registration(Readable row) {

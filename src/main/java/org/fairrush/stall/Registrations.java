@@ -39,6 +39,10 @@ class Registrations {
     Mono<RegistrationView> view(Fair fair, Registration registration) {
         Mono<Long> position = registration.waiting()
                 ? engine.waitingPosition(Fairs.pool(fair.id(), registration.category()), registration.id())
+                        .filter(found -> found > 0)
+                        // Not in Redis: the fair may have been retired, its waiting lists are then read from Postgres.
+                        .switchIfEmpty(Mono.defer(() -> fairs.waiting(fair, registration.category())
+                                .map(waiting -> waiting.indexOf(registration.id()) + 1L)))
                 : Mono.just(0L);
         return Mono.zip(fairs.drawn(fair), position)
                 .map(both -> RegistrationView.of(registration, fair, both.getT1(), both.getT2()));
@@ -61,7 +65,7 @@ class Registrations {
     /** Every waiting claim's position in its category's waiting list. */
     private Mono<Map<UUID, Long>> positions(Fair fair) {
         return Flux.fromIterable(fair.categories())
-                .concatMap(category -> engine.waitingClaims(Fairs.pool(fair.id(), category.code())).collectList())
+                .concatMap(category -> fairs.waiting(fair, category.code()))
                 .collect(HashMap::new, (Map<UUID, Long> all, List<UUID> waiting) -> {
                     for (int i = 0; i < waiting.size(); i++) {
                         all.put(waiting.get(i), i + 1L);

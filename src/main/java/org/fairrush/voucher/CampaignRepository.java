@@ -51,6 +51,12 @@ class CampaignRepository {
                 .map(CampaignRepository::campaign).all();
     }
 
+    /** Vouchers of the campaign stored in Postgres: what a retired campaign's remaining stock is computed from. */
+    Mono<Long> countVouchers(long id) {
+        return db.sql("select count(*) as n from voucher where campaign_id = :id").bind("id", id)
+                .map(row -> row.get("n", Long.class)).one();
+    }
+
     Mono<Void> setPaused(long id, boolean paused) {
         return db.sql("update campaign set paused = :paused where id = :id").bind("paused", paused).bind("id", id).then();
     }

@@ -3,6 +3,7 @@ package org.fairrush.voucher;
 import java.time.Duration;
 import java.time.Instant;
 
+import org.fairrush.rush.RushProperties;
 import org.fairrush.rush.WatchedPools;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
@@ -19,9 +20,12 @@ class CampaignWatch implements WatchedPools {
     static final Duration AFTER = Duration.ofHours(1);
 
     private final DatabaseClient db;
+    private final Duration after;
 
-    CampaignWatch(DatabaseClient db) {
+    /** A pool is watched no longer than it lives in Redis: a retired one ({@code fairrush.rush.retention}) is not read. */
+    CampaignWatch(DatabaseClient db, RushProperties rush) {
         this.db = db;
+        this.after = rush.retention().compareTo(AFTER) < 0 ? rush.retention() : AFTER;
     }
 
     @Override
@@ -35,7 +39,7 @@ class CampaignWatch implements WatchedPools {
                         + "from campaign c where c.grab_starts_at < :ahead and c.grab_ends_at > :after "
                         + "order by c.grab_starts_at, c.id limit :limit")
                 .bind("ahead", now.plus(AHEAD))
-                .bind("after", now.minus(AFTER))
+                .bind("after", now.minus(after))
                 .bind("limit", limit)
                 .map(row -> new WatchedPool(Campaigns.pool(row.get("id", Long.class)), row.get("name", String.class),
                         row.get("stock", Integer.class), row.get("stored", Long.class)))

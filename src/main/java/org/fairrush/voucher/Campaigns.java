@@ -33,6 +33,9 @@ class Campaigns {
         this.engine = engine;
         this.transaction = transaction;
         this.clock = clock;
+        // A campaign retired from Redis is no longer grabbed: this instance need not keep it in memory.
+        engine.retiredScopes().filter(scope -> KIND.equals(scope.kind()))
+                .subscribe(scope -> known.remove(Long.parseLong(scope.scope())));
     }
 
     static PoolRef pool(long campaignId) {
@@ -80,9 +83,17 @@ class Campaigns {
                 .doOnNext(view -> known.remove(id));
     }
 
+    /**
+     * Remaining stock from Redis while the pool lives there; once it may have been retired (its window closed a
+     * retention period ago and every voucher was stored), from Postgres, which then holds every grab. -1 when
+     * Redis lost a live pool (until it is rebuilt).
+     */
     private Mono<CampaignView> withRemaining(Campaign campaign) {
+        Mono<Long> fromPostgres = engine.pastRetention(campaign.grabEndsAt())
+                ? repository.countVouchers(campaign.id()).map(stored -> campaign.stock() - stored)
+                : Mono.just(-1L);
         return engine.remaining(pool(campaign.id()))
-                .defaultIfEmpty(-1L)
+                .switchIfEmpty(fromPostgres)
                 .map(remaining -> CampaignView.of(campaign, remaining, clock.instant()));
     }
 }

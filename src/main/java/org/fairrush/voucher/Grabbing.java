@@ -49,8 +49,17 @@ class Grabbing {
         return campaigns.find(campaignId)
                 .flatMap(campaign -> engine.claim(Campaigns.pool(campaignId), memberId, idempotencyKey,
                                 Map.of(CODE, codes.next(campaignId)))
-                        .map(outcome -> outcome(campaign, outcome)))
+                        .map(outcome -> outcome(campaign, closedIfRetired(campaign, outcome))))
                 .defaultIfEmpty(new NoSuchCampaign());
+    }
+
+    /**
+     * A campaign retired from Redis after its window closed has no pool any more: a grab is answered as on any
+     * closed window, not as a pool being restored.
+     */
+    private ClaimOutcome closedIfRetired(Campaign campaign, ClaimOutcome outcome) {
+        return outcome instanceof ClaimOutcome.Refused refused && refused.reason() == ClaimOutcome.Refusal.UNKNOWN_POOL
+                && engine.pastRetention(campaign.grabEndsAt()) ? new ClaimOutcome.Refused(ClaimOutcome.Refusal.ENDED) : outcome;
     }
 
     private static GrabOutcome outcome(Campaign campaign, ClaimOutcome outcome) {

@@ -1,7 +1,9 @@
 package org.fairrush.voucher;
 
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import org.fairrush.rush.ClaimRecorded;
@@ -58,6 +60,15 @@ class VoucherClaimSink implements ClaimSink {
         return db.sql("select count(*) from voucher where campaign_id = :campaign")
                 .bind("campaign", Long.valueOf(pool.scope()))
                 .map(row -> row.get(0, Long.class)).one();
+    }
+
+    @Override
+    public Mono<ClaimRecorded> find(UUID claimId) {
+        return db.sql("select campaign_id, member_id, seq, code, grabbed_at from voucher where id = :id").bind("id", claimId)
+                .map(row -> new ClaimRecorded(ClaimRecorded.SCHEMA_VERSION, claimId, row.get("grabbed_at", Instant.class), Campaigns.KIND,
+                        Long.toString(row.get("campaign_id", Long.class)), "", row.get("member_id", String.class), null,
+                        row.get("seq", Integer.class), ClaimRecorded.HELD, Map.of(Grabbing.CODE, row.get("code", String.class))))
+                .one();
     }
 
     @Override

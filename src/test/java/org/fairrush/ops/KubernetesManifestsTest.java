@@ -256,6 +256,23 @@ class KubernetesManifestsTest {
     }
 
     @Test
+    void redisHasAMemoryCeilingWithoutEvictionAndAnAlertWellBeforeIt() throws IOException {
+        Manifest replication = only("RedisReplication");
+        String redisConfigMap = (String) map(map(replication.body(), "spec"), "redisConfig").get("additionalRedisConfig");
+        String redisConf = (String) map(configMap(redisConfigMap).body(), "data").get("redis-additional.conf");
+        assertThat(redisConf.lines().map(String::trim).toList()).contains("maxmemory-policy noeviction")
+                .anyMatch(line -> line.matches("maxmemory \\d+mb"));
+        assertThat(map(map(replication.body(), "spec"), "redisExporter")).containsEntry("enabled", true);
+
+        List<Map<String, Object>> rules = maps(map(only("PrometheusRule").body(), "spec").get("groups")).stream()
+                .flatMap(group -> maps(group.get("rules")).stream()).toList();
+        Map<String, Object> alert = rules.stream().filter(rule -> "FairrushRedisMemoryHigh".equals(rule.get("alert"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no FairrushRedisMemoryHigh alert"));
+        assertThat((String) alert.get("expr")).contains("redis_memory_used_bytes", "redis_memory_max_bytes", "0.70");
+        assertThat(Files.readString(Path.of("docs/operations.md"))).contains("#### FairrushRedisMemoryHigh");
+    }
+
+    @Test
     void theExampleImageReplacesTheBaseImageName() {
         Map<String, Object> image = maps(kustomization(EXAMPLE).get("images")).get(0);
         for (Manifest deployment : deployments()) {

@@ -1,0 +1,234 @@
+package org.fairrush;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.fairrush.devstack.DevStack;
+import org.fairrush.rush.PoolRef;
+import org.fairrush.rush.RushProperties;
+import org.fairrush.rush.WatchedPools;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.ScanOptions;
+import org.springframework.http.MediaType;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.core.publisher.Flux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Pools have a lifetime (docs/operations.md, "Retention"): once a sale is over and stored, its keys leave Redis
+ * after the retention, and every read answers what it answered before, now from Postgres. A short retention here;
+ * the key prefix, topics and consumer group are this class's own, so the retirement loop sees no other test's pools.
+ */
+@FairrushTest
+class RetirementTest {
+
+    private static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() {
+    };
+    private static final ParameterizedTypeReference<List<Map<String, Object>>> JSON_LIST = new ParameterizedTypeReference<>() {
+    };
+
+    @DynamicPropertySource
+    static void shortRetention(DynamicPropertyRegistry registry) {
+        Map<String, Object> stack = DevStack.forTests().properties();
+        registry.add("fairrush.rush.key-prefix", () -> stack.get("fairrush.rush.key-prefix") + "-retire");
+        // Topics and persisters of its own too: another context's events are cleared under that context's key prefix.
+        registry.add("fairrush.rush.topic-prefix", () -> stack.get("fairrush.rush.topic-prefix") + "retire.");
+        registry.add("fairrush.rush.persister.group-id", () -> stack.get("fairrush.rush.persister.group-id") + "-retire");
+        registry.add("fairrush.rush.retention", () -> "PT6S");
+        registry.add("fairrush.rush.idempotency-ttl", () -> "PT6S");
+        registry.add("fairrush.rush.retire-interval", () -> "PT1S");
+    }
+
+    @Autowired
+    WebTestClient http;
+    @Autowired
+    DatabaseClient db;
+    @Autowired
+    ReactiveStringRedisTemplate redis;
+    @Autowired
+    RushProperties rush;
+    @Autowired
+    List<WatchedPools> watches;
+
+    @Test
+    void aSoldOutCampaignIsRetiredOnceStoredAndEveryReadAnswersTheSameFromPostgres() {
+        Api api = new Api(http);
+        long campaignId = api.createCampaign(closingSoon(3));
+        List<String> acknowledged = new ArrayList<>();
+        acknowledged.add((String) api.grabbed("m-1", campaignId).get("voucherId"));
+        acknowledged.add((String) api.grabbed("m-1", campaignId).get("voucherId"));
+        acknowledged.add((String) api.grabbed("m-2", campaignId).get("voucherId"));
+        api.grab("m-3", campaignId, Fixtures.idempotencyKey()).expectStatus().isEqualTo(409)
+                .expectBody().jsonPath("$.code").isEqualTo("SOLD_OUT");
+        Invariants.assertCampaignHolds(http, db, campaignId, 3, 2, acknowledged);
+        await().atMost(Duration.ofSeconds(60)).until(() -> "ENDED".equals(api.campaign(campaignId).get("status")));
+
+        Map<?, ?> campaign = api.campaign(campaignId);
+        Map<String, Object> listed = listedCampaign(campaignId);
+        List<Map> wallet = api.wallet("m-1");
+        assertThat(keysOf("c", campaignId)).as("still live in Redis when read before").isPositive();
+        assertThat(campaign.get("remaining")).isEqualTo(0);
+
+        awaitRetired("c", campaignId);
+
+        assertThat(api.campaign(campaignId)).isEqualTo(campaign);
+        assertThat(listedCampaign(campaignId)).isEqualTo(listed);
+        assertThat(api.wallet("m-1")).isEqualTo(wallet);
+        assertThat(Invariants.storedIds(db, campaignId)).containsExactlyInAnyOrderElementsOf(acknowledged);
+        assertThat(registry()).noneMatch(pool -> pool.startsWith("c|" + campaignId + "|"));
+        assertThat(watched()).as("the live board no longer reads it").doesNotContain(PoolRef.single("c", Long.toString(campaignId)));
+    }
+
+    @Test
+    void aGrabOnARetiredCampaignIsAnsweredAsOnAClosedWindow() {
+        Api api = new Api(http);
+        long campaignId = api.createCampaign(closingSoon(5));
+        api.grabbed("m-1", campaignId);
+        await().atMost(Duration.ofSeconds(60)).until(() -> "ENDED".equals(api.campaign(campaignId).get("status")));
+        awaitRetired("c", campaignId);
+
+        api.grab("m-2", campaignId, Fixtures.idempotencyKey()).expectStatus().isEqualTo(409)
+                .expectBody().jsonPath("$.code").isEqualTo("ENDED");
+        http.post().uri("/api/v1/campaigns/{id}/pause", campaignId).headers(h -> h.setBearerAuth(Fixtures.adminToken()))
+                .exchange().expectStatus().isOk();
+        assertThat(api.campaign(campaignId).get("remaining")).isEqualTo(4);
+        assertThat(keysOf("c", campaignId)).as("a refused grab or a pause leaves nothing in Redis").isZero();
+    }
+
+    @Test
+    void aReplayedIdempotencyKeyAfterRetirementChangesNothingAndIsAnsweredAsAClosedWindow() {
+        Api api = new Api(http);
+        long campaignId = api.createCampaign(closingSoon(5));
+        String key = Fixtures.idempotencyKey();
+        Map<?, ?> first = api.grab("m-1", campaignId, key).expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
+        await().atMost(Duration.ofSeconds(60)).until(() -> "ENDED".equals(api.campaign(campaignId).get("status")));
+        api.grab("m-1", campaignId, key).expectStatus().isCreated()
+                .expectHeader().valueEquals("Idempotent-Replayed", "true")
+                .expectBody().jsonPath("$.voucherId").isEqualTo(first.get("voucherId"));
+        awaitRetired("c", campaignId);
+
+        // The key expired with the pool (its TTL is at most the retention): the retry is a new grab on a closed window.
+        api.grab("m-1", campaignId, key).expectStatus().isEqualTo(409)
+                .expectBody().jsonPath("$.code").isEqualTo("ENDED");
+        assertThat(Invariants.storedIds(db, campaignId)).containsExactly((String) first.get("voucherId"));
+        assertThat(api.wallet("m-1")).extracting(voucher -> voucher.get("voucherId")).contains(first.get("voucherId"));
+        assertThat(keysOf("c", campaignId)).isZero();
+    }
+
+    @Test
+    void aFairIsRetiredAfterItsLastDayAndItsRegistrationsAndWaitingListReadTheSame() {
+        long fairId = createFair(1);
+        String held = register(fairId, "mer-1");
+        String second = register(fairId, "mer-2");
+        String third = register(fairId, "mer-3");
+        await().atMost(Duration.ofSeconds(90)).until(() -> storedRegistrations(fairId) == 3 && "CLOSED".equals(get("/api/v1/fairs/" + fairId).get("status")));
+
+        Map<String, Object> fair = get("/api/v1/fairs/" + fairId);
+        List<Map<String, Object>> organisers = getList("/api/v1/fairs/" + fairId + "/registrations");
+        List<Map<String, Object>> views = List.of(get("/api/v1/fairs/" + fairId + "/registrations/" + held),
+                get("/api/v1/fairs/" + fairId + "/registrations/" + second), get("/api/v1/fairs/" + fairId + "/registrations/" + third));
+        List<Map<String, Object>> own = getList("/api/v1/me/registrations", Fixtures.merchantToken("mer-3"));
+        assertThat(views.get(2)).containsEntry("status", "WAITLISTED").containsEntry("waitlistPosition", 2);
+        assertThat(keysOf("f", fairId)).as("still live in Redis when read before").isPositive();
+
+        awaitRetired("f", fairId);
+
+        assertThat(get("/api/v1/fairs/" + fairId)).isEqualTo(fair);
+        assertThat(getList("/api/v1/fairs/" + fairId + "/registrations")).isEqualTo(organisers);
+        assertThat(List.of(get("/api/v1/fairs/" + fairId + "/registrations/" + held),
+                get("/api/v1/fairs/" + fairId + "/registrations/" + second), get("/api/v1/fairs/" + fairId + "/registrations/" + third)))
+                .isEqualTo(views);
+        assertThat(getList("/api/v1/me/registrations", Fixtures.merchantToken("mer-3"))).isEqualTo(own);
+        assertThat(registry()).noneMatch(pool -> pool.startsWith("f|" + fairId + "|"));
+        assertThat(watched()).as("the live board no longer reads it").doesNotContain(new PoolRef("f", Long.toString(fairId), "FOOD"));
+    }
+
+    private static Map<String, Object> closingSoon(int stock) {
+        Instant now = Instant.now();
+        return Fixtures.campaign(stock, 2, now.minusSeconds(60), now.plusSeconds(4), now.minusSeconds(60), now.plus(Duration.ofDays(7)),
+                2000, 3000);
+    }
+
+    private void awaitRetired(String kind, long id) {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(keysOf(kind, id)).as("keys of " + kind + ":" + id).isZero());
+    }
+
+    private long keysOf(String kind, long id) {
+        return redis.scan(ScanOptions.scanOptions().match(rush.keyPrefix() + ":{" + kind + ":" + id + "}:*").count(1000).build())
+                .count().block();
+    }
+
+    private List<PoolRef> watched() {
+        return Flux.fromIterable(watches).concatMap(watch -> watch.watched(Instant.now(), 1000)).map(WatchedPools.WatchedPool::ref)
+                .collectList().block();
+    }
+
+    private List<String> registry() {
+        return redis.opsForSet().members(rush.keyPrefix() + ":pools").collectList().block();
+    }
+
+    private Map<String, Object> listedCampaign(long campaignId) {
+        return getList("/api/v1/campaigns").stream().filter(c -> ((Number) c.get("id")).longValue() == campaignId).findFirst().orElseThrow();
+    }
+
+    private long createFair(int stalls) {
+        Instant now = Instant.now();
+        Instant closes = now.plusSeconds(10);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", "Short fair");
+        body.put("theme", "Food");
+        body.put("venue", "Hall 1");
+        body.put("startsAt", closes.plusSeconds(1).toString());
+        body.put("endsAt", closes.plusSeconds(2).toString());
+        body.put("registrationOpensAt", now.minusSeconds(60).toString());
+        body.put("registrationClosesAt", closes.toString());
+        body.put("allocation", "FIRST_COME");
+        body.put("categories", List.of(Map.of("code", "FOOD", "name", "Food", "stalls", stalls, "feeCents", 15_000)));
+        Map<String, Object> fair = http.post().uri("/api/v1/fairs").headers(h -> h.setBearerAuth(Fixtures.adminToken()))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(body)
+                .exchange().expectStatus().isCreated().expectBody(JSON).returnResult().getResponseBody();
+        return ((Number) fair.get("id")).longValue();
+    }
+
+    private String register(long fairId, String merchant) {
+        Map<String, Object> registered = http.post().uri("/api/v1/fairs/{id}/registrations", fairId)
+                .headers(h -> {
+                    h.setBearerAuth(Fixtures.merchantToken(merchant));
+                    h.set("Idempotency-Key", Fixtures.idempotencyKey());
+                })
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("category", "FOOD", "merchantName", merchant, "specialOffer", false))
+                .exchange().expectStatus().isCreated().expectBody(JSON).returnResult().getResponseBody();
+        return (String) registered.get("registrationId");
+    }
+
+    private long storedRegistrations(long fairId) {
+        return db.sql("select count(*) from registration where fair_id = :f").bind("f", fairId).map(row -> row.get(0, Long.class)).one().block();
+    }
+
+    private Map<String, Object> get(String uri) {
+        return http.get().uri(uri).headers(h -> h.setBearerAuth(Fixtures.adminToken()))
+                .exchange().expectStatus().isOk().expectBody(JSON).returnResult().getResponseBody();
+    }
+
+    private List<Map<String, Object>> getList(String uri) {
+        return getList(uri, Fixtures.adminToken());
+    }
+
+    private List<Map<String, Object>> getList(String uri, String token) {
+        return http.get().uri(uri).headers(h -> h.setBearerAuth(token)).accept(MediaType.APPLICATION_JSON)
+                .exchange().expectStatus().isOk().expectBody(JSON_LIST).returnResult().getResponseBody();
+    }
+}
