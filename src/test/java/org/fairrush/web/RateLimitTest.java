@@ -16,8 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** A burst from one member is cut at the configured rate; other members are not; a venue's address is bounded too. */
 @FairrushTest
 @TestPropertySource(properties = {
-        "fairrush.web.per-caller.capacity=5", "fairrush.web.per-caller.period=1m",
-        "fairrush.web.per-address.capacity=12", "fairrush.web.per-address.period=1m"})
+        "fairrush.web.per-caller.capacity=5", "fairrush.web.per-caller.period=1h",
+        "fairrush.web.per-address.capacity=12", "fairrush.web.per-address.period=1h"})
 class RateLimitTest {
 
     @Autowired
