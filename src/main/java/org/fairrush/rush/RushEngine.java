@@ -145,20 +145,31 @@ public class RushEngine {
      * @param attributes the feature's data to carry with the claim (e.g. the voucher code it generated)
      */
     public Mono<ClaimOutcome> claim(PoolRef ref, String actorId, String idempotencyKey, Map<String, String> attributes) {
+        return claim(ref, actorId, idempotencyKey, attributes, UUID.randomUUID());
+    }
+
+    /**
+     * One claim attempt whose claim id, if it is granted, is {@code claimId}: a feature that can derive the id
+     * from what a client later shows (a voucher code) then finds the pending claim in O(1), see {@link #isPending}.
+     * The id must be as unguessable and unique as a random UUID.
+     */
+    public Mono<ClaimOutcome> claim(PoolRef ref, String actorId, String idempotencyKey, Map<String, String> attributes,
+            UUID claimId) {
         PoolKeys keys = keys(ref);
         Mono<Boolean> knownSoldOut = soldOut.isSoldOut(ref)
                 ? redis.hasKey(keys.idempotency(actorId, idempotencyKey)).map(replay -> !replay)
                 : Mono.just(false);
         return knownSoldOut.flatMap(refuse -> refuse
                         ? Mono.<ClaimOutcome>just(new Refused(Refusal.SOLD_OUT))
-                        : runClaim(keys, actorId, idempotencyKey, attributes))
+                        : runClaim(keys, actorId, idempotencyKey, attributes, claimId))
                 .doOnNext(outcome -> metrics.claimed(ref.kind(), outcome))
                 .doOnError(failure -> metrics.claimFailed(ref.kind(), failure));
     }
 
-    private Mono<ClaimOutcome> runClaim(PoolKeys keys, String actorId, String idempotencyKey, Map<String, String> attributes) {
+    private Mono<ClaimOutcome> runClaim(PoolKeys keys, String actorId, String idempotencyKey, Map<String, String> attributes,
+            UUID claimId) {
         Instant now = clock.instant();
-        ClaimRecorded draft = ClaimRecorded.draft(keys.ref(), actorId, now, attributes);
+        ClaimRecorded draft = ClaimRecorded.draft(claimId, keys.ref(), actorId, now, attributes);
         return metrics.timeClaimScript(claimScript.run(keys, draft, idempotencyKey, now)).flatMap(answer -> switch (answer.code()) {
             case GRANTED -> (answer.waitlist() ? Mono.<Void>empty() : markIfEmptied(keys.ref(), answer.number()))
                     .then(makeDurable(keys, answer.claim(), idempotencyKey, new Granted(answer.claim(), answer.number(), false)));
@@ -340,13 +351,11 @@ public class RushEngine {
     }
 
     /**
-     * Whether a claim of the scope whose event is not yet stored carries this attribute value, e.g. a
-     * voucher code scanned a moment after the grab. Reads every pending claim of the scope: for the rare
-     * miss in Postgres, not for a hot path.
+     * Whether the claim is recorded in Redis and its event not yet stored, e.g. a voucher scanned a moment
+     * after the grab: one HEXISTS, however many claims of the scope are pending.
      */
-    public Mono<Boolean> hasPendingClaim(PoolRef ref, String attribute, String value) {
-        return pendingClaims(ref)
-                .any(claim -> value.equals(claim.attributes().get(attribute)));
+    public Mono<Boolean> isPending(PoolRef ref, UUID claimId) {
+        return redis.opsForHash().hasKey(keys(ref).pending(), claimId.toString());
     }
 
     PoolKeys keys(PoolRef ref) {
