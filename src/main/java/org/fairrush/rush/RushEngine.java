@@ -340,6 +340,60 @@ public class RushEngine {
                 : redis.opsForValue().get(keys.stock()).map(Long::parseLong));
     }
 
+    /**
+     * Units left in each of many counted pools (a list of campaigns) in one MGET, whatever their number; a pool
+     * not loaded is absent from the map.
+     */
+    public Mono<Map<PoolRef, Long>> remainingOfCounted(List<PoolRef> refs) {
+        if (refs.isEmpty()) {
+            return Mono.just(Map.of());
+        }
+        return redis.opsForValue().multiGet(refs.stream().map(ref -> keys(ref).stock()).toList()).map(values -> {
+            Map<PoolRef, Long> remaining = new java.util.HashMap<>();
+            for (int i = 0; i < refs.size(); i++) {
+                if (values.get(i) != null) {
+                    remaining.put(refs.get(i), Long.parseLong(values.get(i)));
+                }
+            }
+            return remaining;
+        });
+    }
+
+    /** What a list shows of a pool with items: units left (-1 when not loaded) and claims waiting. */
+    public record ItemNumbers(long remaining, long waiting) {
+    }
+
+    /**
+     * The numbers of many pools with items (a list of fairs' categories), their commands sent at once on the
+     * connection (pipelined): one round trip's wait, not one per pool.
+     */
+    public Mono<Map<PoolRef, ItemNumbers>> itemNumbers(List<PoolRef> refs) {
+        return Flux.fromIterable(refs)
+                .flatMapSequential(ref -> {
+                    PoolKeys keys = keys(ref);
+                    return Mono.zip(redis.hasKey(keys.meta()), redis.opsForList().size(keys.stock()), redis.opsForList().size(keys.waitlist()))
+                            .map(numbers -> Map.entry(ref, new ItemNumbers(numbers.getT1() ? numbers.getT2() : -1L, numbers.getT3())));
+                })
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue);
+    }
+
+    /** The current state of many claims of one scope in one HMGET; claims unknown to Redis are absent. */
+    public Mono<Map<UUID, ClaimRecorded>> findClaims(PoolRef scope, List<UUID> claimIds) {
+        if (claimIds.isEmpty()) {
+            return Mono.just(Map.of());
+        }
+        return redis.<String, String>opsForHash().multiGet(keys(scope).claims(), claimIds.stream().map(UUID::toString).toList())
+                .map(values -> {
+                    Map<UUID, ClaimRecorded> found = new java.util.HashMap<>();
+                    for (int i = 0; i < claimIds.size(); i++) {
+                        if (values.get(i) != null) {
+                            found.put(claimIds.get(i), codec.read(values.get(i)));
+                        }
+                    }
+                    return found;
+                });
+    }
+
     /** Claims of a scope recorded in Redis whose events are not yet stored in Postgres. */
     public Mono<Long> pendingCount(PoolRef ref) {
         return redis.opsForHash().size(keys(ref).pending());

@@ -2,22 +2,26 @@ package org.fairrush.stall;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.validation.Valid;
 import org.fairrush.stall.FairRequests.NewDraw;
 import org.fairrush.stall.FairRequests.NewFair;
 import org.fairrush.web.ApiProblem;
 import org.fairrush.web.ErrorCode;
+import org.fairrush.web.Page;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -27,6 +31,8 @@ import reactor.core.publisher.Mono;
 @RestController
 @RequestMapping("/api/v1/fairs")
 class FairController {
+
+    static final int MAX_PAGE = 200;
 
     private final Fairs fairs;
     private final Drawing drawing;
@@ -50,9 +56,14 @@ class FairController {
                 .header("Location", "/api/v1/fairs/" + view.id()).body(view));
     }
 
+    /** Fairs, latest registration window first, a page at a time ({@code limit} up to 200, the default; {@code cursor}). */
     @GetMapping
-    Flux<FairView> list() {
-        return fairs.list();
+    Mono<ResponseEntity<List<FairView>>> list(@RequestParam(required = false) String limit, @RequestParam(required = false) String cursor,
+            ServerHttpRequest request) {
+        Page page = Page.of(limit, cursor, MAX_PAGE, MAX_PAGE, 2);
+        var after = page.after().map(key -> Map.entry(page.value(0, Instant::parse), page.value(1, Long::parseLong)));
+        return fairs.list(after, page.limit() + 1)
+                .map(list -> page.answer(request, list, view -> List.of(view.registrationOpensAt().toString(), Long.toString(view.id()))));
     }
 
     @GetMapping("/{id}")

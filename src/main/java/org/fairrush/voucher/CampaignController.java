@@ -2,7 +2,10 @@ package org.fairrush.voucher;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 import jakarta.validation.Valid;
 import org.fairrush.voucher.CampaignRequests.NewCampaign;
@@ -10,10 +13,12 @@ import org.fairrush.voucher.Grabbing.GrabbedVoucher;
 import org.fairrush.web.ApiProblem;
 import org.fairrush.web.Caller;
 import org.fairrush.web.ErrorCode;
+import org.fairrush.web.Page;
 import org.fairrush.rush.ClaimOutcome.Refusal;
 import org.fairrush.rush.Reconciliation;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -21,14 +26,16 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** Campaign administration (ADMIN), reading campaigns (any role) and grabbing vouchers (MEMBER). */
 @RestController
 @RequestMapping("/api/v1/campaigns")
 class CampaignController {
+
+    static final int MAX_PAGE = 500;
 
     private final Campaigns campaigns;
     private final Grabbing grabbing;
@@ -53,9 +60,14 @@ class CampaignController {
                 .header("Location", "/api/v1/campaigns/" + view.id()).body(view));
     }
 
+    /** Campaigns, latest grab window first, a page at a time ({@code limit} up to 500, the default; {@code cursor}). */
     @GetMapping
-    Flux<CampaignView> list() {
-        return campaigns.list();
+    Mono<ResponseEntity<List<CampaignView>>> list(@RequestParam(required = false) String limit,
+            @RequestParam(required = false) String cursor, ServerHttpRequest request) {
+        Page page = Page.of(limit, cursor, MAX_PAGE, MAX_PAGE, 2);
+        Optional<Map.Entry<Instant, Long>> after = page.after().map(key -> Map.entry(page.value(0, Instant::parse), page.value(1, Long::parseLong)));
+        return campaigns.list(after, page.limit() + 1)
+                .map(list -> page.answer(request, list, view -> List.of(view.grabStartsAt().toString(), Long.toString(view.id()))));
     }
 
     @GetMapping("/{id}")
