@@ -11,6 +11,8 @@ import org.fairrush.stall.FairRequests.NewDraw;
 import org.fairrush.stall.FairRequests.NewFair;
 import org.fairrush.web.ApiProblem;
 import org.fairrush.web.ErrorCode;
+import org.fairrush.web.ProblemCodes;
+import org.fairrush.web.RequestExample;
 import org.fairrush.web.Page;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -46,6 +48,13 @@ class FairController {
         this.clock = clock;
     }
 
+    @ProblemCodes(ErrorCode.VALIDATION_FAILED)
+    @RequestExample("""
+            {"name": "Spring fair", "theme": "Local food", "venue": "Workers' Cultural Palace",
+             "startsAt": "2030-05-08T09:00:00+08:00", "endsAt": "2030-05-09T18:00:00+08:00",
+             "registrationOpensAt": "2030-05-01T10:00:00+08:00", "registrationClosesAt": "2030-05-02T10:00:00+08:00",
+             "allocation": "FIRST_COME",
+             "categories": [{"code": "FOOD", "name": "Food and local specialties", "stalls": 12, "feeCents": 15000}]}""")
     @PostMapping
     Mono<ResponseEntity<FairView>> create(@Valid @RequestBody NewFair request) {
         List<FairRequests.RuleBroken> broken = FairRequests.brokenRules(request, clock.instant());
@@ -66,6 +75,7 @@ class FairController {
                 .map(list -> page.answer(request, list, view -> List.of(view.registrationOpensAt().toString(), Long.toString(view.id()))));
     }
 
+    @ProblemCodes(ErrorCode.FAIR_NOT_FOUND)
     @GetMapping("/{id}")
     Mono<FairView> get(@PathVariable long id) {
         return fairs.view(id).switchIfEmpty(Mono.error(() -> notFound(id)));
@@ -74,6 +84,9 @@ class FairController {
     /**
      * Runs the lottery with the given seed (201), or answers the published draw again for the same seed (200).
      */
+    @ProblemCodes({ErrorCode.FAIR_NOT_FOUND, ErrorCode.REGISTRATION_OPEN, ErrorCode.ALREADY_DRAWN})
+    @RequestExample("""
+            {"seed": "2030-05-02 union board, dice 4-1-6"}""")
     @PostMapping("/{id}/draw")
     Mono<ResponseEntity<DrawView>> draw(@PathVariable long id, @Valid @RequestBody NewDraw request) {
         return drawing.draw(id, request.seed()).map(outcome -> {
@@ -96,6 +109,7 @@ class FairController {
         });
     }
 
+    @ProblemCodes({ErrorCode.FAIR_NOT_FOUND, ErrorCode.NOT_FOUND})
     @GetMapping("/{id}/draw")
     Mono<DrawView> publishedDraw(@PathVariable long id) {
         return fairs.find(id)
@@ -108,6 +122,7 @@ class FairController {
      * Restores the fair's pools in Redis from Postgres after Redis lost its data (docs/operations.md), and answers
      * each pool's reconciliation. 503 while the persisters have not drained Kafka within a minute.
      */
+    @ProblemCodes(ErrorCode.FAIR_NOT_FOUND)
     @PostMapping("/{id}/rebuild")
     Mono<RebuildingFair.Rebuilt> rebuild(@PathVariable long id) {
         return rebuilding.rebuild(id).switchIfEmpty(Mono.error(() -> notFound(id)));

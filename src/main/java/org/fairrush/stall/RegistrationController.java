@@ -12,6 +12,8 @@ import org.fairrush.stall.FairRequests.NewRegistration;
 import org.fairrush.web.ApiProblem;
 import org.fairrush.web.Caller;
 import org.fairrush.web.ErrorCode;
+import org.fairrush.web.ProblemCodes;
+import org.fairrush.web.RequestExample;
 import org.fairrush.web.Page;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -58,6 +60,10 @@ class RegistrationController {
      * Registers for a stall of a category. Idempotency-Key is required: a retry with the same key returns
      * the same registration (header Idempotent-Replayed: true) and never a second one.
      */
+    @ProblemCodes({ErrorCode.FAIR_NOT_FOUND, ErrorCode.ALREADY_REGISTERED, ErrorCode.REGISTRATION_CLOSED, ErrorCode.PAUSED,
+            ErrorCode.SOLD_OUT})
+    @RequestExample("""
+            {"category": "FOOD", "merchantName": "Noodles of the East Gate", "specialOffer": "10% off for members"}""")
     @PostMapping("/fairs/{id}/registrations")
     Mono<ResponseEntity<RegistrationView>> register(@PathVariable long id, @Valid @RequestBody NewRegistration request,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey, Authentication caller) {
@@ -85,6 +91,7 @@ class RegistrationController {
         });
     }
 
+    @ProblemCodes({ErrorCode.FAIR_NOT_FOUND, ErrorCode.NOT_FOUND})
     @GetMapping("/fairs/{id}/registrations/{registrationId}")
     Mono<RegistrationView> get(@PathVariable long id, @PathVariable UUID registrationId, Authentication authentication) {
         Caller caller = Caller.of(authentication);
@@ -98,6 +105,7 @@ class RegistrationController {
     }
 
     /** Cancels a registration (204); its stall goes at once to the first merchant waiting in the category. */
+    @ProblemCodes(ErrorCode.NOT_FOUND)
     @DeleteMapping("/fairs/{id}/registrations/{registrationId}")
     Mono<ResponseEntity<Void>> cancel(@PathVariable long id, @PathVariable UUID registrationId, Authentication authentication) {
         Caller caller = Caller.of(authentication);
@@ -120,6 +128,7 @@ class RegistrationController {
      * time ({@code limit} default 500, up to 1000; {@code cursor}). Each row is shown in its live state; header
      * {@value #NOT_YET_LISTED} counts registrations made a moment ago that are still being stored and not listed yet.
      */
+    @ProblemCodes(ErrorCode.FAIR_NOT_FOUND)
     @GetMapping(value = "/fairs/{id}/registrations", produces = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<List<RegistrationView>>> ofFair(@PathVariable long id, @RequestParam(required = false) String limit,
             @RequestParam(required = false) String cursor, ServerHttpRequest request) {
@@ -142,6 +151,7 @@ class RegistrationController {
      * Every registration of the fair as CSV ({@code Accept: text/csv}), e.g. for the organisers' spreadsheet, live as
      * the JSON list, streamed a page at a time as it is read (no page limit: it is an export).
      */
+    @ProblemCodes(ErrorCode.FAIR_NOT_FOUND)
     @GetMapping(value = "/fairs/{id}/registrations", produces = CSV)
     Mono<ResponseEntity<Flux<String>>> ofFairAsCsv(@PathVariable long id) {
         return fairs.find(id).switchIfEmpty(Mono.error(() -> FairController.notFound(id)))

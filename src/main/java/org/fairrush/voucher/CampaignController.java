@@ -13,6 +13,8 @@ import org.fairrush.voucher.Grabbing.GrabbedVoucher;
 import org.fairrush.web.ApiProblem;
 import org.fairrush.web.Caller;
 import org.fairrush.web.ErrorCode;
+import org.fairrush.web.ProblemCodes;
+import org.fairrush.web.RequestExample;
 import org.fairrush.web.Page;
 import org.fairrush.rush.ClaimOutcome.Refusal;
 import org.fairrush.rush.Reconciliation;
@@ -49,6 +51,12 @@ class CampaignController {
         this.clock = clock;
     }
 
+    @ProblemCodes(ErrorCode.VALIDATION_FAILED)
+    @RequestExample("""
+            {"name": "Spend 30, save 20", "stock": 2000, "perMemberLimit": 1,
+             "grabStartsAt": "2030-05-01T10:00:00+08:00", "grabEndsAt": "2030-05-01T10:30:00+08:00",
+             "redeemStartsAt": "2030-05-01T10:00:00+08:00", "redeemEndsAt": "2030-05-31T22:00:00+08:00",
+             "discount": {"type": "AMOUNT_OFF", "amountOffCents": 2000, "minSpendCents": 3000}}""")
     @PostMapping
     Mono<ResponseEntity<CampaignView>> create(@Valid @RequestBody NewCampaign request) {
         List<CampaignRequests.RuleBroken> broken = CampaignRequests.brokenRules(request, clock.instant());
@@ -70,16 +78,19 @@ class CampaignController {
                 .map(list -> page.answer(request, list, view -> List.of(view.grabStartsAt().toString(), Long.toString(view.id()))));
     }
 
+    @ProblemCodes(ErrorCode.CAMPAIGN_NOT_FOUND)
     @GetMapping("/{id}")
     Mono<CampaignView> get(@PathVariable long id) {
         return campaigns.view(id).switchIfEmpty(Mono.error(() -> notFound(id)));
     }
 
+    @ProblemCodes(ErrorCode.CAMPAIGN_NOT_FOUND)
     @PostMapping("/{id}/pause")
     Mono<CampaignView> pause(@PathVariable long id) {
         return campaigns.setPaused(id, true).switchIfEmpty(Mono.error(() -> notFound(id)));
     }
 
+    @ProblemCodes(ErrorCode.CAMPAIGN_NOT_FOUND)
     @PostMapping("/{id}/resume")
     Mono<CampaignView> resume(@PathVariable long id) {
         return campaigns.setPaused(id, false).switchIfEmpty(Mono.error(() -> notFound(id)));
@@ -89,6 +100,7 @@ class CampaignController {
      * Restores the campaign's stock and holdings in Redis from Postgres after Redis lost its data; answers
      * the pool's reconciliation afterwards. Waits up to a minute for the persisters to drain.
      */
+    @ProblemCodes(ErrorCode.CAMPAIGN_NOT_FOUND)
     @PostMapping("/{id}/rebuild")
     Mono<Reconciliation.PoolReport> rebuild(@PathVariable long id) {
         return rebuilding.rebuild(id).switchIfEmpty(Mono.error(() -> notFound(id)));
@@ -98,6 +110,8 @@ class CampaignController {
      * Grabs one voucher. Idempotency-Key is required: a retry with the same key returns the same voucher
      * (header Idempotent-Replayed: true) and never a second one.
      */
+    @ProblemCodes({ErrorCode.CAMPAIGN_NOT_FOUND, ErrorCode.SOLD_OUT, ErrorCode.LIMIT_REACHED, ErrorCode.NOT_STARTED,
+            ErrorCode.ENDED, ErrorCode.PAUSED})
     @PostMapping("/{id}/grabs")
     Mono<ResponseEntity<GrabbedVoucher>> grab(@PathVariable long id,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey, Authentication caller) {

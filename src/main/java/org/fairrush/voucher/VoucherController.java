@@ -17,6 +17,8 @@ import jakarta.validation.constraints.Size;
 import org.fairrush.web.ApiProblem;
 import org.fairrush.web.Caller;
 import org.fairrush.web.ErrorCode;
+import org.fairrush.web.ProblemCodes;
+import org.fairrush.web.RequestExample;
 import org.fairrush.web.Page;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -84,6 +86,10 @@ class VoucherController {
         return now.isBefore(voucher.campaign().redeemEndsAt()) ? "ISSUED" : "EXPIRED";
     }
 
+    @ProblemCodes({ErrorCode.VOUCHER_NOT_FOUND, ErrorCode.ALREADY_REDEEMED, ErrorCode.NOT_REDEEMABLE, ErrorCode.BELOW_THRESHOLD,
+            ErrorCode.IDEMPOTENCY_KEY_REUSED})
+    @RequestExample("""
+            {"voucherCode": "7-K3QD-M9XA-P2HT", "orderAmountCents": 4500}""")
     @PostMapping("/redemptions")
     Mono<ResponseEntity<RedemptionView>> redeem(@Valid @RequestBody NewRedemption request,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey, Authentication caller) {
