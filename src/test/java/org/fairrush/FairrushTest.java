@@ -20,7 +20,9 @@ import org.springframework.test.context.ContextConfiguration;
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@AutoConfigureWebTestClient
+// A patient test client: the machines the tests share can be slow for seconds at a time; WebTestClient's 5 s
+// default then failed tests that had nothing wrong.
+@AutoConfigureWebTestClient(timeout = "PT30S")
 @ActiveProfiles("test")
 @ContextConfiguration(initializers = DevStackInitializer.class)
 @Tag(FairrushTest.STACK)

@@ -58,7 +58,12 @@ public record ClaimRecorded(
      * is the claim Redis held.
      */
     static ClaimRecorded draft(PoolRef ref, String actorId, Instant now, Map<String, String> attributes) {
-        return new ClaimRecorded(SCHEMA_VERSION, UUID.randomUUID(), now.truncatedTo(ChronoUnit.MICROS), ref.kind(), ref.scope(), ref.pool(),
+        return draft(UUID.randomUUID(), ref, actorId, now, attributes);
+    }
+
+    /** A draft whose claim id the feature chose (e.g. derived from a voucher code, to find it by the code). */
+    static ClaimRecorded draft(UUID claimId, PoolRef ref, String actorId, Instant now, Map<String, String> attributes) {
+        return new ClaimRecorded(SCHEMA_VERSION, claimId, now.truncatedTo(ChronoUnit.MICROS), ref.kind(), ref.scope(), ref.pool(),
                 actorId, null, 0, null, Map.copyOf(attributes), 0);
     }
 

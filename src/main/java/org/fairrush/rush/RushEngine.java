@@ -178,20 +178,31 @@ public class RushEngine {
      * @param attributes the feature's data to carry with the claim (e.g. the voucher code it generated)
      */
     public Mono<ClaimOutcome> claim(PoolRef ref, String actorId, String idempotencyKey, Map<String, String> attributes) {
+        return claim(ref, actorId, idempotencyKey, attributes, UUID.randomUUID());
+    }
+
+    /**
+     * One claim attempt whose claim id, if it is granted, is {@code claimId}: a feature that can derive the id
+     * from what a client later shows (a voucher code) then finds the pending claim in O(1), see {@link #isPending}.
+     * The id must be as unguessable and unique as a random UUID.
+     */
+    public Mono<ClaimOutcome> claim(PoolRef ref, String actorId, String idempotencyKey, Map<String, String> attributes,
+            UUID claimId) {
         PoolKeys keys = keys(ref);
         Mono<Boolean> knownSoldOut = soldOut.isSoldOut(ref)
                 ? redis.hasKey(keys.idempotency(actorId, idempotencyKey)).map(replay -> !replay)
                 : Mono.just(false);
         return knownSoldOut.flatMap(refuse -> refuse
                         ? Mono.<ClaimOutcome>just(new Refused(Refusal.SOLD_OUT))
-                        : runClaim(keys, actorId, idempotencyKey, attributes))
+                        : runClaim(keys, actorId, idempotencyKey, attributes, claimId))
                 .doOnNext(outcome -> metrics.claimed(ref.kind(), outcome))
                 .doOnError(failure -> metrics.claimFailed(ref.kind(), failure));
     }
 
-    private Mono<ClaimOutcome> runClaim(PoolKeys keys, String actorId, String idempotencyKey, Map<String, String> attributes) {
+    private Mono<ClaimOutcome> runClaim(PoolKeys keys, String actorId, String idempotencyKey, Map<String, String> attributes,
+            UUID claimId) {
         Instant now = clock.instant();
-        ClaimRecorded draft = ClaimRecorded.draft(keys.ref(), actorId, now, attributes);
+        ClaimRecorded draft = ClaimRecorded.draft(claimId, keys.ref(), actorId, now, attributes);
         return metrics.timeClaimScript(claimScript.run(keys, draft, idempotencyKey, now)).flatMap(answer -> switch (answer.code()) {
             case GRANTED -> (answer.waitlist() ? Mono.<Void>empty() : markIfEmptied(keys.ref(), answer.number()))
                     .then(makeDurable(keys, answer.claim(), idempotencyKey, new Granted(answer.claim(), answer.number(), false)));
@@ -378,6 +389,60 @@ public class RushEngine {
                 : redis.opsForValue().get(keys.stock()).map(Long::parseLong));
     }
 
+    /**
+     * Units left in each of many counted pools (a list of campaigns) in one MGET, whatever their number; a pool
+     * not loaded is absent from the map.
+     */
+    public Mono<Map<PoolRef, Long>> remainingOfCounted(List<PoolRef> refs) {
+        if (refs.isEmpty()) {
+            return Mono.just(Map.of());
+        }
+        return redis.opsForValue().multiGet(refs.stream().map(ref -> keys(ref).stock()).toList()).map(values -> {
+            Map<PoolRef, Long> remaining = new java.util.HashMap<>();
+            for (int i = 0; i < refs.size(); i++) {
+                if (values.get(i) != null) {
+                    remaining.put(refs.get(i), Long.parseLong(values.get(i)));
+                }
+            }
+            return remaining;
+        });
+    }
+
+    /** What a list shows of a pool with items: units left (-1 when not loaded) and claims waiting. */
+    public record ItemNumbers(long remaining, long waiting) {
+    }
+
+    /**
+     * The numbers of many pools with items (a list of fairs' categories), their commands sent at once on the
+     * connection (pipelined): one round trip's wait, not one per pool.
+     */
+    public Mono<Map<PoolRef, ItemNumbers>> itemNumbers(List<PoolRef> refs) {
+        return Flux.fromIterable(refs)
+                .flatMapSequential(ref -> {
+                    PoolKeys keys = keys(ref);
+                    return Mono.zip(redis.hasKey(keys.meta()), redis.opsForList().size(keys.stock()), redis.opsForList().size(keys.waitlist()))
+                            .map(numbers -> Map.entry(ref, new ItemNumbers(numbers.getT1() ? numbers.getT2() : -1L, numbers.getT3())));
+                })
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue);
+    }
+
+    /** The current state of many claims of one scope in one HMGET; claims unknown to Redis are absent. */
+    public Mono<Map<UUID, ClaimRecorded>> findClaims(PoolRef scope, List<UUID> claimIds) {
+        if (claimIds.isEmpty()) {
+            return Mono.just(Map.of());
+        }
+        return redis.<String, String>opsForHash().multiGet(keys(scope).claims(), claimIds.stream().map(UUID::toString).toList())
+                .map(values -> {
+                    Map<UUID, ClaimRecorded> found = new java.util.HashMap<>();
+                    for (int i = 0; i < claimIds.size(); i++) {
+                        if (values.get(i) != null) {
+                            found.put(claimIds.get(i), codec.read(values.get(i)));
+                        }
+                    }
+                    return found;
+                });
+    }
+
     /** Claims of a scope recorded in Redis whose events are not yet stored in Postgres. */
     public Mono<Long> pendingCount(PoolRef ref) {
         return redis.opsForHash().size(keys(ref).pending());
@@ -389,13 +454,11 @@ public class RushEngine {
     }
 
     /**
-     * Whether a claim of the scope whose event is not yet stored carries this attribute value, e.g. a
-     * voucher code scanned a moment after the grab. Reads every pending claim of the scope: for the rare
-     * miss in Postgres, not for a hot path.
+     * Whether the claim is recorded in Redis and its event not yet stored, e.g. a voucher scanned a moment
+     * after the grab: one HEXISTS, however many claims of the scope are pending.
      */
-    public Mono<Boolean> hasPendingClaim(PoolRef ref, String attribute, String value) {
-        return pendingClaims(ref)
-                .any(claim -> value.equals(claim.attributes().get(attribute)));
+    public Mono<Boolean> isPending(PoolRef ref, UUID claimId) {
+        return redis.opsForHash().hasKey(keys(ref).pending(), claimId.toString());
     }
 
     PoolKeys keys(PoolRef ref) {

@@ -2,7 +2,9 @@ package org.fairrush.stall;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.validation.Valid;
 import org.fairrush.stall.FairRequests.NewDraw;
@@ -10,16 +12,20 @@ import org.fairrush.stall.FairRequests.NewFair;
 import org.fairrush.stall.FairRequests.NewSeedCommitment;
 import org.fairrush.web.ApiProblem;
 import org.fairrush.web.ErrorCode;
+import org.fairrush.web.ProblemCodes;
+import org.fairrush.web.RequestExample;
+import org.fairrush.web.Page;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -29,6 +35,8 @@ import reactor.core.publisher.Mono;
 @RestController
 @RequestMapping("/api/v1/fairs")
 class FairController {
+
+    static final int MAX_PAGE = 200;
 
     private final Fairs fairs;
     private final Drawing drawing;
@@ -44,6 +52,13 @@ class FairController {
         this.clock = clock;
     }
 
+    @ProblemCodes(ErrorCode.VALIDATION_FAILED)
+    @RequestExample("""
+            {"name": "Spring fair", "theme": "Local food", "venue": "Workers' Cultural Palace",
+             "startsAt": "2030-05-08T09:00:00+08:00", "endsAt": "2030-05-09T18:00:00+08:00",
+             "registrationOpensAt": "2030-05-01T10:00:00+08:00", "registrationClosesAt": "2030-05-02T10:00:00+08:00",
+             "allocation": "FIRST_COME",
+             "categories": [{"code": "FOOD", "name": "Food and local specialties", "stalls": 12, "feeCents": 15000}]}""")
     @PostMapping
     Mono<ResponseEntity<FairView>> create(@Valid @RequestBody NewFair request) {
         List<FairRequests.RuleBroken> broken = FairRequests.brokenRules(request, clock.instant());
@@ -54,11 +69,17 @@ class FairController {
                 .header("Location", "/api/v1/fairs/" + view.id()).body(view));
     }
 
+    /** Fairs, latest registration window first, a page at a time ({@code limit} up to 200, the default; {@code cursor}). */
     @GetMapping
-    Flux<FairView> list() {
-        return fairs.list();
+    Mono<ResponseEntity<List<FairView>>> list(@RequestParam(required = false) String limit, @RequestParam(required = false) String cursor,
+            ServerHttpRequest request) {
+        Page page = Page.of(limit, cursor, MAX_PAGE, MAX_PAGE, 2);
+        var after = page.after().map(key -> Map.entry(page.value(0, Instant::parse), page.value(1, Long::parseLong)));
+        return fairs.list(after, page.limit() + 1)
+                .map(list -> page.answer(request, list, view -> List.of(view.registrationOpensAt().toString(), Long.toString(view.id()))));
     }
 
+    @ProblemCodes(ErrorCode.FAIR_NOT_FOUND)
     @GetMapping("/{id}")
     Mono<FairView> get(@PathVariable long id) {
         return fairs.view(id).switchIfEmpty(Mono.error(() -> notFound(id)));
@@ -67,6 +88,9 @@ class FairController {
     /**
      * Runs the lottery with the given seed (201), or answers the published draw again for the same seed (200).
      */
+    @ProblemCodes({ErrorCode.FAIR_NOT_FOUND, ErrorCode.REGISTRATION_OPEN, ErrorCode.ALREADY_DRAWN, ErrorCode.SEED_MISMATCH})
+    @RequestExample("""
+            {"seed": "2030-05-02 union board, dice 4-1-6"}""")
     @PostMapping("/{id}/draw")
     Mono<ResponseEntity<DrawView>> draw(@PathVariable long id, @Valid @RequestBody NewDraw request) {
         return drawing.draw(id, request.seed()).map(outcome -> {
@@ -98,6 +122,7 @@ class FairController {
      * closes; from then on the draw must present the seed that hashes to it.
      */
     @PutMapping("/{id}/seed-commitment")
+    @ProblemCodes({ErrorCode.FAIR_NOT_FOUND, ErrorCode.VALIDATION_FAILED, ErrorCode.REGISTRATION_CLOSED})
     Mono<SeedCommitmentView> commitSeed(@PathVariable long id, @Valid @RequestBody NewSeedCommitment request) {
         return fairs.find(id).switchIfEmpty(Mono.error(() -> notFound(id))).flatMap(fair -> {
             if (!fair.lottery()) {
@@ -116,6 +141,7 @@ class FairController {
     record SeedCommitmentView(long fairId, String seedCommitment, java.time.Instant committedAt) {
     }
 
+    @ProblemCodes({ErrorCode.FAIR_NOT_FOUND, ErrorCode.NOT_FOUND})
     @GetMapping("/{id}/draw")
     Mono<DrawView> publishedDraw(@PathVariable long id) {
         return fairs.find(id)
@@ -128,6 +154,7 @@ class FairController {
      * Restores the fair's pools in Redis from Postgres after Redis lost its data (docs/operations.md), and answers
      * each pool's reconciliation. 503 while the persisters have not drained Kafka within a minute.
      */
+    @ProblemCodes(ErrorCode.FAIR_NOT_FOUND)
     @PostMapping("/{id}/rebuild")
     Mono<RebuildingFair.Rebuilt> rebuild(@PathVariable long id) {
         return rebuilding.rebuild(id).switchIfEmpty(Mono.error(() -> notFound(id)));

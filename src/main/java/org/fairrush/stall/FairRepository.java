@@ -57,9 +57,15 @@ class FairRepository {
                 .map(row -> fair(row, byFair.getOrDefault(id, List.of()))).one());
     }
 
-    Flux<Fair> findAll() {
-        return db.sql("select " + COLUMNS + " from fair order by registration_opens_at desc, id desc limit 200")
-                .map(row -> fair(row, List.of())).all()
+    /** Up to {@code count} fairs, latest registration window first, after the given sort key (keyset pagination). */
+    Flux<Fair> findPage(java.util.Optional<Map.Entry<Instant, Long>> after, int count) {
+        var query = db.sql("select " + COLUMNS + " from fair "
+                + (after.isPresent() ? "where (registration_opens_at, id) < (:opensAt, :id) " : "")
+                + "order by registration_opens_at desc, id desc limit :count").bind("count", count);
+        if (after.isPresent()) {
+            query = query.bind("opensAt", after.get().getKey()).bind("id", after.get().getValue());
+        }
+        return query.map(row -> fair(row, List.of())).all()
                 .collectList()
                 .flatMapMany(fairs -> categories(fairs.stream().map(Fair::id).toList())
                         .flatMapMany(byFair -> Flux.fromIterable(fairs).map(fair -> withCategories(fair, byFair))));
@@ -90,6 +96,15 @@ class FairRepository {
                 .bind("fair", draw.fairId()).bind("seed", draw.seed()).bind("digest", draw.entriesDigest())
                 .bind("result", draw.result()).bind("at", draw.drawnAt())
                 .fetch().rowsUpdated().map(rows -> rows == 1);
+    }
+
+    /** Which of the given fairs have a published draw, in one query. */
+    Mono<java.util.Set<Long>> findDrawn(List<Long> fairIds) {
+        if (fairIds.isEmpty()) {
+            return Mono.just(java.util.Set.of());
+        }
+        return db.sql("select fair_id from fair_draw where fair_id = any(:ids)").bind("ids", fairIds.toArray(Long[]::new))
+                .map(row -> row.get("fair_id", Long.class)).all().collect(java.util.stream.Collectors.toSet());
     }
 
     Mono<StoredDraw> findDraw(long fairId) {

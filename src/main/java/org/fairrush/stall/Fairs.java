@@ -129,8 +129,28 @@ class Fairs {
         return find(id).flatMap(this::view);
     }
 
-    Flux<FairView> list() {
-        return repository.findAll().concatMap(this::view);
+    /**
+     * A page of fairs (one more than {@code count} asked for tells there are more): their draws in one query, every
+     * category's numbers pipelined in one round trip, however many fairs and categories.
+     */
+    Mono<List<FairView>> list(java.util.Optional<Map.Entry<java.time.Instant, Long>> after, int count) {
+        return repository.findPage(after, count).collectList().flatMap(page -> {
+            page.forEach(fair -> known.putIfAbsent(fair.id(), fair));
+            List<PoolRef> pools = page.stream().flatMap(fair -> fair.categories().stream().map(category -> pool(fair.id(), category.code())))
+                    .toList();
+            return Mono.zip(repository.findDrawn(page.stream().filter(Fair::lottery).map(Fair::id).toList()), engine.itemNumbers(pools))
+                    .map(both -> page.stream().map(fair -> view(fair, both.getT1().contains(fair.id()), both.getT2())).toList());
+        });
+    }
+
+    private FairView view(Fair fair, boolean drawn, Map<PoolRef, RushEngine.ItemNumbers> numbers) {
+        List<FairView.CategoryView> categories = fair.categories().stream().map(category -> {
+            RushEngine.ItemNumbers these = numbers.getOrDefault(pool(fair.id(), category.code()), new RushEngine.ItemNumbers(-1, 0));
+            long left = fair.lottery() && !drawn ? category.stalls() : these.remaining();
+            return new FairView.CategoryView(category.code(), category.name(), category.stalls(), category.feeCents(), left, these.waiting());
+        }).toList();
+        return new FairView(fair.id(), fair.name(), fair.theme(), fair.venue(), fair.startsAt(), fair.endsAt(), fair.registrationOpensAt(),
+                fair.registrationClosesAt(), fair.allocation(), fair.status(clock.instant(), drawn), categories);
     }
 
     private Mono<FairView> view(Fair fair) {

@@ -1,6 +1,9 @@
 package org.fairrush.stall;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.validation.Valid;
@@ -9,10 +12,14 @@ import org.fairrush.stall.FairRequests.NewRegistration;
 import org.fairrush.web.ApiProblem;
 import org.fairrush.web.Caller;
 import org.fairrush.web.ErrorCode;
+import org.fairrush.web.ProblemCodes;
+import org.fairrush.web.RequestExample;
+import org.fairrush.web.Page;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -21,6 +28,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -31,6 +39,10 @@ import reactor.core.publisher.Mono;
 class RegistrationController {
 
     static final String CSV = "text/csv";
+    static final String NOT_YET_LISTED = "X-Registrations-Not-Yet-Listed";
+    static final int FAIR_PAGE = 500;
+    static final int MAX_FAIR_PAGE = 1000;
+    static final int MY_PAGE = 200;
 
     private final Fairs fairs;
     private final Registering registering;
@@ -48,6 +60,10 @@ class RegistrationController {
      * Registers for a stall of a category. Idempotency-Key is required: a retry with the same key returns
      * the same registration (header Idempotent-Replayed: true) and never a second one.
      */
+    @ProblemCodes({ErrorCode.FAIR_NOT_FOUND, ErrorCode.ALREADY_REGISTERED, ErrorCode.REGISTRATION_CLOSED, ErrorCode.PAUSED,
+            ErrorCode.SOLD_OUT, ErrorCode.REQUEST_IN_PROGRESS})
+    @RequestExample("""
+            {"category": "FOOD", "merchantName": "Noodles of the East Gate", "specialOffer": "10% off for members"}""")
     @PostMapping("/fairs/{id}/registrations")
     Mono<ResponseEntity<RegistrationView>> register(@PathVariable long id, @Valid @RequestBody NewRegistration request,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey, Authentication caller) {
@@ -75,6 +91,7 @@ class RegistrationController {
         });
     }
 
+    @ProblemCodes({ErrorCode.FAIR_NOT_FOUND, ErrorCode.NOT_FOUND})
     @GetMapping("/fairs/{id}/registrations/{registrationId}")
     Mono<RegistrationView> get(@PathVariable long id, @PathVariable UUID registrationId, Authentication authentication) {
         Caller caller = Caller.of(authentication);
@@ -88,6 +105,7 @@ class RegistrationController {
     }
 
     /** Cancels a registration (204); its stall goes at once to the first merchant waiting in the category. */
+    @ProblemCodes(ErrorCode.NOT_FOUND)
     @DeleteMapping("/fairs/{id}/registrations/{registrationId}")
     Mono<ResponseEntity<Void>> cancel(@PathVariable long id, @PathVariable UUID registrationId, Authentication authentication) {
         Caller caller = Caller.of(authentication);
@@ -105,26 +123,53 @@ class RegistrationController {
         });
     }
 
-    /** A fair's registrations for the organisers (ADMIN), as JSON. */
+    /**
+     * A fair's registrations for the organisers (ADMIN), as JSON, by category and time of registration, a page at a
+     * time ({@code limit} default 500, up to 1000; {@code cursor}). Each row is shown in its live state; header
+     * {@value #NOT_YET_LISTED} counts registrations made a moment ago that are still being stored and not listed yet.
+     */
+    @ProblemCodes(ErrorCode.FAIR_NOT_FOUND)
     @GetMapping(value = "/fairs/{id}/registrations", produces = MediaType.APPLICATION_JSON_VALUE)
-    Flux<RegistrationView> ofFair(@PathVariable long id) {
-        return fairs.find(id).switchIfEmpty(Mono.error(() -> FairController.notFound(id))).flatMapMany(registrations::ofFair);
+    Mono<ResponseEntity<List<RegistrationView>>> ofFair(@PathVariable long id, @RequestParam(required = false) String limit,
+            @RequestParam(required = false) String cursor, ServerHttpRequest request) {
+        Page page = Page.of(limit, cursor, FAIR_PAGE, MAX_FAIR_PAGE, 3);
+        var after = page.after().map(key -> new RegistrationRepository.FairOrder(page.value(0, String::valueOf),
+                page.value(1, Instant::parse), page.value(2, UUID::fromString)));
+        return fairs.find(id).switchIfEmpty(Mono.error(() -> FairController.notFound(id)))
+                .flatMap(fair -> Mono.zip(registrations.ofFair(fair, after, page.limit() + 1), registrations.notYetListed(fair)))
+                .map(both -> {
+                    ResponseEntity<List<RegistrationView>> answer = page.answer(request, both.getT1(), view -> {
+                        var order = Registrations.order(view);
+                        return List.of(order.category(), order.registeredAt().toString(), order.id().toString());
+                    });
+                    return ResponseEntity.status(answer.getStatusCode()).headers(answer.getHeaders())
+                            .header(NOT_YET_LISTED, Long.toString(both.getT2())).body(answer.getBody());
+                });
     }
 
-    /** The same list as CSV ({@code Accept: text/csv}), e.g. for the organisers' spreadsheet. */
+    /**
+     * Every registration of the fair as CSV ({@code Accept: text/csv}), e.g. for the organisers' spreadsheet, live as
+     * the JSON list, streamed a page at a time as it is read (no page limit: it is an export).
+     */
+    @ProblemCodes(ErrorCode.FAIR_NOT_FOUND)
     @GetMapping(value = "/fairs/{id}/registrations", produces = CSV)
-    Mono<ResponseEntity<String>> ofFairAsCsv(@PathVariable long id) {
+    Mono<ResponseEntity<Flux<String>>> ofFairAsCsv(@PathVariable long id) {
         return fairs.find(id).switchIfEmpty(Mono.error(() -> FairController.notFound(id)))
-                .flatMap(fair -> registrations.ofFair(fair).collectList())
-                .map(list -> ResponseEntity.ok()
+                .flatMap(fair -> registrations.notYetListed(fair).map(pending -> ResponseEntity.ok()
                         .header(HttpHeaders.CONTENT_TYPE, CSV + ";charset=UTF-8")
                         .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"fair-" + id + "-registrations.csv\"")
-                        .body(RegistrationCsv.of(list)));
+                        .header(NOT_YET_LISTED, Long.toString(pending))
+                        .body(Flux.concat(Mono.just(RegistrationCsv.header()), registrations.everyOfFair(fair).map(RegistrationCsv::line)))));
     }
 
+    /** A merchant's own registrations, newest first, a page at a time ({@code limit} up to 200, the default; {@code cursor}). */
     @GetMapping("/me/registrations")
-    Flux<RegistrationView> mine(Authentication caller) {
-        return registrations.ofMerchant(Caller.of(caller).id());
+    Mono<ResponseEntity<List<RegistrationView>>> mine(Authentication caller, @RequestParam(required = false) String limit,
+            @RequestParam(required = false) String cursor, ServerHttpRequest request) {
+        Page page = Page.of(limit, cursor, MY_PAGE, MY_PAGE, 2);
+        var after = page.after().map(key -> Map.entry(page.value(0, Instant::parse), page.value(1, UUID::fromString)));
+        return registrations.ofMerchant(Caller.of(caller).id(), after, page.limit() + 1)
+                .map(list -> page.answer(request, list, view -> List.of(view.registeredAt().toString(), view.registrationId().toString())));
     }
 
     private static ApiProblem refusal(Refusal reason) {

@@ -1,6 +1,8 @@
 package org.fairrush.stall;
 
 import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import io.r2dbc.spi.Readable;
@@ -23,9 +25,16 @@ class RegistrationRepository {
         this.db = db;
     }
 
-    Flux<Registration> findByMerchant(String merchantId) {
-        return db.sql("select " + COLUMNS + " from registration where merchant_id = :merchant order by registered_at desc limit 200")
-                .bind("merchant", merchantId).map(RegistrationRepository::registration).all();
+    /** Up to {@code count} of a merchant's registrations, newest first, after the given sort key (keyset pagination). */
+    Flux<Registration> findByMerchant(String merchantId, Optional<Map.Entry<Instant, UUID>> after, int count) {
+        var query = db.sql("select " + COLUMNS + " from registration where merchant_id = :merchant "
+                        + (after.isPresent() ? "and (registered_at, id) < (:registeredAt, :id) " : "")
+                        + "order by registered_at desc, id desc limit :count")
+                .bind("merchant", merchantId).bind("count", count);
+        if (after.isPresent()) {
+            query = query.bind("registeredAt", after.get().getKey()).bind("id", after.get().getValue());
+        }
+        return query.map(RegistrationRepository::registration).all();
     }
 
     Mono<Registration> findById(UUID id) {
@@ -33,9 +42,20 @@ class RegistrationRepository {
                 .map(RegistrationRepository::registration).one();
     }
 
-    Flux<Registration> findByFair(long fairId) {
-        return db.sql("select " + COLUMNS + " from registration where fair_id = :fair order by category, registered_at, id")
-                .bind("fair", fairId).map(RegistrationRepository::registration).all();
+    /** A sort key of the organisers' list: category, then time of registration, then id. */
+    record FairOrder(String category, Instant registeredAt, UUID id) {
+    }
+
+    /** Up to {@code count} of a fair's registrations by category and time, after the given sort key (keyset pagination). */
+    Flux<Registration> findByFair(long fairId, Optional<FairOrder> after, int count) {
+        var query = db.sql("select " + COLUMNS + " from registration where fair_id = :fair "
+                        + (after.isPresent() ? "and (category, registered_at, id) > (:category, :registeredAt, :id) " : "")
+                        + "order by category, registered_at, id limit :count")
+                .bind("fair", fairId).bind("count", count);
+        if (after.isPresent()) {
+            query = query.bind("category", after.get().category()).bind("registeredAt", after.get().registeredAt()).bind("id", after.get().id());
+        }
+        return query.map(RegistrationRepository::registration).all();
     }
 
     Flux<Registration> findWaiting(long fairId) {

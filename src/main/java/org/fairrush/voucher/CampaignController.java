@@ -2,7 +2,10 @@ package org.fairrush.voucher;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 import jakarta.validation.Valid;
 import org.fairrush.voucher.CampaignRequests.NewCampaign;
@@ -10,10 +13,14 @@ import org.fairrush.voucher.Grabbing.GrabbedVoucher;
 import org.fairrush.web.ApiProblem;
 import org.fairrush.web.Caller;
 import org.fairrush.web.ErrorCode;
+import org.fairrush.web.ProblemCodes;
+import org.fairrush.web.RequestExample;
+import org.fairrush.web.Page;
 import org.fairrush.rush.ClaimOutcome.Refusal;
 import org.fairrush.rush.Reconciliation;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -21,14 +28,16 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** Campaign administration (ADMIN), reading campaigns (any role) and grabbing vouchers (MEMBER). */
 @RestController
 @RequestMapping("/api/v1/campaigns")
 class CampaignController {
+
+    static final int MAX_PAGE = 500;
 
     private final Campaigns campaigns;
     private final Grabbing grabbing;
@@ -42,6 +51,12 @@ class CampaignController {
         this.clock = clock;
     }
 
+    @ProblemCodes(ErrorCode.VALIDATION_FAILED)
+    @RequestExample("""
+            {"name": "Spend 30, save 20", "stock": 2000, "perMemberLimit": 1,
+             "grabStartsAt": "2030-05-01T10:00:00+08:00", "grabEndsAt": "2030-05-01T10:30:00+08:00",
+             "redeemStartsAt": "2030-05-01T10:00:00+08:00", "redeemEndsAt": "2030-05-31T22:00:00+08:00",
+             "discount": {"type": "AMOUNT_OFF", "amountOffCents": 2000, "minSpendCents": 3000}}""")
     @PostMapping
     Mono<ResponseEntity<CampaignView>> create(@Valid @RequestBody NewCampaign request) {
         List<CampaignRequests.RuleBroken> broken = CampaignRequests.brokenRules(request, clock.instant());
@@ -53,21 +68,29 @@ class CampaignController {
                 .header("Location", "/api/v1/campaigns/" + view.id()).body(view));
     }
 
+    /** Campaigns, latest grab window first, a page at a time ({@code limit} up to 500, the default; {@code cursor}). */
     @GetMapping
-    Flux<CampaignView> list() {
-        return campaigns.list();
+    Mono<ResponseEntity<List<CampaignView>>> list(@RequestParam(required = false) String limit,
+            @RequestParam(required = false) String cursor, ServerHttpRequest request) {
+        Page page = Page.of(limit, cursor, MAX_PAGE, MAX_PAGE, 2);
+        Optional<Map.Entry<Instant, Long>> after = page.after().map(key -> Map.entry(page.value(0, Instant::parse), page.value(1, Long::parseLong)));
+        return campaigns.list(after, page.limit() + 1)
+                .map(list -> page.answer(request, list, view -> List.of(view.grabStartsAt().toString(), Long.toString(view.id()))));
     }
 
+    @ProblemCodes(ErrorCode.CAMPAIGN_NOT_FOUND)
     @GetMapping("/{id}")
     Mono<CampaignView> get(@PathVariable long id) {
         return campaigns.view(id).switchIfEmpty(Mono.error(() -> notFound(id)));
     }
 
+    @ProblemCodes(ErrorCode.CAMPAIGN_NOT_FOUND)
     @PostMapping("/{id}/pause")
     Mono<CampaignView> pause(@PathVariable long id) {
         return campaigns.setPaused(id, true).switchIfEmpty(Mono.error(() -> notFound(id)));
     }
 
+    @ProblemCodes(ErrorCode.CAMPAIGN_NOT_FOUND)
     @PostMapping("/{id}/resume")
     Mono<CampaignView> resume(@PathVariable long id) {
         return campaigns.setPaused(id, false).switchIfEmpty(Mono.error(() -> notFound(id)));
@@ -77,6 +100,7 @@ class CampaignController {
      * Restores the campaign's stock and holdings in Redis from Postgres after Redis lost its data; answers
      * the pool's reconciliation afterwards. Waits up to a minute for the persisters to drain.
      */
+    @ProblemCodes(ErrorCode.CAMPAIGN_NOT_FOUND)
     @PostMapping("/{id}/rebuild")
     Mono<Reconciliation.PoolReport> rebuild(@PathVariable long id) {
         return rebuilding.rebuild(id).switchIfEmpty(Mono.error(() -> notFound(id)));
@@ -86,6 +110,8 @@ class CampaignController {
      * Grabs one voucher. Idempotency-Key is required: a retry with the same key returns the same voucher
      * (header Idempotent-Replayed: true) and never a second one.
      */
+    @ProblemCodes({ErrorCode.CAMPAIGN_NOT_FOUND, ErrorCode.SOLD_OUT, ErrorCode.LIMIT_REACHED, ErrorCode.NOT_STARTED,
+            ErrorCode.ENDED, ErrorCode.PAUSED, ErrorCode.REQUEST_IN_PROGRESS})
     @PostMapping("/{id}/grabs")
     Mono<ResponseEntity<GrabbedVoucher>> grab(@PathVariable long id,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey, Authentication caller) {

@@ -1,6 +1,8 @@
 package org.fairrush.voucher;
 
 import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
 
 import io.r2dbc.spi.Readable;
 import org.fairrush.voucher.CampaignRequests.NewCampaign;
@@ -46,9 +48,15 @@ class CampaignRepository {
         return db.sql("select " + COLUMNS + " from campaign where id = :id").bind("id", id).map(CampaignRepository::campaign).one();
     }
 
-    Flux<Campaign> findAll() {
-        return db.sql("select " + COLUMNS + " from campaign order by grab_starts_at desc, id desc limit 500")
-                .map(CampaignRepository::campaign).all();
+    /** Up to {@code count} campaigns, latest grab window first, after the given sort key (keyset pagination). */
+    Flux<Campaign> findPage(Optional<Map.Entry<Instant, Long>> after, int count) {
+        var query = db.sql("select " + COLUMNS + " from campaign "
+                + (after.isPresent() ? "where (grab_starts_at, id) < (:startsAt, :id) " : "")
+                + "order by grab_starts_at desc, id desc limit :count").bind("count", count);
+        if (after.isPresent()) {
+            query = query.bind("startsAt", after.get().getKey()).bind("id", after.get().getValue());
+        }
+        return query.map(CampaignRepository::campaign).all();
     }
 
     /** Vouchers of the campaign stored in Postgres: what a retired campaign's remaining stock is computed from. */

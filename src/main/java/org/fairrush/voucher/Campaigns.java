@@ -1,6 +1,9 @@
 package org.fairrush.voucher;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -10,7 +13,6 @@ import org.fairrush.rush.RushEngine;
 import org.fairrush.voucher.CampaignRequests.NewCampaign;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -71,8 +73,15 @@ class Campaigns {
         return repository.findById(id).flatMap(this::withRemaining);
     }
 
-    Flux<CampaignView> list() {
-        return repository.findAll().concatMap(this::withRemaining);
+    /** A page of campaigns (one more than {@code count} asked for tells there are more), their stock in one MGET. */
+    Mono<List<CampaignView>> list(Optional<Map.Entry<Instant, Long>> after, int count) {
+        return repository.findPage(after, count).collectList()
+                .flatMap(page -> engine.remainingOfCounted(page.stream().map(campaign -> pool(campaign.id())).toList())
+                        .map(remaining -> {
+                            Instant now = clock.instant();
+                            return page.stream().map(campaign -> CampaignView.of(campaign,
+                                    remaining.getOrDefault(pool(campaign.id()), -1L), now)).toList();
+                        }));
     }
 
     Mono<CampaignView> setPaused(long id, boolean paused) {

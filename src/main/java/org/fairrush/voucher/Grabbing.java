@@ -47,9 +47,12 @@ class Grabbing {
 
     Mono<GrabOutcome> grab(long campaignId, String memberId, String idempotencyKey) {
         return campaigns.find(campaignId)
-                .flatMap(campaign -> engine.claim(Campaigns.pool(campaignId), memberId, idempotencyKey,
-                                Map.of(CODE, codes.next(campaignId)))
-                        .map(outcome -> outcome(campaign, closedIfRetired(campaign, outcome))))
+                .flatMap(campaign -> {
+                    String code = codes.next(campaignId);
+                    return engine.claim(Campaigns.pool(campaignId), memberId, idempotencyKey, Map.of(CODE, code),
+                                    VoucherCodes.voucherId(code))
+                            .map(outcome -> outcome(campaign, closedIfRetired(campaign, outcome)));
+                })
                 .defaultIfEmpty(new NoSuchCampaign());
     }
 

@@ -82,7 +82,8 @@ class RedeemingVoucher {
     }
 
     private Mono<RedemptionOutcome> notStored(String code) {
-        return engine.hasPendingClaim(Campaigns.pool(VoucherCodes.campaignOf(code)), Grabbing.CODE, code)
+        // One lookup by the id the code implies (VoucherCodes.voucherId), never a walk over the campaign's pending claims.
+        return engine.isPending(Campaigns.pool(VoucherCodes.campaignOf(code)), VoucherCodes.voucherId(code))
                 .map(pending -> pending ? new NotYetStored() : new UnknownVoucher());
     }
 

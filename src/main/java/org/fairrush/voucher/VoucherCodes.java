@@ -38,6 +38,25 @@ final class VoucherCodes {
         return FORMAT.matcher(code).matches() ? Optional.of(code) : Optional.empty();
     }
 
+    /**
+     * The voucher id of a code: a name-based UUID (version 8, RFC 9562) of the code's SHA-256, so a scanned code
+     * that is not stored yet is found among the pending claims by its id in one lookup. The code's 60 random
+     * bits make the id as unique as the code; the id does not reveal the code.
+     */
+    static java.util.UUID voucherId(String normalisedCode) {
+        byte[] hash;
+        try {
+            hash = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(("fairrush-voucher:" + normalisedCode).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+        hash[6] = (byte) (hash[6] & 0x0f | 0x80);
+        hash[8] = (byte) (hash[8] & 0x3f | 0x80);
+        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(hash);
+        return new java.util.UUID(bytes.getLong(), bytes.getLong());
+    }
+
     /** The campaign a well-formed code belongs to. */
     static long campaignOf(String normalisedCode) {
         Matcher matcher = FORMAT.matcher(normalisedCode);

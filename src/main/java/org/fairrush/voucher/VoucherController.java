@@ -3,6 +3,9 @@ package org.fairrush.voucher;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.validation.Valid;
@@ -14,22 +17,28 @@ import jakarta.validation.constraints.Size;
 import org.fairrush.web.ApiProblem;
 import org.fairrush.web.Caller;
 import org.fairrush.web.ErrorCode;
+import org.fairrush.web.ProblemCodes;
+import org.fairrush.web.RequestExample;
+import org.fairrush.web.Page;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** A member's wallet (MEMBER) and redemptions at a stall (MERCHANT). */
 @RestController
 @RequestMapping("/api/v1")
 class VoucherController {
+
+    static final int MAX_PAGE = 200;
 
     private final VoucherRepository vouchers;
     private final RedeemingVoucher redeeming;
@@ -58,11 +67,16 @@ class VoucherController {
      * the persister stored it (normally well under a second); the grab's own 201 answer already holds it.
      */
     @GetMapping("/me/vouchers")
-    Flux<WalletVoucher> wallet(Authentication caller) {
+    Mono<ResponseEntity<List<WalletVoucher>>> wallet(Authentication caller, @RequestParam(required = false) String limit,
+            @RequestParam(required = false) String cursor, ServerHttpRequest request) {
+        Page page = Page.of(limit, cursor, MAX_PAGE, MAX_PAGE, 2);
+        Optional<Map.Entry<Instant, UUID>> after = page.after().map(key -> Map.entry(page.value(0, Instant::parse), page.value(1, UUID::fromString)));
         Instant now = clock.instant();
-        return vouchers.findByMember(Caller.of(caller).id()).map(v -> new WalletVoucher(v.id(), v.code(), v.campaign().id(),
-                v.campaign().name(), status(v, now), v.grabbedAt(), v.redeemedAt(), v.campaign().discount(),
-                v.campaign().redeemStartsAt(), v.campaign().redeemEndsAt()));
+        return vouchers.findByMember(Caller.of(caller).id(), after, page.limit() + 1).map(v -> new WalletVoucher(v.id(), v.code(),
+                        v.campaign().id(), v.campaign().name(), status(v, now), v.grabbedAt(), v.redeemedAt(), v.campaign().discount(),
+                        v.campaign().redeemStartsAt(), v.campaign().redeemEndsAt()))
+                .collectList()
+                .map(list -> page.answer(request, list, v -> List.of(v.grabbedAt().toString(), v.voucherId().toString())));
     }
 
     private static String status(VoucherRepository.StoredVoucher voucher, Instant now) {
@@ -72,6 +86,10 @@ class VoucherController {
         return now.isBefore(voucher.campaign().redeemEndsAt()) ? "ISSUED" : "EXPIRED";
     }
 
+    @ProblemCodes({ErrorCode.VOUCHER_NOT_FOUND, ErrorCode.ALREADY_REDEEMED, ErrorCode.NOT_REDEEMABLE, ErrorCode.BELOW_THRESHOLD,
+            ErrorCode.IDEMPOTENCY_KEY_REUSED})
+    @RequestExample("""
+            {"voucherCode": "7-K3QD-M9XA-P2HT", "orderAmountCents": 4500}""")
     @PostMapping("/redemptions")
     Mono<ResponseEntity<RedemptionView>> redeem(@Valid @RequestBody NewRedemption request,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey, Authentication caller) {

@@ -32,9 +32,16 @@ class VoucherRepository {
             + "c.redeem_starts_at, c.redeem_ends_at, c.discount_type, c.amount_off_cents, c.min_spend_cents, c.fair_id, "
             + "c.paused from voucher v join campaign c on c.id = v.campaign_id ";
 
-    Flux<StoredVoucher> findByMember(String memberId) {
-        return db.sql(VOUCHER_WITH_CAMPAIGN + "where v.member_id = :member order by v.grabbed_at desc limit 200")
-                .bind("member", memberId).map(VoucherRepository::voucher).all();
+    /** Up to {@code count} of a member's vouchers, newest first, after the given sort key (keyset pagination). */
+    Flux<StoredVoucher> findByMember(String memberId, java.util.Optional<java.util.Map.Entry<Instant, UUID>> after, int count) {
+        var query = db.sql(VOUCHER_WITH_CAMPAIGN + "where v.member_id = :member "
+                        + (after.isPresent() ? "and (v.grabbed_at, v.id) < (:grabbedAt, :id) " : "")
+                        + "order by v.grabbed_at desc, v.id desc limit :count")
+                .bind("member", memberId).bind("count", count);
+        if (after.isPresent()) {
+            query = query.bind("grabbedAt", after.get().getKey()).bind("id", after.get().getValue());
+        }
+        return query.map(VoucherRepository::voucher).all();
     }
 
     Mono<StoredVoucher> findByCode(String code) {

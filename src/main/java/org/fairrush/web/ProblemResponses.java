@@ -108,12 +108,27 @@ public class ProblemResponses implements WebExceptionHandler {
         if (failure instanceof ResponseStatusException status && status.getStatusCode().value() == HttpStatus.NOT_FOUND.value()) {
             return ApiProblem.of(ErrorCode.NOT_FOUND, "No such resource");
         }
+        if (failure instanceof ResponseStatusException status && status.getStatusCode().is4xxClientError()) {
+            // A client's mistake the framework reports by status alone (found by the fuzzer: a 415 for a body of
+            // another media type came out as 500): the same problem as its typed exception would give.
+            return clientMistake(status.getStatusCode().value());
+        }
         if (isUnavailable(failure)) {
             log.warn("a backing service is unavailable: {}", failure.toString());
             return ApiProblem.retryLater(ErrorCode.BUSY, "A backing service is unavailable, please retry", java.time.Duration.ofSeconds(2));
         }
         log.error("unexpected failure", failure);
         return ApiProblem.of(ErrorCode.INTERNAL_ERROR, "Something went wrong on our side; nothing was changed by it");
+    }
+
+    private static ApiProblem clientMistake(int status) {
+        return switch (status) {
+            case 405 -> ApiProblem.of(ErrorCode.METHOD_NOT_ALLOWED, "This method is not allowed here");
+            case 406 -> ApiProblem.of(ErrorCode.NOT_ACCEPTABLE, "This resource answers application/json");
+            case 413 -> ApiProblem.of(ErrorCode.PAYLOAD_TOO_LARGE, "The request body exceeds the allowed size");
+            case 415 -> ApiProblem.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Send the body as application/json");
+            default -> validation("The request is not valid", List.of());
+        };
     }
 
     static ApiProblem validation(String detail, List<Map<String, Object>> errors) {

@@ -27,7 +27,8 @@ import reactor.core.publisher.Mono;
  * Rate limits on the rush endpoints (grab, register, redeem), per caller and per client address, as
  * Bucket4j token buckets kept in Redis so that they hold across instances. A request over a limit is
  * answered 429 RATE_LIMITED with Retry-After and changes nothing. Runs after authentication, so the caller
- * is known; the client address is the connection's (behind an ingress, configure forwarded headers).
+ * is known; the client address is the one {@link ClientAddress} finds (behind proxies: fairrush.web.trusted-proxies).
+ * Every other /api route is limited by {@link RouteLimits}.
  */
 final class RateLimits implements WebFilter {
 
@@ -51,6 +52,7 @@ final class RateLimits implements WebFilter {
             });
     private ProxyManager<String> sharedBucketsOf;
     private final String addressBuckets;
+    private final ClientAddress clients;
 
     RateLimits(RateLimitConfiguration.RateLimitBuckets buckets, ProblemResponses problems, String keyPrefix, WebProperties properties) {
         this.buckets = buckets;
@@ -61,6 +63,7 @@ final class RateLimits implements WebFilter {
         // take effect at once instead of being shadowed by buckets made under the old one.
         this.callerBuckets = keyPrefix + ":rl:caller:" + name(properties.perCaller()) + ":";
         this.addressBuckets = keyPrefix + ":rl:addr:" + name(properties.perAddress()) + ":";
+        this.clients = new ClientAddress(properties.trustedProxies());
     }
 
     private static String name(WebProperties.Rate rate) {
@@ -89,8 +92,7 @@ final class RateLimits implements WebFilter {
      * whole venue's Wi-Fi may share.
      */
     private Mono<Long> check(ServerWebExchange exchange, String caller) {
-        var address = exchange.getRequest().getRemoteAddress();
-        String client = address == null ? "unknown" : address.getAddress().getHostAddress();
+        String client = clients.of(exchange.getRequest());
         Mono<ConsumptionProbe> byCaller = caller.isEmpty() ? Mono.empty() : Mono.fromFuture(() -> consume(callerBuckets + caller, perCaller));
         return byCaller
                 .filter(probe -> !probe.isConsumed())

@@ -34,6 +34,9 @@ class SecurityConfiguration {
         return BearerTokens.withRolesAndProblems(http, problems)
                 .addFilterAt(new InFlightLimit(web.maxInFlight(), problems), SecurityWebFiltersOrder.FIRST)
                 .addFilterAfter(new RateLimits(buckets, problems, rush.keyPrefix(), web), SecurityWebFiltersOrder.AUTHORIZATION)
+                // Every other /api route (edges): per caller and per address, weighted by what the route costs.
+                .addFilterAfter(new RouteLimits(buckets, problems, new ClientAddress(web.trustedProxies()), rush.keyPrefix(), web),
+                        SecurityWebFiltersOrder.AUTHORIZATION)
                 .cors(cors -> cors.configurationSource(cors(web.allowedOrigins())))
                 .headers(headers -> headers
                         .contentSecurityPolicy(csp -> csp.policyDirectives(

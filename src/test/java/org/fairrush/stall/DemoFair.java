@@ -35,7 +35,7 @@ class DemoFair implements ApplicationRunner {
     @Override
     public void run(ApplicationArguments args) {
         Instant now = clock.instant();
-        boolean open = Boolean.TRUE.equals(repository.findAll()
+        boolean open = Boolean.TRUE.equals(repository.findPage(java.util.Optional.empty(), 200)
                 .any(f -> f.name().equals(NAME) && f.registrationClosesAt().isAfter(now)).block(Duration.ofSeconds(30)));
         if (open) {
             return;

@@ -70,9 +70,10 @@ class StallListingTest {
                     .expectBody(String.class).returnResult().getResponseBody();
             List<String> lines = csv.lines().toList();
             assertThat(lines).hasSize(3);
-            assertThat(lines.get(0)).isEqualTo(RegistrationCsv.HEADER);
-            assertThat(lines.get(1)).contains(",FOOD,").contains("\"Tea, \"\"fine\"\" & cakes\"").contains(",CONFIRMED,FOOD-01,,0,");
-            assertThat(lines.get(2)).contains(",'=cmd(),").contains(",WAITLISTED,,1,15000,");
+            assertThat(lines.get(0) + "\r\n").isEqualTo(RegistrationCsv.header());
+            assertThat(lines.get(1)).contains(",\"FOOD\",").contains("\"Tea, \"\"fine\"\" & cakes\"")
+                    .contains(",\"CONFIRMED\",\"FOOD-01\",\"\",\"0\",");
+            assertThat(lines.get(2)).contains(",\"'=cmd()\",").contains(",\"WAITLISTED\",\"\",\"1\",\"15000\",");
         });
     }
 

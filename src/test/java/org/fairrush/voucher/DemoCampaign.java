@@ -34,7 +34,7 @@ class DemoCampaign implements ApplicationRunner {
     @Override
     public void run(ApplicationArguments args) {
         Instant now = clock.instant();
-        boolean open = Boolean.TRUE.equals(repository.findAll()
+        boolean open = Boolean.TRUE.equals(repository.findPage(java.util.Optional.empty(), 500)
                 .any(c -> c.name().equals(NAME) && c.grabEndsAt().isAfter(now)).block(Duration.ofSeconds(30)));
         if (open) {
             return;

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.IntStream;
 
 import org.fairrush.Api;
@@ -147,7 +146,7 @@ class RedemptionTest {
         long campaignId = api.createCampaign(Fixtures.openCampaign(10, 1));
         String code = campaignId + "-ABCD-EFGH-JKMN";
         // A grab whose event is still on its way to Postgres: recorded in Redis as pending only.
-        ClaimRecorded pending = new ClaimRecorded(ClaimRecorded.SCHEMA_VERSION, UUID.randomUUID(), Instant.now(), "c",
+        ClaimRecorded pending = new ClaimRecorded(ClaimRecorded.SCHEMA_VERSION, VoucherCodes.voucherId(code), Instant.now(), "c",
                 Long.toString(campaignId), "", "member-r7", null, 1, ClaimRecorded.HELD, Map.of("code", code));
         redis.opsForHash().put(rush.keyPrefix() + ":{c:" + campaignId + "}:pending", pending.eventId().toString(),
                 json.writeValueAsString(pending)).block();

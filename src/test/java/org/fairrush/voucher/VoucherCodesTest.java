@@ -36,4 +36,13 @@ class VoucherCodesTest {
         assertThat(VoucherCodes.normalise("'; drop table voucher; --")).isEmpty();
         assertThat(VoucherCodes.normalise(null)).isEmpty();
     }
+
+    @Test
+    void aCodeImpliesOneVoucherIdAndAnotherCodeAnother() {
+        java.util.UUID id = VoucherCodes.voucherId("42-AAAA-BBBB-CCCC");
+        assertThat(VoucherCodes.voucherId("42-AAAA-BBBB-CCCC")).isEqualTo(id);
+        assertThat(VoucherCodes.voucherId("42-AAAA-BBBB-CCCD")).isNotEqualTo(id);
+        assertThat(id.version()).isEqualTo(8);
+        assertThat(id.variant()).isEqualTo(2);
+    }
 }
