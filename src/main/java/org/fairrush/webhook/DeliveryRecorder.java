@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -99,39 +100,52 @@ final class DeliveryRecorder implements SmartLifecycle {
         return running != null && !running.isDisposed();
     }
 
-    /** Records the deliveries the stored claims mean to the current subscriptions; fails while some are not stored yet. */
+    /**
+     * Records the deliveries the stored claims mean to the current subscriptions; fails while some are not stored yet.
+     * With no subscription wanting any of the claims' events, reads nothing more.
+     */
     Mono<Void> record(List<ClaimRecorded> claims, Instant readAt) {
         if (claims.isEmpty()) {
             return Mono.empty();
         }
-        return Flux.fromIterable(claims).groupBy(ClaimRecorded::kind)
-                .flatMap(kind -> kind.collectList().flatMapMany(ofKind -> sinksByKind.containsKey(kind.key())
-                        ? sinksByKind.get(kind.key()).storedAmong(ofKind.stream().map(ClaimRecorded::eventId).toList())
-                        : Flux.empty()))
+        return subscriptions.list().collectList().flatMap(subscribed -> subscribed.isEmpty() ? Mono.empty()
+                : eventsOf(claims).flatMap(events -> {
+                    List<ClaimEvent> wanted = events.stream()
+                            .filter(event -> subscribed.stream().anyMatch(subscription -> subscription.wants(event.type()))).toList();
+                    return wanted.isEmpty() ? Mono.empty() : storedOnly(wanted, readAt)
+                            .flatMap(announced -> deliveries.record(due(announced, subscribed, readAt)));
+                }));
+    }
+
+    private Mono<List<ClaimEvent>> eventsOf(List<ClaimRecorded> claims) {
+        Map<String, List<ClaimRecorded>> byKind = claims.stream()
+                .collect(Collectors.groupingBy(ClaimRecorded::kind, LinkedHashMap::new, Collectors.toList()));
+        return Flux.fromIterable(byKind.entrySet())
+                .filter(kind -> typesByKind.containsKey(kind.getKey()))
+                .concatMap(kind -> typesByKind.get(kind.getKey()).eventsOf(kind.getValue()))
+                .flatMapIterable(Function.identity())
+                .collectList();
+    }
+
+    /** The events of stored claims; fails while some are not stored and storedWithin has not passed since readAt. */
+    private Mono<List<ClaimEvent>> storedOnly(List<ClaimEvent> events, Instant readAt) {
+        Map<String, List<UUID>> idsByKind = events.stream().collect(Collectors.groupingBy(event -> event.claim().kind(),
+                Collectors.mapping(event -> event.claim().eventId(), Collectors.toList())));
+        return Flux.fromIterable(idsByKind.entrySet())
+                .filter(kind -> sinksByKind.containsKey(kind.getKey()))
+                .concatMap(kind -> sinksByKind.get(kind.getKey()).storedAmong(kind.getValue()))
                 .collect(Collectors.toSet())
                 .flatMap(stored -> {
-                    List<ClaimRecorded> announced = claims.stream().filter(claim -> stored.contains(claim.eventId())).toList();
-                    int unstored = claims.size() - announced.size();
+                    List<ClaimEvent> announced = events.stream().filter(event -> stored.contains(event.claim().eventId())).toList();
+                    int unstored = events.size() - announced.size();
                     if (unstored > 0 && clock.instant().isBefore(readAt.plus(storedWithin))) {
                         return Mono.error(new NotStoredYet(unstored));
                     }
                     if (unstored > 0) {
                         log.warn("{} claims were not stored within {}: taken as reversed, not announced", unstored, storedWithin);
                     }
-                    return recordStored(announced, readAt);
+                    return Mono.just(announced);
                 });
-    }
-
-    private Mono<Void> recordStored(List<ClaimRecorded> claims, Instant readAt) {
-        Map<String, List<ClaimRecorded>> byKind = claims.stream()
-                .collect(Collectors.groupingBy(ClaimRecorded::kind, LinkedHashMap::new, Collectors.toList()));
-        Mono<List<ClaimEvent>> events = Flux.fromIterable(byKind.entrySet())
-                .filter(kind -> typesByKind.containsKey(kind.getKey()))
-                .concatMap(kind -> typesByKind.get(kind.getKey()).eventsOf(kind.getValue()))
-                .flatMapIterable(Function.identity())
-                .collectList();
-        return events.flatMap(meant -> meant.isEmpty() ? Mono.empty()
-                : subscriptions.list().collectList().flatMap(subscribed -> deliveries.record(due(meant, subscribed, readAt))));
     }
 
     private List<Deliveries.Due> due(List<ClaimEvent> events, List<Subscription> subscribed, Instant readAt) {

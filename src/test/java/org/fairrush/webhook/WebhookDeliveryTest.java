@@ -13,6 +13,7 @@ import org.fairrush.Api;
 import org.fairrush.FairrushTest;
 import org.fairrush.Fixtures;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
@@ -38,6 +39,13 @@ class WebhookDeliveryTest {
     JsonMapper json;
 
     private final List<String> subscriptions = new ArrayList<>();
+
+    /** Answers wait longer than WebTestClient's 5 s: the machine running the tests may be busy. */
+    @BeforeEach
+    void patientClient() {
+        http = http.mutate().responseTimeout(Duration.ofSeconds(30)).build();
+    }
+
     private final List<WebhookReceiver> receivers = new ArrayList<>();
 
     @AfterEach
