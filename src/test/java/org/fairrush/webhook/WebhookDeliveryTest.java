@@ -117,6 +117,24 @@ class WebhookDeliveryTest {
     }
 
     @Test
+    void aReceiverThatHangsDoesNotHoldBackAnotherReceiver() throws Exception {
+        WebhookReceiver hanging = receiver();
+        hanging.hang();
+        Map<?, ?> stuck = subscribe(hanging.url(), List.of("voucher.granted"));
+        WebhookReceiver healthy = receiver();
+        subscribe(healthy.url(), List.of("voucher.granted"));
+        Api api = new Api(http);
+        long campaignId = api.createCampaign(Fixtures.openCampaign(4, 1));
+        for (int member = 0; member < 4; member++) {
+            api.grabbed("hook-hang-" + member, campaignId);
+        }
+
+        await().atMost(ARRIVAL).until(() -> distinctIds(forCampaign(healthy, campaignId)).size() == 4);
+
+        assertThat(deliveries(stuck)).noneMatch(delivery -> "DELIVERED".equals(delivery.get("status")));
+    }
+
+    @Test
     void aRetriedDeliveryCarriesTheSameIdAndBody() throws Exception {
         WebhookReceiver receiver = receiver();
         Map<?, ?> subscription = subscribe(receiver.url(), List.of("voucher.granted"));
@@ -159,6 +177,22 @@ class WebhookDeliveryTest {
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("url", "http://127.0.0.1:9/hook", "events", List.of("voucher.eaten")))
                 .exchange().expectStatus().isBadRequest()
                 .expectBody().jsonPath("$.code").isEqualTo("VALIDATION_FAILED").jsonPath("$.errors[0].field").isEqualTo("events");
+    }
+
+    @Test
+    void refusesAHistoryPageLargerThanTheBound() {
+        WebTestClient.ResponseSpec answer = http.get().uri("/api/v1/webhooks/{id}/deliveries?limit=201", java.util.UUID.randomUUID())
+                .headers(h -> h.setBearerAuth(Fixtures.adminToken())).exchange();
+
+        answer.expectStatus().isBadRequest().expectBody().jsonPath("$.code").isEqualTo("VALIDATION_FAILED")
+                .jsonPath("$.errors[0].field").isEqualTo("limit");
+    }
+
+    @Test
+    void answersNotFoundForTheHistoryOfAnUnknownSubscription() {
+        http.get().uri("/api/v1/webhooks/{id}/deliveries", java.util.UUID.randomUUID())
+                .headers(h -> h.setBearerAuth(Fixtures.adminToken())).exchange()
+                .expectStatus().isNotFound().expectBody().jsonPath("$.code").isEqualTo("NOT_FOUND");
     }
 
     @Test

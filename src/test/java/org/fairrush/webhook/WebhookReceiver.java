@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.crypto.Mac;
@@ -20,7 +21,7 @@ import com.sun.net.httpserver.HttpServer;
  * A webhook receiver as a mini-program backend would run one: a real HTTP server on a free port of 127.0.0.1 that
  * keeps every request it got, and verifies signatures the way the Standard Webhooks specification tells receivers to
  * (written here from the specification, not with the service's own signing code). It can be stopped and started again
- * on the same port, and told to answer 500 to the first requests.
+ * on the same port, told to answer 500 to the first requests, or to hang.
  */
 final class WebhookReceiver implements AutoCloseable {
 
@@ -30,6 +31,8 @@ final class WebhookReceiver implements AutoCloseable {
 
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final AtomicInteger failuresLeft = new AtomicInteger();
+    private final CountDownLatch answering = new CountDownLatch(1);
+    private volatile boolean hanging;
     private int port;
     private HttpServer server;
 
@@ -45,6 +48,9 @@ final class WebhookReceiver implements AutoCloseable {
             var headers = exchange.getRequestHeaders();
             received.add(new Received(headers.getFirst("webhook-id"), headers.getFirst("webhook-timestamp"),
                     headers.getFirst("webhook-signature"), new String(body, StandardCharsets.UTF_8)));
+            if (hanging) {
+                awaitQuietly(answering);
+            }
             int status = failuresLeft.getAndUpdate(left -> Math.max(0, left - 1)) > 0 ? 500 : 204;
             exchange.sendResponseHeaders(status, -1);
             exchange.close();
@@ -60,6 +66,19 @@ final class WebhookReceiver implements AutoCloseable {
         return "http://127.0.0.1:" + port + "/hook";
     }
 
+    /** From now on, requests are kept without an answer until {@link #close()}: a receiver that hangs. */
+    void hang() {
+        hanging = true;
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     void failNext(int requests) {
         failuresLeft.set(requests);
     }
@@ -70,6 +89,7 @@ final class WebhookReceiver implements AutoCloseable {
 
     @Override
     public void close() {
+        answering.countDown();
         stop();
     }
 
