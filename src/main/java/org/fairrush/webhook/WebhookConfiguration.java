@@ -19,6 +19,12 @@ class WebhookConfiguration {
     /** How long a claim read from the log may take to be stored before it is taken as reversed (see DeliveryRecorder). */
     static final Duration STORED_WITHIN = Duration.ofMinutes(10);
 
+    /**
+     * Claims read per batch: each batch costs a few statements whatever its size, so during a rush the recorder keeps
+     * up with a few batches a second.
+     */
+    static final int CLAIMS_PER_BATCH = 2000;
+
     @Bean
     ReceiverAddresses receiverAddresses(WebhookProperties settings) {
         return new ReceiverAddresses(settings.allowPrivate());
@@ -33,7 +39,7 @@ class WebhookConfiguration {
     @ConditionalOnBooleanProperty(name = "fairrush.webhooks.enabled", matchIfMissing = true)
     DeliveryRecorder deliveryRecorder(ClaimStreams streams, List<ClaimEventTypes> types, List<ClaimSink> sinks,
             Subscriptions subscriptions, Deliveries deliveries, JsonMapper json, Clock clock, WebhookProperties settings) {
-        return new DeliveryRecorder(streams.forGroup(settings.groupId(), settings.batchSize(), Duration.ofMillis(100)), types, sinks,
+        return new DeliveryRecorder(streams.forGroup(settings.groupId(), CLAIMS_PER_BATCH, Duration.ofMillis(100)), types, sinks,
                 subscriptions, deliveries, json, clock, STORED_WITHIN);
     }
 

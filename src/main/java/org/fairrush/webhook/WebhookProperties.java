@@ -22,7 +22,7 @@ import org.springframework.validation.annotation.Validated;
  * @param maxBackoff     longest wait between two attempts
  * @param giveUpAfter    a delivery still failing this long after it was recorded is marked FAILED
  * @param pollInterval   how often due deliveries are looked for
- * @param batchSize      most due deliveries taken per look, and most claims recorded per transaction
+ * @param batchSize      most due deliveries taken per look
  * @param concurrency    most subscriptions being sent to at once (each sends its deliveries one after the other)
  */
 @Validated
