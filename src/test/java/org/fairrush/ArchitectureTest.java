@@ -64,4 +64,18 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "io.lettuce..", "org.apache.kafka..",
                         "reactor..", "io.r2dbc.."));
     }
+
+    @Test
+    void webhooksKnowOnlyTheEngineAndTheWebLayer() {
+        check(noClasses().that().resideInAPackage("org.fairrush.webhook..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.fairrush.voucher..", "org.fairrush.stall..",
+                        "org.fairrush.ops.."));
+    }
+
+    @Test
+    void nothingReachesIntoWebhooks() {
+        check(noClasses().that().resideInAnyPackage("org.fairrush.rush..", "org.fairrush.voucher..", "org.fairrush.stall..",
+                        "org.fairrush.web..")
+                .should().dependOnClassesThat().resideInAPackage("org.fairrush.webhook.."));
+    }
 }

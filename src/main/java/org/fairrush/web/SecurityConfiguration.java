@@ -61,6 +61,7 @@ class SecurityConfiguration {
                         .pathMatchers(HttpMethod.GET, "/api/v1/fairs/*/registrations").hasRole(ADMIN)
                         .pathMatchers("/api/v1/fairs/*/registrations/*").hasAnyRole(MERCHANT, ADMIN)
                         .pathMatchers(HttpMethod.GET, "/api/v1/me/registrations").hasRole(MERCHANT)
+                        .pathMatchers("/api/v1/webhooks", "/api/v1/webhooks/**").hasRole(ADMIN)
                         .pathMatchers("/api/**").authenticated()
                         .anyExchange().permitAll())
                 .build();

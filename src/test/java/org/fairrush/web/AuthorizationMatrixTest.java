@@ -53,6 +53,7 @@ class AuthorizationMatrixTest {
     private static final Set<Caller> ANY_ROLE = Set.of(Caller.MEMBER, Caller.MERCHANT, Caller.ADMIN);
     private static final String NO_CAMPAIGN = "/api/v1/campaigns/987654321";
     private static final String NO_FAIR = "/api/v1/fairs/987654321";
+    private static final String NO_WEBHOOK = "/api/v1/webhooks/00000000-0000-0000-0000-000000000000";
 
     static List<Route> routes() {
         return List.of(
@@ -80,6 +81,10 @@ class AuthorizationMatrixTest {
                 new Route(HttpMethod.POST, NO_FAIR + "/rebuild", Set.of(Caller.ADMIN)),
                 new Route(HttpMethod.GET, NO_FAIR + "/draw", ANY_ROLE),
                 new Route(HttpMethod.PUT, NO_FAIR + "/seed-commitment", Set.of(Caller.ADMIN)),
+                new Route(HttpMethod.POST, "/api/v1/webhooks", Set.of(Caller.ADMIN)),
+                new Route(HttpMethod.GET, "/api/v1/webhooks", Set.of(Caller.ADMIN)),
+                new Route(HttpMethod.DELETE, NO_WEBHOOK, Set.of(Caller.ADMIN)),
+                new Route(HttpMethod.GET, NO_WEBHOOK + "/deliveries", Set.of(Caller.ADMIN)),
                 // The benchmark's naive peer (test sources only, see org.fairrush.bench.NaiveGrabConfiguration).
                 new Route(HttpMethod.POST, "/api/v1/bench/naive-campaigns/987654321/grabs", Set.of(Caller.MEMBER)));
     }
