@@ -38,7 +38,7 @@ final class VerifiedTokens implements ReactiveJwtDecoder {
         this.verified = Caffeine.newBuilder()
                 .maximumSize(maxSize)
                 .expireAfter(Expiry.<String, Verified>creating((token, entry) ->
-                        Duration.between(clock.instant(), entry.until()).plusSeconds(1)))
+                        Duration.between(clock.instant(), entry.until()).plusSeconds(1).abs()))
                 .executor(Runnable::run)
                 .build();
     }
@@ -60,8 +60,12 @@ final class VerifiedTokens implements ReactiveJwtDecoder {
         if (expiresAt == null) {
             return;
         }
-        Instant until = clock.instant().plus(maxAge);
-        verified.put(token, new Verified(jwt, expiresAt.isBefore(until) ? expiresAt : until));
+        Instant now = clock.instant();
+        Instant until = expiresAt.isBefore(now.plus(maxAge)) ? expiresAt : now.plus(maxAge);
+        // The verifier allows some clock skew past exp; such a token is accepted this once, never remembered.
+        if (until.isAfter(now)) {
+            verified.put(token, new Verified(jwt, until));
+        }
     }
 
     long size() {

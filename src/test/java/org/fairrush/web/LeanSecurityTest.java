@@ -16,8 +16,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 @FairrushTest
 class LeanSecurityTest {
 
-    @Autowired
     WebTestClient http;
+
+    /** A generous timeout: on a machine shared with other builds a first request can take longer than the default 5 s. */
+    @Autowired
+    void http(WebTestClient client) {
+        this.http = client.mutate().responseTimeout(java.time.Duration.ofSeconds(30)).build();
+    }
 
     @Autowired
     MeterRegistry meters;

@@ -63,9 +63,11 @@ class VerifiedTokensTest {
 
         clock.advance(Duration.ofSeconds(120));
 
-        // At its exp the cache hands the token back to the verifier (which allows its usual 60 s of clock skew) ...
+        // At its exp the cache hands the token back to the verifier (which allows its usual 60 s of clock skew),
+        // and does not remember it again ...
         StepVerifier.create(tokens.decode(token)).expectNextCount(1).verifyComplete();
         assertThat(verifications).hasValue(2);
+        assertThat(tokens.size()).isZero();
         // ... and past the skew the verifier refuses it, and so does the cache.
         clock.advance(Duration.ofSeconds(61));
         StepVerifier.create(tokens.decode(token)).verifyError();

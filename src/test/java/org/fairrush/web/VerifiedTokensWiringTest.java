@@ -19,8 +19,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 @FairrushTest
 class VerifiedTokensWiringTest {
 
-    @Autowired
     WebTestClient http;
+
+    /** A generous timeout: on a machine shared with other builds a first request can take longer than the default 5 s. */
+    @Autowired
+    void http(WebTestClient client) {
+        this.http = client.mutate().responseTimeout(java.time.Duration.ofSeconds(30)).build();
+    }
 
     @Autowired
     ReactiveJwtDecoder decoder;
