@@ -71,7 +71,7 @@ public record Page(int limit, Optional<List<String>> after) {
         return ApiProblem.invalid("cursor", "is not a cursor of this list; use the Link rel=\"next\" URL of the previous page");
     }
 
-    /** The first value of the cursor as {@code type}, or VALIDATION_FAILED when it cannot be one. */
+    /** The cursor's value at {@code index} read as a {@code type}, or VALIDATION_FAILED when it cannot be one. */
     public <T> T value(int index, Function<String, T> type) {
         try {
             return type.apply(after.orElseThrow().get(index));

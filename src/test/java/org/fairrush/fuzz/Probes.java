@@ -58,10 +58,6 @@ final class Probes {
         }));
     }
 
-    List<Operation> operations() {
-        return operations;
-    }
-
     ApiFuzzTest.Probe next() {
         Operation operation = operations.get(random.nextInt(operations.size()));
         boolean valid = random.nextInt(3) > 0;
