@@ -49,7 +49,7 @@ class RushConfiguration {
 
     @Bean(initMethod = "start", destroyMethod = "stop")
     SoldOutBoard soldOutBoard(ReactiveStringRedisTemplate redis, RushProperties properties) {
-        return new SoldOutBoard(redis, properties.keyPrefix());
+        return new SoldOutBoard(redis, properties.keyPrefix(), properties.soldOutRecheck(), Clock.systemUTC());
     }
 
     @Bean(destroyMethod = "close")

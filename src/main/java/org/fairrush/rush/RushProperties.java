@@ -21,6 +21,9 @@ import org.springframework.validation.annotation.Validated;
  * @param idempotencyTtl how long a successful claim's Idempotency-Key is remembered
  * @param sweepInterval  how often each instance looks for PENDING claims that never reached Kafka
  * @param sweepAfter     how old a PENDING claim must be before it is republished (longer than sendTimeout)
+ * @param soldOutRecheck how long an instance trusts a pool's sold-out mark before asking Redis again: the
+ *                       longest an instance can refuse grabs on a pool whose units came back when the other
+ *                       instances' "restocked" message was lost
  * @param persister      the Kafka to Postgres writer
  */
 @Validated
@@ -33,6 +36,7 @@ public record RushProperties(
         @DefaultValue("24h") @NotNull Duration idempotencyTtl,
         @DefaultValue("2s") @NotNull Duration sweepInterval,
         @DefaultValue("10s") @NotNull Duration sweepAfter,
+        @DefaultValue("1s") @NotNull Duration soldOutRecheck,
         @DefaultValue @Valid Persister persister) {
 
     public RushProperties {

@@ -1,6 +1,8 @@
 package org.fairrush.rush;
 
-import java.util.Set;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
@@ -16,19 +18,34 @@ import reactor.util.retry.Retry;
  * without running the claim script. An instance learns it from the claim script's answer and tells the
  * others over Redis pub/sub; a unit that comes back (a reversed claim) clears the mark everywhere.
  * A missed message only costs a script call: the script itself remains the authority.
+ *
+ * <p>Pub/sub loses messages (a subscriber reconnecting, a node failing over), and a lost "restocked" would
+ * leave an instance refusing grabs on a pool with units again. So a mark is trusted for {@code recheck} only
+ * (fairrush.rush.sold-out-recheck, default 1 s): after that the next grab asks the script again, which renews
+ * the mark while the pool stays empty. However messages are lost, an instance refuses a pool with units for at
+ * most {@code recheck}; a resubscription forgets every mark at once.
  */
 final class SoldOutBoard {
 
     private static final Logger log = LoggerFactory.getLogger(SoldOutBoard.class);
 
-    private final Set<String> soldOut = ConcurrentHashMap.newKeySet();
+    /** Pool name -> until when (epoch ms of {@link #clock}) its sold-out mark is trusted. */
+    private final Map<String, Long> soldOut = new ConcurrentHashMap<>();
     private final ReactiveStringRedisTemplate redis;
     private final String channel;
+    private final long recheckMillis;
+    private final Clock clock;
     private Disposable subscription;
 
     SoldOutBoard(ReactiveStringRedisTemplate redis, String keyPrefix) {
+        this(redis, keyPrefix, Duration.ofSeconds(1), Clock.systemUTC());
+    }
+
+    SoldOutBoard(ReactiveStringRedisTemplate redis, String keyPrefix, Duration recheck, Clock clock) {
         this.redis = redis;
         this.channel = keyPrefix + ":soldout";
+        this.recheckMillis = recheck.toMillis();
+        this.clock = clock;
     }
 
     void start() {
@@ -36,7 +53,11 @@ final class SoldOutBoard {
                 .doOnNext(message -> apply(message.getMessage()))
                 .then()
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, java.time.Duration.ofMillis(200)).maxBackoff(java.time.Duration.ofSeconds(5))
-                        .doBeforeRetry(signal -> log.warn("sold-out channel lost, resubscribing: {}", signal.failure().toString())))
+                        .doBeforeRetry(signal -> {
+                            // Messages sent while away are lost: trust no mark learnt before.
+                            soldOut.clear();
+                            log.warn("sold-out channel lost, resubscribing: {}", signal.failure().toString());
+                        }))
                 .subscribe(message -> { }, failure -> log.debug("sold-out channel closed: {}", failure.toString()));
     }
 
@@ -47,11 +68,14 @@ final class SoldOutBoard {
     }
 
     boolean isSoldOut(PoolRef ref) {
-        return soldOut.contains(name(ref));
+        Long until = soldOut.get(name(ref));
+        return until != null && clock.millis() < until;
     }
 
+    /** Marks the pool for {@code recheck}; tells the other instances when this one did not know it yet. */
     Mono<Void> markSoldOut(PoolRef ref) {
-        return soldOut.add(name(ref)) ? redis.convertAndSend(channel, "+" + name(ref)).then() : Mono.empty();
+        Long before = soldOut.put(name(ref), clock.millis() + recheckMillis);
+        return before == null ? redis.convertAndSend(channel, "+" + name(ref)).then() : Mono.empty();
     }
 
     Mono<Void> markRestocked(PoolRef ref) {
@@ -62,7 +86,7 @@ final class SoldOutBoard {
     private void apply(String message) {
         String pool = message.substring(1);
         if (message.charAt(0) == '+') {
-            soldOut.add(pool);
+            soldOut.put(pool, clock.millis() + recheckMillis);
         } else {
             soldOut.remove(pool);
         }
