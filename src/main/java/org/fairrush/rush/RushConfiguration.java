@@ -91,9 +91,14 @@ class RushConfiguration {
     }
 
     @Bean
+    Leases leases(ReactiveStringRedisTemplate redis) {
+        return new Leases(redis);
+    }
+
+    @Bean
     PendingSweeper pendingSweeper(RushEngine engine, ReactiveStringRedisTemplate redis, ClaimPublisher publisher,
-            Clock clock, RushProperties properties) {
-        return new PendingSweeper(engine, redis, publisher, clock, properties);
+            Clock clock, RushProperties properties, Leases leases) {
+        return new PendingSweeper(engine, redis, publisher, clock, properties, leases);
     }
 
     @Bean
