@@ -19,7 +19,7 @@
 #        load-tests/fleet.sh down                             (stops everything it started, removes its data)
 # status: {"lb": port, "processes": [{"role", "index", "pid", "port", "up", "primary" (redis only)}]}
 # Environment: FLEET_PORT (load balancer, default 8080), FLEET_BASE_PORT (first of the other ports, default 27000:
-#   redis BASE+1.., their cluster bus +10000, kafka BASE+101.., controllers BASE+111.., api BASE+201..,
+#   redis BASE+1.., their cluster bus BASE+51.., kafka BASE+101.., controllers BASE+111.., api BASE+201..,
 #   persisters BASE+301..), FLEET_DIR (all data, default $TMPDIR/fairrush-fleet), FLEET_PG (host:port),
 #   FLEET_API_HEAP / FLEET_PERSISTER_HEAP (default 384m), FLEET_JVM_OPTS (added to API and persister JVMs),
 #   FLEET_APP_ENV (extra VAR=value words for API and persister JVMs, e.g. "FAIRRUSH_RUSH_REDISREPLICAACKS=1").
@@ -76,7 +76,7 @@ start_redis() {
   port=$(redis_port "$i")
   mkdir -p "$DIR/redis-$i"
   spawn redis "$i" "$DIR/redis-$i/redis.log" redis-server --port "$port" --bind 127.0.0.1 --dir "$DIR/redis-$i" \
-    --cluster-enabled yes --cluster-config-file nodes.conf --cluster-node-timeout 2000 \
+    --cluster-enabled yes --cluster-port $((port + 50)) --cluster-config-file nodes.conf --cluster-node-timeout 2000 \
     --save '' --appendonly no --protected-mode no --daemonize no
 }
 

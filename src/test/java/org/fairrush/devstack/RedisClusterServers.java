@@ -2,18 +2,19 @@ package org.fairrush.devstack;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 
 /**
  * A Redis Cluster of three primaries (no replicas) as separate redis-server processes on free ports, for
@@ -26,11 +27,14 @@ public final class RedisClusterServers implements AutoCloseable {
 
     private final Path home;
     private final List<Integer> ports;
+    /** Cluster bus ports chosen free too (not port + 10000, which may be taken: it lies in the ephemeral range). */
+    private final List<Integer> busPorts;
     private final List<Process> processes = new ArrayList<>();
 
-    private RedisClusterServers(Path home, List<Integer> ports) {
+    private RedisClusterServers(Path home, List<Integer> ports, List<Integer> busPorts) {
         this.home = home;
         this.ports = ports;
+        this.busPorts = busPorts;
     }
 
     /** Starts {@code primaries} nodes, joins them, spreads the slots evenly and waits until the cluster is ok. */
@@ -38,13 +42,16 @@ public final class RedisClusterServers implements AutoCloseable {
         try {
             Path home = Files.createTempDirectory("fairrush-redis-cluster-");
             List<Integer> ports = new ArrayList<>();
+            List<Integer> busPorts = new ArrayList<>();
             while (ports.size() < primaries) {
-                int port = freePortWithBus();
-                if (!ports.contains(port)) {
+                int port = FreePorts.next();
+                int bus = FreePorts.next();
+                if (port != bus && !ports.contains(port) && !ports.contains(bus) && !busPorts.contains(port) && !busPorts.contains(bus)) {
                     ports.add(port);
+                    busPorts.add(bus);
                 }
             }
-            RedisClusterServers cluster = new RedisClusterServers(home, ports);
+            RedisClusterServers cluster = new RedisClusterServers(home, ports, busPorts);
             cluster.launch();
             cluster.form();
             return cluster;
@@ -59,10 +66,11 @@ public final class RedisClusterServers implements AutoCloseable {
     }
 
     private void launch() throws IOException {
-        for (int port : ports) {
+        for (int i = 0; i < ports.size(); i++) {
+            int port = ports.get(i);
             Path dir = Files.createDirectories(home.resolve(Integer.toString(port)));
             processes.add(new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                    "--dir", dir.toString(), "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+                    "--dir", dir.toString(), "--cluster-enabled", "yes", "--cluster-port", Integer.toString(busPorts.get(i)), "--cluster-config-file", "nodes.conf",
                     "--cluster-node-timeout", "2000", "--save", "", "--appendonly", "no")
                     .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start());
         }
@@ -76,7 +84,9 @@ public final class RedisClusterServers implements AutoCloseable {
                 nodes.add(connect(client));
             }
             for (int i = 1; i < nodes.size(); i++) {
-                nodes.get(i).sync().clusterMeet("127.0.0.1", ports.get(0));
+                // CLUSTER MEET ip port cluster-port: the bus port is not port + 10000 here.
+                nodes.get(i).sync().dispatch(CommandType.CLUSTER, new StatusOutput<>(StringCodec.UTF8),
+                        new CommandArgs<>(StringCodec.UTF8).add("MEET").add("127.0.0.1").add(ports.get(0)).add(busPorts.get(0)));
             }
             int per = SLOTS / nodes.size();
             for (int i = 0; i < nodes.size(); i++) {
@@ -121,25 +131,6 @@ public final class RedisClusterServers implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** A free port whose cluster bus port (port + 10000) is free too. */
-    private static int freePortWithBus() {
-        for (int attempt = 0; attempt < 200; attempt++) {
-            int port = ThreadLocalRandom.current().nextInt(20000, 30000);
-            if (free(port) && free(port + 10000)) {
-                return port;
-            }
-        }
-        throw new IllegalStateException("no free port pair for a Redis Cluster node");
-    }
-
-    private static boolean free(int port) {
-        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            return true;
-        } catch (IOException taken) {
-            return false;
         }
     }
 
