@@ -62,8 +62,6 @@ esac
 wait "$DRIVER" || die "the driver failed (see $OUT/driver.log)"
 RUSH_END=$(date +%s.%N)
 log "rush over: $(cat "$OUT/summary.json")"
-wait || true   # a delayed restart still running
-[ ${#RESTART[@]} -eq 0 ] || "$FLEET" start "${RESTART[@]}" >"$OUT/restart.log" 2>&1 || log "could not restart ${RESTART[*]} (see $OUT/restart.log)"
 
 # Settled: the persisters drained Kafka and the pool's numbers add up (or 180 s passed).
 report() { curl -fsS -m 20 "$LB/api/v1/ops/reconciliation" -H "Authorization: Bearer $ADMIN" 2>/dev/null \
@@ -75,9 +73,11 @@ for ((i = 0; i < 180; i++)); do
 done
 SETTLED_S=$(awk "BEGIN {printf \"%.1f\", $(date +%s.%N) - $RUSH_END}")
 log "settled after ${SETTLED_S}s: $R"
+wait || true   # a delayed restart still running
+[ ${#RESTART[@]} -eq 0 ] || "$FLEET" start "${RESTART[@]}" >"$OUT/restart.log" 2>&1 || log "could not restart ${RESTART[*]} (see $OUT/restart.log)"
 
 # The invariants.
-psql_fleet -c "create table if not exists drill_ack (run text, id uuid)" >/dev/null
+psql_fleet -c "set client_min_messages = warning; create table if not exists drill_ack (run text, id uuid)" >/dev/null
 psql_fleet -c "\\copy drill_ack (id) from '$OUT/acknowledged.txt'" >/dev/null
 psql_fleet -c "update drill_ack set run = '$RUN' where run is null" >/dev/null
 ACKED=$(wc -l < "$OUT/acknowledged.txt")
