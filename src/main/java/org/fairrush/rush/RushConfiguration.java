@@ -67,8 +67,19 @@ class RushConfiguration {
 
     @Bean
     RushEngine rushEngine(ReactiveStringRedisTemplate redis, ClaimCodec codec, ClaimPublisher publisher,
-            SoldOutBoard soldOut, Clock clock, RushProperties properties, ObjectProvider<RushMetrics> metrics) {
-        return new RushEngine(redis, codec, publisher, soldOut, clock, properties, metrics.getIfAvailable(() -> RushMetrics.NONE));
+            SoldOutBoard soldOut, Clock clock, RushProperties properties, ObjectProvider<RushMetrics> metrics,
+            ObjectProvider<ReplicaAcks> replicaAcks) {
+        ClaimPublisher durable = properties.redisReplicaAcks() > 0
+                ? new ReplicaAckingPublisher(publisher, replicaAcks.getObject(), properties.keyPrefix())
+                : publisher;
+        return new RushEngine(redis, codec, durable, soldOut, clock, properties, metrics.getIfAvailable(() -> RushMetrics.NONE));
+    }
+
+    @Bean(destroyMethod = "close")
+    @org.springframework.context.annotation.Lazy
+    ReplicaAcks replicaAcks(org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory connections,
+            RushProperties properties) {
+        return new ReplicaAcks(connections.getNativeClient(), properties.redisReplicaAcks(), properties.redisReplicaTimeout());
     }
 
     @Bean(destroyMethod = "close")

@@ -24,6 +24,10 @@ import org.springframework.validation.annotation.Validated;
  * @param soldOutRecheck how long an instance trusts a pool's sold-out mark before asking Redis again: the
  *                       longest an instance can refuse grabs on a pool whose units came back when the other
  *                       instances' "restocked" message was lost
+ * @param redisReplicaAcks replicas of the Redis primary that must have a claim before it is sent to Kafka and
+ *                       acknowledged (Redis WAIT); 0 (default) acknowledges after the primary alone, whose
+ *                       asynchronous replication may lose the last writes when it dies
+ * @param redisReplicaTimeout longest wait for those replicas; beyond it the claim is reversed and answered BUSY
  * @param persister      the Kafka to Postgres writer
  */
 @Validated
@@ -37,6 +41,8 @@ public record RushProperties(
         @DefaultValue("2s") @NotNull Duration sweepInterval,
         @DefaultValue("10s") @NotNull Duration sweepAfter,
         @DefaultValue("1s") @NotNull Duration soldOutRecheck,
+        @DefaultValue("0") @Min(0) int redisReplicaAcks,
+        @DefaultValue("500ms") @NotNull Duration redisReplicaTimeout,
         @DefaultValue @Valid Persister persister) {
 
     public RushProperties {

@@ -52,8 +52,13 @@ public final class RedisClusterServers implements AutoCloseable {
                 }
             }
             RedisClusterServers cluster = new RedisClusterServers(home, ports, busPorts);
-            cluster.launch();
-            cluster.form();
+            try {
+                cluster.launch();
+                cluster.form();
+            } catch (RuntimeException | IOException failed) {
+                cluster.close();
+                throw failed;
+            }
             return cluster;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -80,8 +80,12 @@ class ScriptsOnRedisClusterTest {
 
     @AfterAll
     static void stopCluster() {
-        connections.destroy();
-        cluster.close();
+        if (connections != null) {
+            connections.destroy();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
     }
 
     @AfterEach
