@@ -2,7 +2,9 @@ package org.fairrush.ops;
 
 import java.time.Duration;
 
+import org.fairrush.rush.Leases;
 import org.fairrush.rush.Reconciliation;
+import org.fairrush.rush.RushProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -15,18 +17,28 @@ import reactor.core.publisher.Mono;
 
 /**
  * Invariant 3 of DESIGN.md on demand ({@code GET /api/v1/ops/reconciliation}, ADMIN) and every minute in
- * the log: a pool whose numbers do not add up is logged at ERROR with the exact difference.
+ * the log: a pool whose numbers do not add up is logged at ERROR with the exact difference. The scheduled
+ * check runs on one instance of the fleet, the holder of the reconciliation lease (renewed on each run; another
+ * instance takes over within {@link #LEASE} once the holder stops), and a run is cut after {@link #MOST}.
  */
 @RestController
 class ReconciliationController implements InitializingBean, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(ReconciliationController.class);
 
+    private static final Duration EVERY = Duration.ofMinutes(1);
+    static final Duration LEASE = EVERY.multipliedBy(3).dividedBy(2);
+    static final Duration MOST = EVERY.dividedBy(2);
+
     private final Reconciliation reconciliation;
+    private final Leases leases;
+    private final String lease;
     private Disposable schedule;
 
-    ReconciliationController(Reconciliation reconciliation) {
+    ReconciliationController(Reconciliation reconciliation, Leases leases, RushProperties rush) {
         this.reconciliation = reconciliation;
+        this.leases = leases;
+        this.lease = rush.keyPrefix() + ":lease:reconciliation";
     }
 
     @GetMapping("/api/v1/ops/reconciliation")
@@ -36,9 +48,10 @@ class ReconciliationController implements InitializingBean, DisposableBean {
 
     @Override
     public void afterPropertiesSet() {
-        schedule = Flux.interval(Duration.ofMinutes(1), Duration.ofMinutes(1))
+        schedule = Flux.interval(EVERY, EVERY)
                 .onBackpressureDrop()
-                .concatMap(tick -> reconciliation.all().onErrorResume(failure -> {
+                .concatMap(tick -> leases.hold(lease, LEASE).filter(Boolean::booleanValue)
+                        .flatMap(held -> reconciliation.all().timeout(MOST)).onErrorResume(failure -> {
                     log.warn("reconciliation could not run: {}", failure.toString());
                     return Mono.empty();
                 }))

@@ -2,7 +2,6 @@ package org.fairrush.rush;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.UUID;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +18,10 @@ import reactor.core.publisher.Mono;
  * (a duplicate is harmless: the claim id is the primary key) and then marked acknowledged. Changes of claims
  * (a release, a promotion) that wait in the scope's outbox because Kafka did not take them, or their
  * instance died, are published again too (a sink keeps the highest revision, so a duplicate is harmless).
- * One instance sweeps a scope at a time, under a short Redis lease.
+ * One instance sweeps a scope at a time, its owner: it holds the scope's lease ({@link Leases}), renews it on
+ * each pass and keeps sweeping it while it lives; another instance takes the scope over once the owner stopped
+ * renewing for {@code 3 x sweepInterval}. A pass over a scope is cut short after {@code 2 x sweepInterval}, so
+ * an owner never sweeps on after its lease has gone to another (what it did not finish waits for the next pass).
  */
 final class PendingSweeper implements SmartLifecycle {
 
@@ -31,13 +33,19 @@ final class PendingSweeper implements SmartLifecycle {
     private final Clock clock;
     private final Duration interval;
     private final Duration sweepAfter;
-    private final String instance = UUID.randomUUID().toString();
+    private final Leases leases;
     /** Most claims republished per scope and pass; the rest wait for the next pass. */
     private static final int BATCH = 500;
     private Disposable running;
 
     PendingSweeper(RushEngine engine, ReactiveStringRedisTemplate redis, ClaimPublisher publisher, Clock clock,
             RushProperties properties) {
+        this(engine, redis, publisher, clock, properties, new Leases(redis));
+    }
+
+    PendingSweeper(RushEngine engine, ReactiveStringRedisTemplate redis, ClaimPublisher publisher, Clock clock,
+            RushProperties properties, Leases leases) {
+        this.leases = leases;
         this.engine = engine;
         this.redis = redis;
         this.publisher = publisher;
@@ -90,10 +98,13 @@ final class PendingSweeper implements SmartLifecycle {
 
     private Mono<Long> sweepScope(PoolRef scope) {
         PoolKeys keys = engine.keys(scope);
-        return redis.opsForValue().setIfAbsent(keys.sweeperLease(), instance, interval.multipliedBy(3))
+        return leases.hold(keys.sweeperLease(), interval.multipliedBy(3))
                 .filter(Boolean::booleanValue)
-                .flatMap(leased -> republishStale(keys))
-                .flatMap(republished -> republishChanges(keys).map(changes -> republished + changes))
+                .flatMap(leased -> republishStale(keys)
+                        .flatMap(republished -> republishChanges(keys).map(changes -> republished + changes))
+                        .timeout(interval.multipliedBy(2), Mono.fromRunnable(() ->
+                                log.warn("sweeping {} took longer than its lease allows; the rest waits for the next pass",
+                                        keys.ref().scopeTag()))))
                 .defaultIfEmpty(0L);
     }
 

@@ -51,7 +51,7 @@ class RushConfiguration {
 
     @Bean(initMethod = "start", destroyMethod = "stop")
     SoldOutBoard soldOutBoard(ReactiveStringRedisTemplate redis, RushProperties properties) {
-        return new SoldOutBoard(redis, properties.keyPrefix());
+        return new SoldOutBoard(redis, properties.keyPrefix(), properties.soldOutRecheck(), Clock.systemUTC());
     }
 
     @Bean(destroyMethod = "close")
@@ -69,9 +69,20 @@ class RushConfiguration {
 
     @Bean
     RushEngine rushEngine(ReactiveStringRedisTemplate redis, ClaimCodec codec, ClaimPublisher publisher,
-            SoldOutBoard soldOut, Clock clock, RushProperties properties, ObjectProvider<RushMetrics> metrics, List<ClaimSink> sinks) {
-        return new RushEngine(redis, codec, publisher, soldOut, clock, properties, metrics.getIfAvailable(() -> RushMetrics.NONE),
+            SoldOutBoard soldOut, Clock clock, RushProperties properties, ObjectProvider<RushMetrics> metrics, List<ClaimSink> sinks,
+            ObjectProvider<ReplicaAcks> replicaAcks) {
+        ClaimPublisher durable = properties.redisReplicaAcks() > 0
+                ? new ReplicaAckingPublisher(publisher, replicaAcks.getObject(), properties.keyPrefix())
+                : publisher;
+        return new RushEngine(redis, codec, durable, soldOut, clock, properties, metrics.getIfAvailable(() -> RushMetrics.NONE),
                 sinks);
+    }
+
+    @Bean(destroyMethod = "close")
+    @org.springframework.context.annotation.Lazy
+    ReplicaAcks replicaAcks(org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory connections,
+            RushProperties properties) {
+        return new ReplicaAcks(connections.getNativeClient(), properties.redisReplicaAcks(), properties.redisReplicaTimeout());
     }
 
     @Bean(destroyMethod = "close")
@@ -101,9 +112,14 @@ class RushConfiguration {
     }
 
     @Bean
+    Leases leases(ReactiveStringRedisTemplate redis) {
+        return new Leases(redis);
+    }
+
+    @Bean
     PendingSweeper pendingSweeper(RushEngine engine, ReactiveStringRedisTemplate redis, ClaimPublisher publisher,
-            Clock clock, RushProperties properties) {
-        return new PendingSweeper(engine, redis, publisher, clock, properties);
+            Clock clock, RushProperties properties, Leases leases) {
+        return new PendingSweeper(engine, redis, publisher, clock, properties, leases);
     }
 
     @Bean

@@ -26,6 +26,13 @@ import org.springframework.validation.annotation.Validated;
  *                       An ISO-8601 duration (P7D) or Spring's form (7d); at least idempotencyTtl, so that every
  *                       Idempotency-Key of a pool has expired by the time the pool is retired
  * @param retireInterval how often each instance looks for pools to retire
+ * @param soldOutRecheck how long an instance trusts a pool's sold-out mark before asking Redis again: the
+ *                       longest an instance can refuse grabs on a pool whose units came back when the other
+ *                       instances' "restocked" message was lost
+ * @param redisReplicaAcks replicas of the Redis primary that must have a claim before it is sent to Kafka and
+ *                       acknowledged (Redis WAIT); 0 (default) acknowledges after the primary alone, whose
+ *                       asynchronous replication may lose the last writes when it dies
+ * @param redisReplicaTimeout longest wait for those replicas; beyond it the claim is reversed and answered BUSY
  * @param persister      the Kafka to Postgres writer
  */
 @Validated
@@ -40,6 +47,9 @@ public record RushProperties(
         @DefaultValue("10s") @NotNull Duration sweepAfter,
         @DefaultValue("P7D") @NotNull Duration retention,
         @DefaultValue("1m") @NotNull Duration retireInterval,
+        @DefaultValue("1s") @NotNull Duration soldOutRecheck,
+        @DefaultValue("0") @Min(0) int redisReplicaAcks,
+        @DefaultValue("500ms") @NotNull Duration redisReplicaTimeout,
         @DefaultValue @Valid Persister persister) {
 
     public RushProperties {

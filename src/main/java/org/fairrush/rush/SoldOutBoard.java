@@ -1,6 +1,8 @@
 package org.fairrush.rush;
 
-import java.util.Set;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
@@ -20,20 +22,35 @@ import reactor.util.retry.Retry;
  * A missed message only costs a script call: the script itself remains the authority.
  * The same channel tells every instance that a scope was retired from Redis ({@link PoolRetirement}): its marks
  * are dropped and the features hear of it ({@link #retired()}) to drop what they keep of it in memory.
+ *
+ * <p>Pub/sub loses messages (a subscriber reconnecting, a node failing over), and a lost "restocked" would
+ * leave an instance refusing grabs on a pool with units again. So a mark is trusted for {@code recheck} only
+ * (fairrush.rush.sold-out-recheck, default 1 s): after that the next grab asks the script again, which renews
+ * the mark while the pool stays empty. However messages are lost, an instance refuses a pool with units for at
+ * most {@code recheck}; a resubscription forgets every mark at once.
  */
 final class SoldOutBoard {
 
     private static final Logger log = LoggerFactory.getLogger(SoldOutBoard.class);
 
-    private final Set<String> soldOut = ConcurrentHashMap.newKeySet();
+    /** Pool name -> until when (epoch ms of {@link #clock}) its sold-out mark is trusted. */
+    private final Map<String, Long> soldOut = new ConcurrentHashMap<>();
     private final ReactiveStringRedisTemplate redis;
     private final String channel;
     private final Sinks.Many<PoolRef> retired = Sinks.many().multicast().directBestEffort();
+    private final long recheckMillis;
+    private final Clock clock;
     private Disposable subscription;
 
     SoldOutBoard(ReactiveStringRedisTemplate redis, String keyPrefix) {
+        this(redis, keyPrefix, Duration.ofSeconds(1), Clock.systemUTC());
+    }
+
+    SoldOutBoard(ReactiveStringRedisTemplate redis, String keyPrefix, Duration recheck, Clock clock) {
         this.redis = redis;
         this.channel = keyPrefix + ":soldout";
+        this.recheckMillis = recheck.toMillis();
+        this.clock = clock;
     }
 
     void start() {
@@ -41,7 +58,11 @@ final class SoldOutBoard {
                 .doOnNext(message -> apply(message.getMessage()))
                 .then()
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, java.time.Duration.ofMillis(200)).maxBackoff(java.time.Duration.ofSeconds(5))
-                        .doBeforeRetry(signal -> log.warn("sold-out channel lost, resubscribing: {}", signal.failure().toString())))
+                        .doBeforeRetry(signal -> {
+                            // Messages sent while away are lost: trust no mark learnt before.
+                            soldOut.clear();
+                            log.warn("sold-out channel lost, resubscribing: {}", signal.failure().toString());
+                        }))
                 .subscribe(message -> { }, failure -> log.debug("sold-out channel closed: {}", failure.toString()));
     }
 
@@ -52,11 +73,14 @@ final class SoldOutBoard {
     }
 
     boolean isSoldOut(PoolRef ref) {
-        return soldOut.contains(name(ref));
+        Long until = soldOut.get(name(ref));
+        return until != null && clock.millis() < until;
     }
 
+    /** Marks the pool for {@code recheck}; tells the other instances when this one did not know it yet. */
     Mono<Void> markSoldOut(PoolRef ref) {
-        return soldOut.add(name(ref)) ? redis.convertAndSend(channel, "+" + name(ref)).then() : Mono.empty();
+        Long before = soldOut.put(name(ref), clock.millis() + recheckMillis);
+        return before == null ? redis.convertAndSend(channel, "+" + name(ref)).then() : Mono.empty();
     }
 
     Mono<Void> markRestocked(PoolRef ref) {
@@ -78,7 +102,7 @@ final class SoldOutBoard {
     private void apply(String message) {
         String pool = message.substring(1);
         switch (message.charAt(0)) {
-            case '+' -> soldOut.add(pool);
+            case '+' -> soldOut.put(pool, clock.millis() + recheckMillis);
             case 'x' -> {
                 PoolRef scope = PoolRefs.parse(pool);
                 forget(scope.scopeTag());
@@ -89,7 +113,7 @@ final class SoldOutBoard {
     }
 
     private void forget(String scopeTag) {
-        soldOut.removeIf(name -> name.startsWith(scopeTag + "/"));
+        soldOut.keySet().removeIf(name -> name.startsWith(scopeTag + "/"));
     }
 
     /** Marks held in memory (bounded by the live pools once retired scopes are forgotten). */

@@ -60,13 +60,24 @@ class Campaigns {
                 .map(campaign -> CampaignView.of(campaign, campaign.stock(), clock.instant()));
     }
 
-    /** The campaign's details, from memory when this instance has seen it before. */
+    /**
+     * The campaign's details, from memory when this instance has seen it before: for what never changes
+     * (window, limit, discount). Its {@code paused} flag may be another instance's past: use {@link #current}.
+     */
     Mono<Campaign> find(long id) {
         Campaign cached = known.get(id);
         if (cached != null) {
             return Mono.just(cached);
         }
         return repository.findById(id).doOnNext(campaign -> known.put(id, campaign));
+    }
+
+    /**
+     * The campaign as stored now, paused flag included. Staff pause through any instance, which evicts only its
+     * own memory, so whatever acts on the flag reads it here (Redis holds it for the grab path).
+     */
+    Mono<Campaign> current(long id) {
+        return repository.findById(id);
     }
 
     Mono<CampaignView> view(long id) {

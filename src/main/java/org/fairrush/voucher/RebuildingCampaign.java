@@ -33,7 +33,7 @@ class RebuildingCampaign {
     }
 
     Mono<Reconciliation.PoolReport> rebuild(long campaignId) {
-        return campaigns.find(campaignId).flatMap(campaign -> rebuild.rebuild(Campaigns.pool(campaignId),
+        return campaigns.current(campaignId).flatMap(campaign -> rebuild.rebuild(Campaigns.pool(campaignId),
                         List.of(Campaigns.pool(campaignId)), stored(campaign), campaign.paused())
                 .then(reconciliation.pool(Campaigns.pool(campaignId))));
     }

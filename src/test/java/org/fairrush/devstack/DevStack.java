@@ -19,6 +19,11 @@ import io.lettuce.core.ScanIterator;
 import io.lettuce.core.api.StatefulRedisConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.source.ConfigurationProperty;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import redis.embedded.RedisServer;
 
@@ -113,6 +118,14 @@ public final class DevStack {
     }
 
     private void startRedis(boolean isolated, String runId) {
+        if (configured("spring.data.redis.url").isEmpty() && (configured("spring.data.redis.cluster.nodes").isPresent()
+                || configured("spring.data.redis.sentinel.nodes").isPresent())) {
+            // A Redis Cluster or Sentinel named the way Boot binds it: Boot connects to it, nothing starts here.
+            if (isolated) {
+                properties.put("fairrush.rush.key-prefix", TEST_KEYS + runId);
+            }
+            return;
+        }
         String url = configured("spring.data.redis.url").orElseGet(() -> {
             int port = FreePorts.next();
             try {
@@ -169,9 +182,22 @@ public final class DevStack {
 
     /** A Spring Boot property from a system property or its environment variable (SPRING_R2DBC_URL ...). */
     static Optional<String> configured(String property) {
+        return configured(property, System.getenv());
+    }
+
+    /**
+     * A property from a system property or from {@code environment}, read the way Boot binds it: both
+     * SPRING_KAFKA_BOOTSTRAPSERVERS and SPRING_KAFKA_BOOTSTRAP_SERVERS name spring.kafka.bootstrap-servers, so
+     * a broker named either way is used, never an embedded one started beside it.
+     */
+    static Optional<String> configured(String property, Map<String, String> environment) {
         String value = System.getProperty(property);
         if (value == null || value.isBlank()) {
-            value = System.getenv(property.toUpperCase().replace('.', '_').replace("-", ""));
+            @SuppressWarnings({"unchecked", "rawtypes"})
+            ConfigurationPropertySource variables = ConfigurationPropertySource.from(new SystemEnvironmentPropertySource(
+                    StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, (Map) environment));
+            ConfigurationProperty found = variables.getConfigurationProperty(ConfigurationPropertyName.of(property));
+            value = found == null ? null : String.valueOf(found.getValue());
         }
         return Optional.ofNullable(value).filter(v -> !v.isBlank());
     }
