@@ -26,7 +26,7 @@ final class ReplicaAcks implements AutoCloseable {
     private final int replicas;
     private final Duration timeout;
     private volatile CompletableFuture<StatefulRedisConnection<String, String>> standalone;
-    private volatile StatefulRedisClusterConnection<String, String> cluster;
+    private CompletableFuture<StatefulRedisClusterConnection<String, String>> cluster;
 
     ReplicaAcks(AbstractRedisClient client, int replicas, Duration timeout) {
         this.client = client;
@@ -45,10 +45,11 @@ final class ReplicaAcks implements AutoCloseable {
 
     private CompletableFuture<StatefulRedisConnection<String, String>> connectionFor(String key) {
         if (client instanceof RedisClusterClient clusterClient) {
-            StatefulRedisClusterConnection<String, String> connection = clusterConnection(clusterClient);
-            var primary = connection.getPartitions().getMasterBySlot(SlotHash.getSlot(key));
-            return primary == null ? CompletableFuture.failedFuture(new IllegalStateException("no Redis primary for " + key))
-                    : connection.getConnectionAsync(primary.getNodeId());
+            return clusterConnection(clusterClient).thenCompose(connection -> {
+                var primary = connection.getPartitions().getMasterBySlot(SlotHash.getSlot(key));
+                return primary == null ? CompletableFuture.failedFuture(new IllegalStateException("no Redis primary for " + key))
+                        : connection.getConnectionAsync(primary.getNodeId());
+            });
         }
         CompletableFuture<StatefulRedisConnection<String, String>> current = standalone;
         if (current == null || current.isCompletedExceptionally() || (current.isDone() && !current.join().isOpen())) {
@@ -62,17 +63,18 @@ final class ReplicaAcks implements AutoCloseable {
         return current;
     }
 
-    private synchronized StatefulRedisClusterConnection<String, String> clusterConnection(RedisClusterClient clusterClient) {
-        if (cluster == null || !cluster.isOpen()) {
-            cluster = clusterClient.connect(StringCodec.UTF8);
+    /** Connects without blocking: this runs on Lettuce's own threads, which a blocking connect would stall. */
+    private synchronized CompletableFuture<StatefulRedisClusterConnection<String, String>> clusterConnection(RedisClusterClient clusterClient) {
+        if (cluster == null || cluster.isCompletedExceptionally() || (cluster.isDone() && !cluster.join().isOpen())) {
+            cluster = clusterClient.connectAsync(StringCodec.UTF8);
         }
         return cluster;
     }
 
     @Override
     public synchronized void close() {
-        if (cluster != null) {
-            cluster.close();
+        if (cluster != null && cluster.isDone() && !cluster.isCompletedExceptionally()) {
+            cluster.join().close();
         }
         if (standalone != null && standalone.isDone() && !standalone.isCompletedExceptionally()) {
             standalone.join().close();
