@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A fault drill on the running fleet (load-tests/fleet.sh up): a voucher rush through the load balancer, one
-# fault in the middle of it, then the invariants of DESIGN.md section 3 checked once the sale has settled:
+# fault in the middle of it, then the invariants of docs/design.md section 3 checked once the sale has settled:
 #   - every claim acknowledged to a client (201) is stored in Postgres, once;
 #   - stored vouchers <= stock, and no member above the limit (1);
 #   - reconciliation holds: stock = remaining in Redis + stored + pending (the pool's difference is 0);

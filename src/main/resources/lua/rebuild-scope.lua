@@ -1,4 +1,4 @@
--- Rebuilds what a scope's pools share from what Postgres holds, after Redis lost its data (DESIGN.md
+-- Rebuilds what a scope's pools share from what Postgres holds, after Redis lost its data (docs/design.md
 -- section 2, "Redis lost"): the holders and, for pools with items or a waiting list, each claim's current
 -- JSON (what release-and-promote.lua reads). Nothing is pending, unsent or unpublished at that point (the
 -- caller waited for that), so those keys start empty. Each pool of the scope follows with rebuild-pool.lua.

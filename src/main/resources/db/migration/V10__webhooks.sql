@@ -1,4 +1,4 @@
--- Webhooks (DESIGN.md section 7.1, Standard Webhooks 1.0): staff subscriptions, and per subscription one delivery
+-- Webhooks (docs/design.md section 7.1, Standard Webhooks 1.0): staff subscriptions, and per subscription one delivery
 -- row per event, written before the Kafka position is committed (an outbox) and sent from here with retries.
 
 create table webhook_subscription (

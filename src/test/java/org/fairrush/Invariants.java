@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The invariants of DESIGN.md section 3 for one campaign, checked in one place after a rush or a fault:
+ * The invariants of docs/design.md section 3 for one campaign, checked in one place after a rush or a fault:
  * every acknowledged voucher is stored (once the persister drained), never more vouchers than stock,
  * never more per member than the limit, and the reconciliation of the pool adds up. The reconciliation
  * is read through its HTTP endpoint, the same one the load tests read.

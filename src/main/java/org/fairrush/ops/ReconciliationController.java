@@ -16,7 +16,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Invariant 3 of DESIGN.md on demand ({@code GET /api/v1/ops/reconciliation}, ADMIN) and every minute in
+ * Invariant 3 of docs/design.md on demand ({@code GET /api/v1/ops/reconciliation}, ADMIN) and every minute in
  * the log: a pool whose numbers do not add up is logged at ERROR with the exact difference. The scheduled
  * check runs on one instance of the fleet, the holder of the reconciliation lease (renewed on each run; another
  * instance takes over within {@link #LEASE} once the holder stops), and a run is cut after {@link #MOST}.

@@ -5,7 +5,7 @@ import reactor.core.publisher.Mono;
 /**
  * Port: hands a claim event to the durable log. Completes only once the log has acknowledged the
  * event (Kafka: acks=all on an idempotent producer); fails otherwise. One of the two classes that know
- * the Kafka client library (DESIGN.md section 10).
+ * the Kafka client library (docs/design.md section 10).
  */
 public interface ClaimPublisher {
 

@@ -13,7 +13,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * Republishes claims that were recorded in Redis but never acknowledged by Kafka: the instance that made
- * them died between the claim script and the send (DESIGN.md section 2). A claim older than
+ * them died between the claim script and the send (docs/design.md section 2). A claim older than
  * {@code sweepAfter} that is neither acknowledged nor taken over by the persister is published again
  * (a duplicate is harmless: the claim id is the primary key) and then marked acknowledged. Changes of claims
  * (a release, a promotion) that wait in the scope's outbox because Kafka did not take them, or their

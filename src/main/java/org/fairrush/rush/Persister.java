@@ -22,7 +22,7 @@ import reactor.core.publisher.Sinks;
 import reactor.util.retry.Retry;
 
 /**
- * Moves claim events from the log into Postgres (DESIGN.md section 2): per batch, the persister takes
+ * Moves claim events from the log into Postgres (docs/design.md section 2): per batch, the persister takes
  * the claims over in Redis (so a late reversal cannot contradict them and reversed ones are skipped),
  * stores them through the features' {@link ClaimSink}s in one transaction, commits the log position, and
  * then clears their PENDING records.

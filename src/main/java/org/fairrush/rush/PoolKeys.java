@@ -3,7 +3,7 @@ package org.fairrush.rush;
 import java.util.List;
 
 /**
- * The Redis keys of one pool (DESIGN.md section 4): {@code <prefix>:{<kind>:<scope>}:<name>}, so that
+ * The Redis keys of one pool (docs/design.md section 4): {@code <prefix>:{<kind>:<scope>}:<name>}, so that
  * every key a script touches shares one hash tag and one Redis Cluster slot.
  */
 record PoolKeys(String prefix, PoolRef ref) {

@@ -12,7 +12,7 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import reactor.core.publisher.Mono;
 
 /**
- * Checks invariant 3 of DESIGN.md per pool: stock_total = remaining in Redis + units stored in Postgres
+ * Checks invariant 3 of docs/design.md per pool: stock_total = remaining in Redis + units stored in Postgres
  * + units pending (recorded in Redis, not yet stored). Reports OK or the exact difference, with the
  * persisters' consumer lag beside it (a lag above zero means stored counts are still catching up).
  */

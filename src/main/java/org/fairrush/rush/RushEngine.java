@@ -23,7 +23,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The allocation engine both rushes use (DESIGN.md sections 1 and 2): one atomic claim script in Redis,
+ * The allocation engine both rushes use (docs/design.md sections 1 and 2): one atomic claim script in Redis,
  * then the claim event to Kafka, and a grant only once Kafka acknowledged it. A claim that cannot be
  * made durable is reversed in Redis and answered {@link Busy}.
  */
@@ -282,7 +282,7 @@ public class RushEngine {
 
     /**
      * Releases a claim of a pool with items or a waiting list, and hands its unit at once to the first claim
-     * waiting in that pool (DESIGN.md section 3, invariant 4). Both changes travel to Postgres as later
+     * waiting in that pool (docs/design.md section 3, invariant 4). Both changes travel to Postgres as later
      * revisions of the whole claims ({@link ClaimRecorded#revision()}), on the claim's own topic. Releasing a
      * released claim changes nothing and publishes the scope's unacknowledged changes again.
      */

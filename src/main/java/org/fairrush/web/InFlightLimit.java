@@ -9,7 +9,7 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * Bounded in-flight work per instance (DESIGN.md section 7, "Overload"): beyond {@code max} API requests
+ * Bounded in-flight work per instance (docs/design.md section 7, "Overload"): beyond {@code max} API requests
  * at once, a request is answered 503 BUSY with Retry-After straight away instead of queueing without
  * bound; the load balancer or the client's backoff spreads it out.
  */

@@ -15,7 +15,7 @@ import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
 
 /**
- * Who may call what (DESIGN.md section 7). Callers are authenticated by a JWT bearer token: the subject
+ * Who may call what (docs/design.md section 7). Callers are authenticated by a JWT bearer token: the subject
  * is the member or merchant id, the {@code roles} claim holds MEMBER, MERCHANT and/or ADMIN. Production
  * validates tokens of the union's identity provider (spring.security.oauth2.resourceserver.jwt.*);
  * ownership (a member's own vouchers, a merchant's own registration) is checked by the handlers.

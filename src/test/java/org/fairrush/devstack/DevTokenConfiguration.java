@@ -25,7 +25,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code POST /api/v1/dev/tokens {"subject":"m-1","roles":["MEMBER"]}} answers {@code {"token":"..."}}
- * (DESIGN.md section 7), in the local profile and in tests only.
+ * (docs/design.md section 7), in the local profile and in tests only.
  */
 @Configuration(proxyBeanMethods = false)
 @Profile({"local", "test"})

@@ -17,7 +17,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Bad input gets problem+json with a stable code and changes nothing (DESIGN.md section 3, invariant 7). */
+/** Bad input gets problem+json with a stable code and changes nothing (docs/design.md section 3, invariant 7). */
 @FairrushTest
 class StallBadInputTest {
 

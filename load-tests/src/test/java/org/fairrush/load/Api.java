@@ -59,7 +59,7 @@ final class Api {
         return new CampaignRef(created.get("id").asLong(), stock, perMemberLimit, opensAt, amountOffCents, minSpendCents);
     }
 
-    /** A first-come fair whose registration opens at {@code opensAt} (DESIGN.md section 7). */
+    /** A first-come fair whose registration opens at {@code opensAt} (docs/design.md section 7). */
     static FairRef createFair(String adminToken, String name, Map<String, Integer> stallsByCategory, Instant opensAt) {
         Instant fairDay = opensAt.plus(Duration.ofDays(14));
         List<Map<String, Object>> categories = new ArrayList<>();

@@ -18,7 +18,7 @@ final class Settings {
 
     /**
      * -Dfairrush.tokenUrl: an endpoint answering {@code POST {"subject","roles"} -> {"token"}}; by default
-     * the development stack's token issuer (DESIGN.md section 7).
+     * the development stack's token issuer (docs/design.md section 7).
      */
     static String tokenUrl() {
         return System.getProperty("fairrush.tokenUrl", baseUrl() + "/api/v1/dev/tokens");

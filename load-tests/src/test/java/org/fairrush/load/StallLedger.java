@@ -131,7 +131,7 @@ final class StallLedger {
         return String.join("; ", broken);
     }
 
-    /** DESIGN.md names it "stalls left"; the field's exact name is the stall feature's to choose. */
+    /** docs/design.md names it "stalls left"; the field's exact name is the stall feature's to choose. */
     private static long stallsLeft(JsonNode category) {
         for (String name : List.of("stallsLeft", "remaining", "available", "left", "free", "stallsAvailable")) {
             if (category.has(name)) {

@@ -26,7 +26,7 @@ import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.core.Session;
 
 /**
- * The merchant's side of a stall rush as named chain steps (DESIGN.md section 7): sign in, wait for
+ * The merchant's side of a stall rush as named chain steps (docs/design.md section 7): sign in, wait for
  * registration to open, register for a category (retrying on 503), replay, try to register twice, and
  * the checks after the run.
  */
