@@ -42,7 +42,7 @@ class ReplicaAcksTest {
     private final LettuceConnectionFactory connections = connections(primaryPort);
     private final ReactiveStringRedisTemplate redis = new ReactiveStringRedisTemplate(connections);
     private final RedisClient client = RedisClient.create("redis://127.0.0.1:" + primaryPort);
-    private final ReplicaAcks acks = new ReplicaAcks(client, 1, Duration.ofMillis(300));
+    private final ReplicaAcks acks = new ReplicaAcks(client, 1, Duration.ofSeconds(3));
     private final RushProperties properties = properties();
     private final PoolRef pool = PoolRef.single("c", "91");
 
@@ -53,6 +53,13 @@ class ReplicaAcksTest {
         connections.destroy();
         primary.destroyForcibly();
         replica.destroyForcibly();
+        try (var files = Files.walk(home)) {
+            primary.waitFor();
+            replica.waitFor();
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private RushEngine engine() {
@@ -134,7 +141,7 @@ class ReplicaAcksTest {
     private static RushProperties properties() {
         Map<String, Object> settings = new HashMap<>();
         settings.put("fairrush.rush.key-prefix", "fra");
-        settings.put("fairrush.rush.send-timeout", "2s");
+        settings.put("fairrush.rush.send-timeout", "5s");
         return new Binder(new MapConfigurationPropertySource(settings)).bindOrCreate("fairrush.rush", Bindable.of(RushProperties.class));
     }
 }
