@@ -413,16 +413,14 @@ public class RushEngine {
     }
 
     /**
-     * The numbers of many pools with items (a list of fairs' categories), their commands sent at once on the
-     * connection (pipelined): one round trip's wait, not one per pool.
+     * The numbers of many pools (a list of fairs' categories), their commands sent at once on the connection
+     * (pipelined): a round trip's wait or two, not one per pool. A pool's stock is a list of items or, for a lottery
+     * pool before its draw, a counter: {@link #remaining} reads whichever it is.
      */
     public Mono<Map<PoolRef, ItemNumbers>> itemNumbers(List<PoolRef> refs) {
         return Flux.fromIterable(refs)
-                .flatMapSequential(ref -> {
-                    PoolKeys keys = keys(ref);
-                    return Mono.zip(redis.hasKey(keys.meta()), redis.opsForList().size(keys.stock()), redis.opsForList().size(keys.waitlist()))
-                            .map(numbers -> Map.entry(ref, new ItemNumbers(numbers.getT1() ? numbers.getT2() : -1L, numbers.getT3())));
-                })
+                .flatMapSequential(ref -> Mono.zip(remaining(ref).defaultIfEmpty(-1L), waitingCount(ref))
+                        .map(numbers -> Map.entry(ref, new ItemNumbers(numbers.getT1(), numbers.getT2()))))
                 .collectMap(Map.Entry::getKey, Map.Entry::getValue);
     }
 

@@ -139,7 +139,18 @@ class Fairs {
             List<PoolRef> pools = page.stream().flatMap(fair -> fair.categories().stream().map(category -> pool(fair.id(), category.code())))
                     .toList();
             return Mono.zip(repository.findDrawn(page.stream().filter(Fair::lottery).map(Fair::id).toList()), engine.itemNumbers(pools))
-                    .map(both -> page.stream().map(fair -> view(fair, both.getT1().contains(fair.id()), both.getT2())).toList());
+                    .flatMap(both -> Flux.fromIterable(page)
+                            // A fair no longer in Redis (retired) is read from Postgres, as GET /fairs/{id} reads it.
+                            .concatMap(fair -> inRedis(fair, both.getT2()) ? Mono.just(view(fair, both.getT1().contains(fair.id()), both.getT2()))
+                                    : view(fair))
+                            .collectList());
+        });
+    }
+
+    private static boolean inRedis(Fair fair, Map<PoolRef, RushEngine.ItemNumbers> numbers) {
+        return fair.categories().stream().allMatch(category -> {
+            RushEngine.ItemNumbers these = numbers.get(pool(fair.id(), category.code()));
+            return these != null && these.remaining() >= 0;
         });
     }
 

@@ -13,6 +13,7 @@ import org.fairrush.rush.RushEngine;
 import org.fairrush.voucher.CampaignRequests.NewCampaign;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -84,14 +85,19 @@ class Campaigns {
         return repository.findById(id).flatMap(this::withRemaining);
     }
 
-    /** A page of campaigns (one more than {@code count} asked for tells there are more), their stock in one MGET. */
+    /**
+     * A page of campaigns (one more than {@code count} asked for tells there are more), their stock in one MGET; a
+     * campaign no longer in Redis (retired) is read as {@link #view} reads it, from Postgres.
+     */
     Mono<List<CampaignView>> list(Optional<Map.Entry<Instant, Long>> after, int count) {
         return repository.findPage(after, count).collectList()
                 .flatMap(page -> engine.remainingOfCounted(page.stream().map(campaign -> pool(campaign.id())).toList())
-                        .map(remaining -> {
+                        .flatMap(remaining -> {
                             Instant now = clock.instant();
-                            return page.stream().map(campaign -> CampaignView.of(campaign,
-                                    remaining.getOrDefault(pool(campaign.id()), -1L), now)).toList();
+                            return Flux.fromIterable(page).concatMap(campaign -> {
+                                Long left = remaining.get(pool(campaign.id()));
+                                return left != null ? Mono.just(CampaignView.of(campaign, left, now)) : withRemaining(campaign);
+                            }).collectList();
                         }));
     }
 

@@ -57,7 +57,10 @@ final class FairApi {
                 .exchange().expectStatus().isOk().expectBody(JSON).returnResult().getResponseBody();
     }
 
-    /** Registers with the given key, retrying while the service answers 503 (BUSY), as a mini-program would. */
+    /**
+     * Registers with the given key, retrying while the service answers 503 (BUSY) or 409 REQUEST_IN_PROGRESS (the
+     * first request with the key is still being stored), as a mini-program would.
+     */
     Mono<Answer> register(long fairId, String merchant, String key, Map<String, Object> body) {
         return client.post().uri("/api/v1/fairs/{id}/registrations", fairId)
                 .headers(h -> {
@@ -68,6 +71,7 @@ final class FairApi {
                 .exchangeToMono(response -> response.bodyToMono(JSON).defaultIfEmpty(Map.of()).map(json -> new Answer(
                         response.statusCode().value(), json, "true".equals(response.headers().asHttpHeaders().getFirst("Idempotent-Replayed")))))
                 .flatMap(answer -> answer.status() == HttpStatus.SERVICE_UNAVAILABLE.value()
+                        || "REQUEST_IN_PROGRESS".equals(answer.body().get("code"))
                         ? Mono.error(new IllegalStateException("busy")) : Mono.just(answer))
                 .retryWhen(Retry.backoff(20, Duration.ofMillis(50)).maxBackoff(Duration.ofMillis(500)));
     }
