@@ -5,9 +5,7 @@ import java.time.Duration;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -23,7 +21,7 @@ import reactor.core.publisher.Mono;
  * renewing for {@code 3 x sweepInterval}. A pass over a scope is cut short after {@code 2 x sweepInterval}, so
  * an owner never sweeps on after its lease has gone to another (what it did not finish waits for the next pass).
  */
-final class PendingSweeper implements SmartLifecycle {
+final class PendingSweeper extends PeriodicPass {
 
     private static final Logger log = LoggerFactory.getLogger(PendingSweeper.class);
 
@@ -36,7 +34,6 @@ final class PendingSweeper implements SmartLifecycle {
     private final Leases leases;
     /** Most claims republished per scope and pass; the rest wait for the next pass. */
     private static final int BATCH = 500;
-    private Disposable running;
 
     PendingSweeper(RushEngine engine, ReactiveStringRedisTemplate redis, ClaimPublisher publisher, Clock clock,
             RushProperties properties) {
@@ -45,6 +42,7 @@ final class PendingSweeper implements SmartLifecycle {
 
     PendingSweeper(RushEngine engine, ReactiveStringRedisTemplate redis, ClaimPublisher publisher, Clock clock,
             RushProperties properties, Leases leases) {
+        super("sweeping pending claims", properties.sweepInterval());
         this.leases = leases;
         this.engine = engine;
         this.redis = redis;
@@ -55,36 +53,8 @@ final class PendingSweeper implements SmartLifecycle {
     }
 
     @Override
-    public synchronized void start() {
-        if (isRunning()) {
-            return;
-        }
-        running = Flux.interval(interval, interval)
-                .onBackpressureDrop()
-                .concatMap(tick -> sweep().onErrorResume(failure -> {
-                    log.warn("sweeping pending claims failed: {}", failure.toString());
-                    return Mono.empty();
-                }))
-                .subscribe(swept -> { }, failure -> log.error("the sweeper stopped", failure));
-    }
-
-    /** Also when Spring pauses an idle test context: a stopped context has no Redis to sweep with. */
-    @Override
-    public synchronized void stop() {
-        if (running != null) {
-            running.dispose();
-        }
-    }
-
-    @Override
-    public synchronized boolean isRunning() {
-        return running != null && !running.isDisposed();
-    }
-
-    /** Started and stopped with the persister, before the Redis connections. */
-    @Override
-    public int getPhase() {
-        return SmartLifecycle.DEFAULT_PHASE - 4096;
+    Mono<Long> onePass() {
+        return sweep();
     }
 
     /** One pass over every scope; emits the number of claims republished. */

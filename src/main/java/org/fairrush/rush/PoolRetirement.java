@@ -8,9 +8,7 @@ import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -23,7 +21,7 @@ import reactor.core.publisher.Mono;
  * Any instance may retire a scope, several at once: the script re-checks everything in one step and retiring twice
  * changes nothing.
  */
-final class PoolRetirement implements SmartLifecycle {
+final class PoolRetirement extends PeriodicPass {
 
     private static final Logger log = LoggerFactory.getLogger(PoolRetirement.class);
     private static final Duration LAG_POLL = Duration.ofMillis(250);
@@ -36,10 +34,10 @@ final class PoolRetirement implements SmartLifecycle {
     private final Clock clock;
     private final Duration retention;
     private final Duration interval;
-    private Disposable running;
 
     PoolRetirement(RushEngine engine, ReactiveStringRedisTemplate redis, SoldOutBoard soldOut, ClaimLag lag, Clock clock,
             RushProperties properties) {
+        super("retiring pools", properties.retireInterval());
         this.engine = engine;
         this.redis = redis;
         this.script = new RetireScript(redis);
@@ -51,35 +49,8 @@ final class PoolRetirement implements SmartLifecycle {
     }
 
     @Override
-    public synchronized void start() {
-        if (isRunning()) {
-            return;
-        }
-        running = Flux.interval(interval, interval)
-                .onBackpressureDrop()
-                .concatMap(tick -> retireDue().onErrorResume(failure -> {
-                    log.warn("retiring pools failed: {}", failure.toString());
-                    return Mono.empty();
-                }))
-                .subscribe();
-    }
-
-    @Override
-    public synchronized void stop() {
-        if (running != null) {
-            running.dispose();
-        }
-    }
-
-    @Override
-    public synchronized boolean isRunning() {
-        return running != null && !running.isDisposed();
-    }
-
-    /** Stopped before the Redis connections, like the sweeper. */
-    @Override
-    public int getPhase() {
-        return SmartLifecycle.DEFAULT_PHASE - 4096;
+    Mono<Long> onePass() {
+        return retireDue();
     }
 
     /** One pass: emits the number of scopes retired. */

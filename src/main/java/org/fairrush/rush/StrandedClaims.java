@@ -12,10 +12,8 @@ import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.ScanOptions;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -29,7 +27,7 @@ import reactor.core.publisher.Mono;
  * which of them are stored; claims younger than {@code settle} are left to the persister's own clear. Clearing a
  * stored claim is always safe (clear.lua only forgets it), so instances need not agree on who runs a pass.
  */
-final class StrandedClaims implements SmartLifecycle {
+final class StrandedClaims extends PeriodicPass {
 
     private static final Logger log = LoggerFactory.getLogger(StrandedClaims.class);
 
@@ -41,51 +39,23 @@ final class StrandedClaims implements SmartLifecycle {
     private final Map<String, ClaimSink> sinks;
     private final ClaimCodec codec;
     private final Clock clock;
-    private final Duration interval;
     private final Duration settle;
-    private Disposable running;
 
     StrandedClaims(RushEngine engine, ReactiveStringRedisTemplate redis, List<ClaimSink> sinks, ClaimCodec codec, Clock clock,
             Duration interval, Duration settle) {
+        super("clearing stranded pending claims", interval);
         this.engine = engine;
         this.redis = redis;
         this.scripts = new PersistenceScripts(redis);
         this.sinks = sinks.stream().collect(Collectors.toMap(ClaimSink::kind, Function.identity()));
         this.codec = codec;
         this.clock = clock;
-        this.interval = interval;
         this.settle = settle;
     }
 
     @Override
-    public synchronized void start() {
-        if (isRunning()) {
-            return;
-        }
-        running = Flux.interval(interval, interval)
-                .onBackpressureDrop()
-                .concatMap(tick -> pass().onErrorResume(failure -> {
-                    log.warn("clearing stranded pending claims failed: {}", failure.toString());
-                    return Mono.empty();
-                }))
-                .subscribe(cleared -> { }, failure -> log.error("the stranded-claims check stopped", failure));
-    }
-
-    @Override
-    public synchronized void stop() {
-        if (running != null) {
-            running.dispose();
-        }
-    }
-
-    @Override
-    public synchronized boolean isRunning() {
-        return running != null && !running.isDisposed();
-    }
-
-    @Override
-    public int getPhase() {
-        return SmartLifecycle.DEFAULT_PHASE - 4096;
+    Mono<Long> onePass() {
+        return pass();
     }
 
     /** One pass over every scope; emits the number of PENDING records cleared. */
