@@ -19,7 +19,10 @@ import io.lettuce.core.protocol.CommandType;
 /**
  * A Redis Cluster of three primaries (no replicas) as separate redis-server processes on free ports, for
  * tests that must run on a real cluster: every key of one script call must sit in one slot, or the cluster
- * refuses the call (CROSSSLOT). Needs redis-server on the PATH (Debian: apt-get install redis-server).
+ * refuses the call (CROSSSLOT). Runs the redis-server on the PATH (Debian: apt-get install redis-server), or, on a
+ * machine without one (only a JDK), the Redis 6.2 binary that embedded-redis ships in its jar (also chosen with
+ * {@code -Dfairrush.redis-server=bundled}). Redis 6.2 has no {@code cluster-port}: its bus is port + 10000, so its
+ * ports are chosen with that one free as well.
  */
 public final class RedisClusterServers implements AutoCloseable {
 
@@ -30,28 +33,64 @@ public final class RedisClusterServers implements AutoCloseable {
     /** Cluster bus ports chosen free too (not port + 10000, which may be taken: it lies in the ephemeral range). */
     private final List<Integer> busPorts;
     private final List<Process> processes = new ArrayList<>();
+    /** The redis-server to run; null for the one on the PATH (Redis 7, which takes a cluster bus port). */
+    private final String bundled;
 
-    private RedisClusterServers(Path home, List<Integer> ports, List<Integer> busPorts) {
+    private RedisClusterServers(Path home, List<Integer> ports, List<Integer> busPorts, String bundled) {
         this.home = home;
         this.ports = ports;
         this.busPorts = busPorts;
+        this.bundled = bundled;
+    }
+
+    private static String bundledRedisServer() throws IOException {
+        boolean onPath = !"bundled".equals(System.getProperty("fairrush.redis-server"))
+                && java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
+                        .anyMatch(dir -> Files.isExecutable(Path.of(dir, "redis-server")));
+        if (onPath) {
+            return null;
+        }
+        java.io.File binary = redis.embedded.core.ExecutableProvider.newJarResourceProvider().get();
+        binary.setExecutable(true);
+        return binary.getAbsolutePath();
+    }
+
+    /** A free port below 55535 whose port + 10000 (Redis 6.2's cluster bus) is free too. */
+    private static int freePortWithFreeBus() {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = 20_000 + random.nextInt(10_000);
+            if (bindable(port) && bindable(port + 10_000)) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("no free port pair (p, p + 10000) found");
+    }
+
+    private static boolean bindable(int port) {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException taken) {
+            return false;
+        }
     }
 
     /** Starts {@code primaries} nodes, joins them, spreads the slots evenly and waits until the cluster is ok. */
     public static RedisClusterServers start(int primaries) {
         try {
             Path home = Files.createTempDirectory("fairrush-redis-cluster-");
+            String bundled = bundledRedisServer();
             List<Integer> ports = new ArrayList<>();
             List<Integer> busPorts = new ArrayList<>();
             while (ports.size() < primaries) {
-                int port = FreePorts.next();
-                int bus = FreePorts.next();
+                int port = bundled == null ? FreePorts.next() : freePortWithFreeBus();
+                int bus = bundled == null ? FreePorts.next() : port + 10_000;
                 if (port != bus && !ports.contains(port) && !ports.contains(bus) && !busPorts.contains(port) && !busPorts.contains(bus)) {
                     ports.add(port);
                     busPorts.add(bus);
                 }
             }
-            RedisClusterServers cluster = new RedisClusterServers(home, ports, busPorts);
+            RedisClusterServers cluster = new RedisClusterServers(home, ports, busPorts, bundled);
             try {
                 cluster.launch();
                 cluster.form();
@@ -74,10 +113,13 @@ public final class RedisClusterServers implements AutoCloseable {
         for (int i = 0; i < ports.size(); i++) {
             int port = ports.get(i);
             Path dir = Files.createDirectories(home.resolve(Integer.toString(port)));
-            processes.add(new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                    "--dir", dir.toString(), "--cluster-enabled", "yes", "--cluster-port", Integer.toString(busPorts.get(i)), "--cluster-config-file", "nodes.conf",
-                    "--cluster-node-timeout", "2000", "--save", "", "--appendonly", "no")
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start());
+            List<String> command = new ArrayList<>(List.of(bundled == null ? "redis-server" : bundled, "--port", Integer.toString(port),
+                    "--bind", "127.0.0.1", "--dir", dir.toString(), "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+                    "--cluster-node-timeout", "2000", "--save", "", "--appendonly", "no"));
+            if (bundled == null) {
+                command.addAll(List.of("--cluster-port", Integer.toString(busPorts.get(i))));
+            }
+            processes.add(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start());
         }
     }
 
@@ -97,7 +139,8 @@ public final class RedisClusterServers implements AutoCloseable {
             for (int i = 0; i < nodes.size(); i++) {
                 int from = i * per;
                 int to = i == nodes.size() - 1 ? SLOTS - 1 : from + per - 1;
-                nodes.get(i).sync().clusterAddSlotsRange(io.lettuce.core.Range.create(from, to));
+                // CLUSTER ADDSLOTS slot by slot: ADDSLOTSRANGE is Redis 7 only, and the bundled fallback is 6.2.
+                nodes.get(i).sync().clusterAddSlots(java.util.stream.IntStream.rangeClosed(from, to).toArray());
             }
             awaitOk(nodes);
         } finally {
