@@ -19,46 +19,46 @@ class ArchitectureTest {
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("org.fairrush");
 
-    private static void check(ArchRule rule) {
+    private static void assertHolds(ArchRule rule) {
         rule.check(MAIN);
     }
 
     @Test
     void theEngineKnowsNoFeature() {
-        check(noClasses().that().resideInAPackage("org.fairrush.rush..")
+        assertHolds(noClasses().that().resideInAPackage("org.fairrush.rush..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.fairrush.voucher..", "org.fairrush.stall..",
                         "org.fairrush.web..", "org.fairrush.ops.."));
     }
 
     @Test
     void vouchersNeverReachIntoStalls() {
-        check(noClasses().that().resideInAPackage("org.fairrush.voucher..")
+        assertHolds(noClasses().that().resideInAPackage("org.fairrush.voucher..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.fairrush.stall..", "org.fairrush.ops.."));
     }
 
     @Test
     void stallsNeverReachIntoVouchers() {
-        check(noClasses().that().resideInAPackage("org.fairrush.stall..")
+        assertHolds(noClasses().that().resideInAPackage("org.fairrush.stall..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.fairrush.voucher..", "org.fairrush.ops.."));
     }
 
     @Test
     void theCrossCuttingWebLayerKnowsNoFeature() {
-        check(noClasses().that().resideInAPackage("org.fairrush.web..")
+        assertHolds(noClasses().that().resideInAPackage("org.fairrush.web..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.fairrush.voucher..", "org.fairrush.stall..",
                         "org.fairrush.ops.."));
     }
 
     @Test
     void theEngineFaceDoesNotDependOnRedisOrKafkaTypesInItsOutcomes() {
-        check(noClasses().that().haveSimpleNameEndingWith("Outcome").and().resideInAPackage("org.fairrush..")
+        assertHolds(noClasses().that().haveSimpleNameEndingWith("Outcome").and().resideInAPackage("org.fairrush..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "io.lettuce..", "org.apache.kafka..",
                         "reactor.."));
     }
 
     @Test
     void pureRulesImportNoFramework() {
-        check(noClasses().that().haveFullyQualifiedName("org.fairrush.web.Text")
+        assertHolds(noClasses().that().haveFullyQualifiedName("org.fairrush.web.Text")
                 .or().haveFullyQualifiedName("org.fairrush.stall.LotteryDraw")
                 .or().haveFullyQualifiedName("org.fairrush.voucher.Redeeming")
                 .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "io.lettuce..", "org.apache.kafka..",
@@ -67,14 +67,14 @@ class ArchitectureTest {
 
     @Test
     void webhooksKnowOnlyTheEngineAndTheWebLayer() {
-        check(noClasses().that().resideInAPackage("org.fairrush.webhook..")
+        assertHolds(noClasses().that().resideInAPackage("org.fairrush.webhook..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.fairrush.voucher..", "org.fairrush.stall..",
                         "org.fairrush.ops.."));
     }
 
     @Test
     void nothingReachesIntoWebhooks() {
-        check(noClasses().that().resideInAnyPackage("org.fairrush.rush..", "org.fairrush.voucher..", "org.fairrush.stall..",
+        assertHolds(noClasses().that().resideInAnyPackage("org.fairrush.rush..", "org.fairrush.voucher..", "org.fairrush.stall..",
                         "org.fairrush.web..")
                 .should().dependOnClassesThat().resideInAPackage("org.fairrush.webhook.."));
     }
