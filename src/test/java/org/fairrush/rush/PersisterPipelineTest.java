@@ -2,7 +2,6 @@ package org.fairrush.rush;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -11,8 +10,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.transaction.reactive.TransactionCallback;
-import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -78,7 +75,7 @@ class PersisterPipelineTest {
 
     /** Stores a batch by writing "stored n" to the journal; the first batch takes a while, the others not. */
     private ClaimSink slowFirstBatch() {
-        return new RecordingSink() {
+        return new PersisterStandIns.VoucherSink() {
             @Override
             public Mono<Void> store(List<ClaimRecorded> claims) {
                 String n = claims.get(0).attributes().get("batch");
@@ -91,42 +88,8 @@ class PersisterPipelineTest {
 
     private Persister persister(Flux<ClaimStream.Batch> batches, ClaimSink sink) {
         ClaimStream stream = () -> batches;
-        return new Persister(stream, List.of(sink), new PersistenceScripts(redis.redis), new PassThroughTransaction(),
+        return new Persister(stream, List.of(sink), new PersistenceScripts(redis.redis), new PersisterStandIns.PassThroughTransaction(),
                 new NoDeadLetters(), redis.codec, redis.properties.keyPrefix(), Mono.empty());
-    }
-
-    private abstract static class RecordingSink implements ClaimSink {
-        @Override
-        public String kind() {
-            return "c";
-        }
-
-        @Override
-        public String topic() {
-            return "test-claims";
-        }
-
-        @Override
-        public Mono<Long> countHolding(PoolRef pool) {
-            return Mono.just(0L);
-        }
-
-        @Override
-        public Flux<UUID> storedAmong(Collection<UUID> claimIds) {
-            return Flux.empty();
-        }
-    }
-
-    private static final class PassThroughTransaction implements TransactionalOperator {
-        @Override
-        public <T> Mono<T> transactional(Mono<T> mono) {
-            return mono;
-        }
-
-        @Override
-        public <T> Flux<T> execute(TransactionCallback<T> action) {
-            return Flux.error(new UnsupportedOperationException("not used by the persister"));
-        }
     }
 
     private static final class NoDeadLetters implements ClaimPublisher {

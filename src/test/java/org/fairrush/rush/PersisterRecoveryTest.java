@@ -2,7 +2,6 @@ package org.fairrush.rush;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -14,8 +13,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.transaction.reactive.TransactionCallback;
-import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -87,38 +84,18 @@ class PersisterRecoveryTest {
     private Persister persister(List<ClaimRecorded> claims, Mono<Void> databaseAnswers) {
         ClaimStream.Batch batch = new ClaimStream.Batch(claims, List.of(), Mono.fromRunnable(() -> committed.set(true)));
         ClaimStream stream = () -> Flux.concat(Flux.just(batch), Flux.never());
-        return new Persister(stream, List.of(new FailingOnPoison()), new PersistenceScripts(redis.redis), new PassThroughTransaction(),
+        return new Persister(stream, List.of(new FailingOnPoison()), new PersistenceScripts(redis.redis), new PersisterStandIns.PassThroughTransaction(),
                 new CollectingDeadLetters(), redis.codec, redis.properties.keyPrefix(), databaseAnswers);
     }
 
     /** Stores claims, except that any batch holding a poisoned one fails with an exception nobody classified. */
-    private final class FailingOnPoison implements ClaimSink {
-        @Override
-        public String kind() {
-            return "c";
-        }
-
-        @Override
-        public String topic() {
-            return "test-claims";
-        }
-
+    private final class FailingOnPoison extends PersisterStandIns.VoucherSink {
         @Override
         public Mono<Void> store(List<ClaimRecorded> batch) {
             if (batch.stream().anyMatch(claim -> claim.attributes().containsKey("poison"))) {
                 return Mono.error(new IllegalArgumentException("cannot bind parameter 3"));
             }
             return Mono.fromRunnable(() -> batch.forEach(claim -> stored.add(claim.eventId())));
-        }
-
-        @Override
-        public Mono<Long> countHolding(PoolRef pool) {
-            return Mono.just(0L);
-        }
-
-        @Override
-        public Flux<UUID> storedAmong(Collection<UUID> claimIds) {
-            return Flux.empty();
         }
     }
 
@@ -134,15 +111,4 @@ class PersisterRecoveryTest {
         }
     }
 
-    private static final class PassThroughTransaction implements TransactionalOperator {
-        @Override
-        public <T> Mono<T> transactional(Mono<T> mono) {
-            return mono;
-        }
-
-        @Override
-        public <T> Flux<T> execute(TransactionCallback<T> action) {
-            return Flux.error(new UnsupportedOperationException("not used by the persister"));
-        }
-    }
 }
