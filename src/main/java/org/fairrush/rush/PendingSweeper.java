@@ -25,7 +25,9 @@ final class PendingSweeper extends PeriodicPass {
 
     private static final Logger log = LoggerFactory.getLogger(PendingSweeper.class);
 
-    private final RushEngine engine;
+    private final PoolRegistry registry;
+    private final PoolQueries queries;
+    private final ChangeOutbox outbox;
     private final ReactiveStringRedisTemplate redis;
     private final ClaimPublisher publisher;
     private final Clock clock;
@@ -35,16 +37,18 @@ final class PendingSweeper extends PeriodicPass {
     /** Most claims republished per scope and pass; the rest wait for the next pass. */
     private static final int BATCH = 500;
 
-    PendingSweeper(RushEngine engine, ReactiveStringRedisTemplate redis, ClaimPublisher publisher, Clock clock,
-            RushProperties properties) {
-        this(engine, redis, publisher, clock, properties, new Leases(redis));
+    PendingSweeper(PoolRegistry registry, PoolQueries queries, ChangeOutbox outbox, ReactiveStringRedisTemplate redis,
+            ClaimPublisher publisher, Clock clock, RushProperties properties) {
+        this(registry, queries, outbox, redis, publisher, clock, properties, new Leases(redis));
     }
 
-    PendingSweeper(RushEngine engine, ReactiveStringRedisTemplate redis, ClaimPublisher publisher, Clock clock,
-            RushProperties properties, Leases leases) {
+    PendingSweeper(PoolRegistry registry, PoolQueries queries, ChangeOutbox outbox, ReactiveStringRedisTemplate redis,
+            ClaimPublisher publisher, Clock clock, RushProperties properties, Leases leases) {
         super("sweeping pending claims", properties.sweepInterval());
         this.leases = leases;
-        this.engine = engine;
+        this.registry = registry;
+        this.queries = queries;
+        this.outbox = outbox;
         this.redis = redis;
         this.publisher = publisher;
         this.clock = clock;
@@ -59,7 +63,7 @@ final class PendingSweeper extends PeriodicPass {
 
     /** One pass over every scope; emits the number of claims republished. */
     Mono<Long> sweep() {
-        return engine.pools()
+        return registry.pools()
                 .map(pool -> PoolRef.single(pool.kind(), pool.scope()))
                 .distinct()
                 .concatMap(this::sweepScope)
@@ -67,7 +71,7 @@ final class PendingSweeper extends PeriodicPass {
     }
 
     private Mono<Long> sweepScope(PoolRef scope) {
-        PoolKeys keys = engine.keys(scope);
+        PoolKeys keys = registry.keys(scope);
         return leases.hold(keys.sweeperLease(), interval.multipliedBy(3))
                 .filter(Boolean::booleanValue)
                 .flatMap(leased -> republishStale(keys)
@@ -81,7 +85,7 @@ final class PendingSweeper extends PeriodicPass {
     /** Publishes the scope's outbox of changes, if any; emits how many there were. */
     private Mono<Long> republishChanges(PoolKeys keys) {
         return redis.opsForHash().size(keys.changes())
-                .flatMap(waiting -> waiting == 0 ? Mono.just(0L) : engine.publishChanges(keys.ref())
+                .flatMap(waiting -> waiting == 0 ? Mono.just(0L) : outbox.publishChanges(keys.ref())
                         .doOnSuccess(done -> log.info("republished {} pending changes of {}", waiting, keys.ref().scopeTag()))
                         .thenReturn(waiting)
                         .onErrorResume(failure -> {
@@ -92,9 +96,9 @@ final class PendingSweeper extends PeriodicPass {
 
     /** Claims older than sweepAfter that no request or persister has confirmed in Kafka: publish them again. */
     private Mono<Long> republishStale(PoolKeys keys) {
-        return engine.unsentClaims(keys.ref(), clock.instant().minus(sweepAfter), BATCH)
+        return queries.unsentClaims(keys.ref(), clock.instant().minus(sweepAfter), BATCH)
                 .concatMap(claim -> publisher.publish(claim)
-                        .then(engine.markAcknowledged(keys, claim.eventId().toString()))
+                        .then(Claims.markAcknowledged(redis, keys, claim.eventId().toString()))
                         .doOnSuccess(marked -> log.info("republished pending claim {} of {}", claim.eventId(), keys.ref().scopeTag()))
                         .thenReturn(1L))
                 .count();

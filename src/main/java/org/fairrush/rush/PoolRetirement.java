@@ -26,7 +26,7 @@ final class PoolRetirement extends PeriodicPass {
     private static final Logger log = LoggerFactory.getLogger(PoolRetirement.class);
     private static final Duration LAG_POLL = Duration.ofMillis(250);
 
-    private final RushEngine engine;
+    private final PoolRegistry registry;
     private final ReactiveStringRedisTemplate redis;
     private final RetireScript script;
     private final SoldOutBoard soldOut;
@@ -35,10 +35,10 @@ final class PoolRetirement extends PeriodicPass {
     private final Duration retention;
     private final Duration interval;
 
-    PoolRetirement(RushEngine engine, ReactiveStringRedisTemplate redis, SoldOutBoard soldOut, ClaimLag lag, Clock clock,
+    PoolRetirement(PoolRegistry registry, ReactiveStringRedisTemplate redis, SoldOutBoard soldOut, ClaimLag lag, Clock clock,
             RushProperties properties) {
         super("retiring pools", properties.retireInterval());
-        this.engine = engine;
+        this.registry = registry;
         this.redis = redis;
         this.script = new RetireScript(redis);
         this.soldOut = soldOut;
@@ -56,7 +56,7 @@ final class PoolRetirement extends PeriodicPass {
     /** One pass: emits the number of scopes retired. */
     Mono<Long> retireDue() {
         Instant now = clock.instant();
-        return engine.pools().collectList()
+        return registry.pools().collectList()
                 .map(pools -> pools.stream().collect(Collectors.groupingBy(pool -> PoolRef.single(pool.kind(), pool.scope()))))
                 .flatMapMany(byScope -> Flux.fromIterable(byScope.entrySet()))
                 .filterWhen(scope -> due(scope.getKey(), scope.getValue(), now))
@@ -68,11 +68,11 @@ final class PoolRetirement extends PeriodicPass {
 
     /** A cheap look before the lag check; retire.lua decides. */
     private Mono<Boolean> due(PoolRef scope, List<PoolRef> pools, Instant now) {
-        PoolKeys keys = engine.keys(scope);
+        PoolKeys keys = registry.keys(scope);
         Mono<Boolean> quiet = Mono.zip(redis.opsForHash().size(keys.pending()), redis.opsForZSet().size(keys.unsent()),
                 redis.opsForHash().size(keys.changes())).map(n -> n.getT1() + n.getT2() + n.getT3() == 0);
         Mono<Boolean> over = Flux.fromIterable(pools)
-                .concatMap(pool -> redis.<String, String>opsForHash().multiGet(engine.keys(pool).meta(), List.of("closesAt", "activeUntil")))
+                .concatMap(pool -> redis.<String, String>opsForHash().multiGet(registry.keys(pool).meta(), List.of("closesAt", "activeUntil")))
                 .all(meta -> meta.get(0) == null
                         || !now.isBefore(Instant.ofEpochMilli(Long.parseLong(meta.get(1) != null ? meta.get(1) : meta.get(0))).plus(retention)));
         return over.flatMap(ended -> ended ? quiet : Mono.just(false));
@@ -90,14 +90,14 @@ final class PoolRetirement extends PeriodicPass {
     }
 
     private Mono<Long> retire(PoolRef scope, List<PoolRef> pools, Instant now) {
-        return script.run(engine.keys(scope), pools.stream().map(engine::keys).toList(), now, retention).flatMap(result -> {
+        return script.run(registry.keys(scope), pools.stream().map(registry::keys).toList(), now, retention).flatMap(result -> {
             if (result == RetireScript.Result.NOT_YET) {
                 return Mono.just(0L);
             }
             if (result == RetireScript.Result.RETIRED) {
                 log.info("retired {} ({} pools) from Redis", scope.scopeTag(), pools.size());
             }
-            return engine.unregister(pools).then(soldOut.markRetired(scope))
+            return registry.unregister(pools).then(soldOut.markRetired(scope))
                     .thenReturn(result == RetireScript.Result.RETIRED ? 1L : 0L);
         });
     }

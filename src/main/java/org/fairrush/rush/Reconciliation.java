@@ -18,14 +18,16 @@ import reactor.core.publisher.Mono;
  */
 public final class Reconciliation {
 
-    private final RushEngine engine;
+    private final PoolRegistry registry;
+    private final PoolQueries queries;
     private final ReactiveStringRedisTemplate redis;
     private final Map<String, ClaimSink> sinks;
     private final ClaimLag lag;
     private final Clock clock;
 
-    Reconciliation(RushEngine engine, ReactiveStringRedisTemplate redis, List<ClaimSink> sinks, ClaimLag lag, Clock clock) {
-        this.engine = engine;
+    Reconciliation(PoolRegistry registry, PoolQueries queries, ReactiveStringRedisTemplate redis, List<ClaimSink> sinks, ClaimLag lag, Clock clock) {
+        this.registry = registry;
+        this.queries = queries;
         this.redis = redis;
         this.sinks = sinks.stream().collect(Collectors.toMap(ClaimSink::kind, Function.identity()));
         this.lag = lag;
@@ -48,7 +50,7 @@ public final class Reconciliation {
     }
 
     public Mono<Report> all() {
-        return engine.pools().concatMap(this::pool).collectList()
+        return registry.pools().concatMap(this::pool).collectList()
                 .zipWith(lag.total().onErrorReturn(-1L))
                 .map(both -> new Report(clock.instant(), both.getT2(),
                         both.getT1().stream().allMatch(PoolReport::ok), both.getT1()));
@@ -56,11 +58,11 @@ public final class Reconciliation {
 
     public Mono<PoolReport> pool(PoolRef ref) {
         ClaimSink sink = sinks.get(ref.kind());
-        PoolKeys keys = engine.keys(ref);
+        PoolKeys keys = registry.keys(ref);
         Mono<Long> total = redis.<String, String>opsForHash().get(keys.meta(), "total").map(Long::parseLong).defaultIfEmpty(-1L);
-        Mono<Long> remaining = engine.remaining(ref).defaultIfEmpty(-1L);
+        Mono<Long> remaining = queries.remaining(ref).defaultIfEmpty(-1L);
         Mono<Long> stored = sink.countHolding(ref);
-        Mono<Long> pendingNotStored = engine.pendingClaims(PoolRef.single(ref.kind(), ref.scope()))
+        Mono<Long> pendingNotStored = queries.pendingClaims(PoolRef.single(ref.kind(), ref.scope()))
                 .filter(claim -> claim.pool().equals(ref.pool()) && ClaimRecorded.HELD.equals(claim.status()))
                 .map(ClaimRecorded::eventId)
                 .collectList()

@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * What Postgres implies a scope's Redis state to be: what {@link RushEngine#rebuild} writes after Redis lost
+ * What Postgres implies a scope's Redis state to be: what {@link ScopeRebuild#write} writes after Redis lost
  * its data.
  *
  * @param scope   the scope (a campaign, a fair), see {@link PoolRef#single}

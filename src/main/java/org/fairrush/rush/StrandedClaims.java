@@ -33,7 +33,7 @@ final class StrandedClaims extends PeriodicPass {
 
     static final int PAGE = 500;
 
-    private final RushEngine engine;
+    private final PoolRegistry registry;
     private final ReactiveStringRedisTemplate redis;
     private final PersistenceScripts scripts;
     private final Map<String, ClaimSink> sinks;
@@ -41,10 +41,10 @@ final class StrandedClaims extends PeriodicPass {
     private final Clock clock;
     private final Duration settle;
 
-    StrandedClaims(RushEngine engine, ReactiveStringRedisTemplate redis, List<ClaimSink> sinks, ClaimCodec codec, Clock clock,
+    StrandedClaims(PoolRegistry registry, ReactiveStringRedisTemplate redis, List<ClaimSink> sinks, ClaimCodec codec, Clock clock,
             Duration interval, Duration settle) {
         super("clearing stranded pending claims", interval);
-        this.engine = engine;
+        this.registry = registry;
         this.redis = redis;
         this.scripts = new PersistenceScripts(redis);
         this.sinks = sinks.stream().collect(Collectors.toMap(ClaimSink::kind, Function.identity()));
@@ -61,11 +61,11 @@ final class StrandedClaims extends PeriodicPass {
     /** One pass over every scope; emits the number of PENDING records cleared. */
     Mono<Long> pass() {
         Instant settled = clock.instant().minus(settle);
-        return engine.pools()
+        return registry.pools()
                 .map(pool -> PoolRef.single(pool.kind(), pool.scope()))
                 .distinct()
                 .filter(scope -> sinks.containsKey(scope.kind()))
-                .concatMap(scope -> clearStored(engine.keys(scope), sinks.get(scope.kind()), settled))
+                .concatMap(scope -> clearStored(registry.keys(scope), sinks.get(scope.kind()), settled))
                 .reduce(0L, Long::sum);
     }
 

@@ -50,21 +50,21 @@ class ChangeOutboxSweepTest {
     @Test
     void publishesAReleaseAndItsPromotionThatKafkaRefusedEarlier() {
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-        RushEngine engine = new RushEngine(fixture.redis, fixture.codec, kafka,
+        TestEngine engine = TestEngine.of(fixture.redis, fixture.codec, kafka,
                 new SoldOutBoard(fixture.redis, fixture.properties.keyPrefix()), clock, fixture.properties);
         PoolRef food = new PoolRef("f", "77", "FOOD");
-        engine.define(new PoolDefinition(food, NOW.minusSeconds(60), NOW.plusSeconds(600), 1, 1, List.of("FOOD-01"), true)).block();
-        ClaimRecorded holder = ((ClaimOutcome.Granted) engine.claim(food, "noodles", "key-noodles", Map.of()).block()).claim();
-        ClaimRecorded waiting = ((ClaimOutcome.Waitlisted) engine.claim(food, "teahouse", "key-teahouse", Map.of()).block()).claim();
+        engine.registry().define(new PoolDefinition(food, NOW.minusSeconds(60), NOW.plusSeconds(600), 1, 1, List.of("FOOD-01"), true)).block();
+        ClaimRecorded holder = ((ClaimOutcome.Granted) engine.claims().claim(food, "noodles", "key-noodles", Map.of()).block()).claim();
+        ClaimRecorded waiting = ((ClaimOutcome.Waitlisted) engine.claims().claim(food, "teahouse", "key-teahouse", Map.of()).block()).claim();
 
         kafkaDown.set(true);
-        assertThat(engine.release(food, holder.eventId()).block()).isInstanceOf(ReleaseOutcome.Busy.class);
+        assertThat(engine.outbox().release(food, holder.eventId()).block()).isInstanceOf(ReleaseOutcome.Busy.class);
         PoolKeys scope = fixture.keys(PoolRef.single("f", "77"));
         assertThat(fixture.redis.opsForHash().size(scope.changes()).block()).isEqualTo(2);
 
         kafkaDown.set(false);
         published.clear();
-        PendingSweeper sweeper = new PendingSweeper(engine, fixture.redis, kafka, clock, fixture.properties);
+        PendingSweeper sweeper = new PendingSweeper(engine.registry(), engine.queries(), engine.outbox(), fixture.redis, kafka, clock, fixture.properties);
         sweeper.sweep().block();
 
         assertThat(published).anySatisfy(claim -> {

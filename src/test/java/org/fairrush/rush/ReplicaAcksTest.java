@@ -62,7 +62,7 @@ class ReplicaAcksTest {
         }
     }
 
-    private RushEngine engine() {
+    private TestEngine engine() {
         ClaimPublisher kafka = new ClaimPublisher() {
             @Override
             public Mono<Void> publish(ClaimRecorded claim) {
@@ -74,30 +74,30 @@ class ReplicaAcksTest {
                 return Mono.empty();
             }
         };
-        RushEngine engine = new RushEngine(redis, new ClaimCodec(JsonMapper.builder().findAndAddModules().build()),
+        TestEngine engine = TestEngine.of(redis, new ClaimCodec(JsonMapper.builder().findAndAddModules().build()),
                 new ReplicaAckingPublisher(kafka, acks, properties.keyPrefix()),
                 new SoldOutBoard(redis, properties.keyPrefix()), Clock.fixed(NOW, ZoneOffset.UTC), properties);
-        engine.define(PoolDefinition.counted(pool, NOW.minusSeconds(60), NOW.plusSeconds(600), 1, 5)).block();
+        engine.registry().define(PoolDefinition.counted(pool, NOW.minusSeconds(60), NOW.plusSeconds(600), 1, 5)).block();
         return engine;
     }
 
     @Test
     void grantsOnceTheReplicaHasTheClaim() {
         awaitReplicaOnline();
-        RushEngine engine = engine();
+        TestEngine engine = engine();
 
-        assertThat(engine.claim(pool, "m-1", "key-00001", Map.of()).block()).isInstanceOf(ClaimOutcome.Granted.class);
-        assertThat(engine.remaining(pool).block()).isEqualTo(4);
+        assertThat(engine.claims().claim(pool, "m-1", "key-00001", Map.of()).block()).isInstanceOf(ClaimOutcome.Granted.class);
+        assertThat(engine.queries().remaining(pool).block()).isEqualTo(4);
     }
 
     @Test
     void reversesTheClaimWhenNoReplicaConfirmsInTime() throws InterruptedException {
         awaitReplicaOnline();
-        RushEngine engine = engine();
+        TestEngine engine = engine();
         replica.destroyForcibly().waitFor();
 
-        assertThat(engine.claim(pool, "m-1", "key-00001", Map.of()).block()).isInstanceOf(ClaimOutcome.Busy.class);
-        assertThat(engine.remaining(pool).block()).isEqualTo(5);
+        assertThat(engine.claims().claim(pool, "m-1", "key-00001", Map.of()).block()).isInstanceOf(ClaimOutcome.Busy.class);
+        assertThat(engine.queries().remaining(pool).block()).isEqualTo(5);
     }
 
     private void awaitReplicaOnline() {

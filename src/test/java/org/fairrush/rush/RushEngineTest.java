@@ -56,29 +56,29 @@ class RushEngineTest {
         };
     }
 
-    private RushEngine engine(ClaimPublisher publisher) {
-        RushEngine engine = new RushEngine(fixture.redis, fixture.codec, publisher, soldOut,
+    private TestEngine engine(ClaimPublisher publisher) {
+        TestEngine engine = TestEngine.of(fixture.redis, fixture.codec, publisher, soldOut,
                 Clock.fixed(NOW, ZoneOffset.UTC), fixture.properties);
-        engine.define(PoolDefinition.counted(pool, NOW.minusSeconds(60), NOW.plusSeconds(600), 1, 2)).block();
+        engine.registry().define(PoolDefinition.counted(pool, NOW.minusSeconds(60), NOW.plusSeconds(600), 1, 2)).block();
         return engine;
     }
 
     @Test
     void grantsOnlyAfterTheLogAcknowledged() {
-        RushEngine engine = engine(log(claim -> Mono.empty()));
+        TestEngine engine = engine(log(claim -> Mono.empty()));
 
-        StepVerifier.create(engine.claim(pool, "m-1", "key-00001", Map.of()))
+        StepVerifier.create(engine.claims().claim(pool, "m-1", "key-00001", Map.of()))
                 .assertNext(outcome -> assertThat(outcome).isInstanceOf(Granted.class))
                 .verifyComplete();
-        assertThat(engine.remaining(pool).block()).isEqualTo(1);
+        assertThat(engine.queries().remaining(pool).block()).isEqualTo(1);
     }
 
     @Test
     void replayOfAnAcknowledgedClaimIsGrantedAgain() {
-        RushEngine engine = engine(log(claim -> Mono.empty()));
-        Granted first = (Granted) engine.claim(pool, "m-1", "key-00001", Map.of()).block();
+        TestEngine engine = engine(log(claim -> Mono.empty()));
+        Granted first = (Granted) engine.claims().claim(pool, "m-1", "key-00001", Map.of()).block();
 
-        StepVerifier.create(engine.claim(pool, "m-1", "key-00001", Map.of()))
+        StepVerifier.create(engine.claims().claim(pool, "m-1", "key-00001", Map.of()))
                 .assertNext(outcome -> {
                     assertThat(outcome).isInstanceOf(Granted.class);
                     assertThat(((Granted) outcome).replayed()).isTrue();
@@ -89,92 +89,92 @@ class RushEngineTest {
 
     @Test
     void theSweeperLooksOnlyAtClaimsNotYetAcknowledged() {
-        RushEngine engine = engine(log(claim -> claim.actorId().equals("m-2")
+        TestEngine engine = engine(log(claim -> claim.actorId().equals("m-2")
                 ? Mono.never()
                 : Mono.empty()));
-        engine.claim(pool, "m-1", "key-00001", Map.of()).block();
-        engine.claim(pool, "m-2", "key-00002", Map.of()).subscribe();
+        engine.claims().claim(pool, "m-1", "key-00001", Map.of()).block();
+        engine.claims().claim(pool, "m-2", "key-00002", Map.of()).subscribe();
 
         PoolKeys keys = fixture.keys(pool);
         org.awaitility.Awaitility.await().until(() -> fixture.redis.opsForZSet().size(keys.unsent()).block() == 1);
-        assertThat(engine.unsentClaims(pool, NOW.plusSeconds(1), 10).map(ClaimRecorded::actorId).collectList().block())
+        assertThat(engine.queries().unsentClaims(pool, NOW.plusSeconds(1), 10).map(ClaimRecorded::actorId).collectList().block())
                 .as("the acknowledged claim left the sweeper's index; the one still waiting for Kafka is in it")
                 .containsExactly("m-2");
-        assertThat(engine.pendingCount(pool).block()).isEqualTo(2);
+        assertThat(engine.queries().pendingCount(pool).block()).isEqualTo(2);
     }
 
     @Test
     void keysOfTwoActorsNeverMeetWhateverTheirIdsHold() {
-        RushEngine engine = engine(log(claim -> Mono.empty()));
+        TestEngine engine = engine(log(claim -> Mono.empty()));
 
-        Granted first = (Granted) engine.claim(pool, "a:b", "cdefghij", Map.of()).block();
-        ClaimOutcome second = engine.claim(pool, "a", "b:cdefghij", Map.of()).block();
+        Granted first = (Granted) engine.claims().claim(pool, "a:b", "cdefghij", Map.of()).block();
+        ClaimOutcome second = engine.claims().claim(pool, "a", "b:cdefghij", Map.of()).block();
 
         assertThat(second).isInstanceOfSatisfying(Granted.class, granted -> {
             assertThat(granted.replayed()).as("another actor's key is not a replay").isFalse();
             assertThat(granted.claim().eventId()).isNotEqualTo(first.claim().eventId());
             assertThat(granted.claim().actorId()).isEqualTo("a");
         });
-        assertThat(engine.remaining(pool).block()).isZero();
+        assertThat(engine.queries().remaining(pool).block()).isZero();
     }
 
     @Test
     void aRetryWhileTheFirstRequestIsStillOnItsWayIsRefusedAsInProgress() {
-        RushEngine engine = engine(log(claim -> Mono.never()));
-        engine.claim(pool, "m-1", "key-00001", Map.of()).subscribe();
-        org.awaitility.Awaitility.await().until(() -> engine.pendingCount(pool).block() == 1);
+        TestEngine engine = engine(log(claim -> Mono.never()));
+        engine.claims().claim(pool, "m-1", "key-00001", Map.of()).subscribe();
+        org.awaitility.Awaitility.await().until(() -> engine.queries().pendingCount(pool).block() == 1);
 
-        StepVerifier.create(engine.claim(pool, "m-1", "key-00001", Map.of()))
+        StepVerifier.create(engine.claims().claim(pool, "m-1", "key-00001", Map.of()))
                 .assertNext(outcome -> assertThat(outcome).isEqualTo(new Refused(Refusal.IN_PROGRESS)))
                 .verifyComplete();
-        assertThat(engine.remaining(pool).block()).as("the retry took nothing").isEqualTo(1);
+        assertThat(engine.queries().remaining(pool).block()).as("the retry took nothing").isEqualTo(1);
     }
 
     @Test
     void reversesAndAnswersBusyWhenTheLogRefuses() {
-        RushEngine engine = engine(log(claim -> Mono.error(new IllegalStateException("broker gone"))));
+        TestEngine engine = engine(log(claim -> Mono.error(new IllegalStateException("broker gone"))));
 
-        StepVerifier.create(engine.claim(pool, "m-1", "key-00001", Map.of()))
+        StepVerifier.create(engine.claims().claim(pool, "m-1", "key-00001", Map.of()))
                 .assertNext(outcome -> assertThat(outcome).isInstanceOf(Busy.class))
                 .verifyComplete();
-        assertThat(engine.remaining(pool).block()).isEqualTo(2);
-        assertThat(engine.pendingCount(pool).block()).isZero();
+        assertThat(engine.queries().remaining(pool).block()).isEqualTo(2);
+        assertThat(engine.queries().pendingCount(pool).block()).isZero();
     }
 
     @Test
     void answersSoldOutFromMemoryOnceThePoolIsEmpty() {
-        RushEngine engine = engine(log(claim -> Mono.empty()));
-        engine.claim(pool, "m-1", "key-00001", Map.of()).block();
-        engine.claim(pool, "m-2", "key-00002", Map.of()).block();
+        TestEngine engine = engine(log(claim -> Mono.empty()));
+        engine.claims().claim(pool, "m-1", "key-00001", Map.of()).block();
+        engine.claims().claim(pool, "m-2", "key-00002", Map.of()).block();
         assertThat(soldOut.isSoldOut(pool)).isTrue();
 
-        StepVerifier.create(engine.claim(pool, "m-3", "key-00003", Map.of()))
+        StepVerifier.create(engine.claims().claim(pool, "m-3", "key-00003", Map.of()))
                 .expectNext(new Refused(Refusal.SOLD_OUT))
                 .verifyComplete();
     }
 
     @Test
     void aSoldOutPoolStillAnswersAReplay() {
-        RushEngine engine = engine(log(claim -> Mono.empty()));
-        engine.claim(pool, "m-1", "key-00001", Map.of()).block();
-        engine.claim(pool, "m-2", "key-00002", Map.of()).block();
+        TestEngine engine = engine(log(claim -> Mono.empty()));
+        engine.claims().claim(pool, "m-1", "key-00001", Map.of()).block();
+        engine.claims().claim(pool, "m-2", "key-00002", Map.of()).block();
 
-        StepVerifier.create(engine.claim(pool, "m-2", "key-00002", Map.of()))
+        StepVerifier.create(engine.claims().claim(pool, "m-2", "key-00002", Map.of()))
                 .assertNext(outcome -> assertThat(outcome).isInstanceOf(Granted.class))
                 .verifyComplete();
     }
 
     @Test
     void aReversedUnitClearsTheSoldOutMark() {
-        RushEngine engine = engine(log(claim -> claim.actorId().equals("m-2")
+        TestEngine engine = engine(log(claim -> claim.actorId().equals("m-2")
                 ? Mono.error(new IllegalStateException("broker gone"))
                 : Mono.empty()));
-        engine.claim(pool, "m-1", "key-00001", Map.of()).block();
+        engine.claims().claim(pool, "m-1", "key-00001", Map.of()).block();
 
-        ClaimOutcome lastUnit = engine.claim(pool, "m-2", "key-00002", Map.of()).block();
+        ClaimOutcome lastUnit = engine.claims().claim(pool, "m-2", "key-00002", Map.of()).block();
 
         assertThat(lastUnit).isInstanceOf(Busy.class);
         assertThat(soldOut.isSoldOut(pool)).isFalse();
-        assertThat(engine.claim(pool, "m-3", "key-00003", Map.of()).block()).isInstanceOf(Granted.class);
+        assertThat(engine.claims().claim(pool, "m-3", "key-00003", Map.of()).block()).isInstanceOf(Granted.class);
     }
 }

@@ -67,7 +67,7 @@ class ScriptsOnRedisClusterTest {
         }
     };
     private final SoldOutBoard board = new SoldOutBoard(redis, properties.keyPrefix());
-    private final RushEngine engine = new RushEngine(redis, codec, kafka, board, Clock.fixed(NOW, ZoneOffset.UTC), properties);
+    private final TestEngine engine = TestEngine.of(redis, codec, kafka, board, Clock.fixed(NOW, ZoneOffset.UTC), properties);
 
     @BeforeAll
     static void startCluster() {
@@ -121,53 +121,53 @@ class ScriptsOnRedisClusterTest {
         PersistenceScripts persistence = new PersistenceScripts(redis);
 
         for (PoolRef pool : pools) {
-            assertThat(engine.define(counted(pool, 5)).block()).isTrue();
-            ClaimOutcome outcome = engine.claim(pool, "m-1", "key-00001", Map.of()).block();
+            assertThat(engine.registry().define(counted(pool, 5)).block()).isTrue();
+            ClaimOutcome outcome = engine.claims().claim(pool, "m-1", "key-00001", Map.of()).block();
             assertThat(outcome).isInstanceOf(ClaimOutcome.Granted.class);
             ClaimRecorded claim = ((ClaimOutcome.Granted) outcome).claim();
             PoolKeys keys = new PoolKeys(properties.keyPrefix(), pool);
             assertThat(persistence.confirm(keys, List.of(claim)).block()).containsExactly(claim);
             persistence.clear(keys, List.of(claim)).block();
-            assertThat(engine.pendingCount(pool).block()).isZero();
-            assertThat(engine.remaining(pool).block()).isEqualTo(4);
+            assertThat(engine.queries().pendingCount(pool).block()).isZero();
+            assertThat(engine.queries().remaining(pool).block()).isEqualTo(4);
         }
     }
 
     @Test
     void reversesAClaimKafkaRefused() {
         PoolRef pool = PoolRef.single("c", "21");
-        engine.define(counted(pool, 1)).block();
+        engine.registry().define(counted(pool, 1)).block();
         kafkaDown.set(true);
 
-        assertThat(engine.claim(pool, "m-1", "key-00001", Map.of()).block()).isInstanceOf(ClaimOutcome.Busy.class);
-        assertThat(engine.remaining(pool).block()).isEqualTo(1);
+        assertThat(engine.claims().claim(pool, "m-1", "key-00001", Map.of()).block()).isInstanceOf(ClaimOutcome.Busy.class);
+        assertThat(engine.queries().remaining(pool).block()).isEqualTo(1);
     }
 
     @Test
     void releasesAStallAndPromotesTheFirstWaiting() {
         PoolRef food = new PoolRef("f", "31", "FOOD");
-        engine.define(stalls(food, "FOOD-01")).block();
-        ClaimRecorded holder = ((ClaimOutcome.Granted) engine.claim(food, "noodles", "key-noodles", Map.of()).block()).claim();
-        ClaimRecorded waiting = ((ClaimOutcome.Waitlisted) engine.claim(food, "teahouse", "key-teahouse", Map.of()).block()).claim();
+        engine.registry().define(stalls(food, "FOOD-01")).block();
+        ClaimRecorded holder = ((ClaimOutcome.Granted) engine.claims().claim(food, "noodles", "key-noodles", Map.of()).block()).claim();
+        ClaimRecorded waiting = ((ClaimOutcome.Waitlisted) engine.claims().claim(food, "teahouse", "key-teahouse", Map.of()).block()).claim();
 
-        ReleaseOutcome released = engine.release(food, holder.eventId()).block();
+        ReleaseOutcome released = engine.outbox().release(food, holder.eventId()).block();
 
         assertThat(released).isInstanceOf(ReleaseOutcome.Released.class);
         assertThat(((ReleaseOutcome.Released) released).promoted()).hasValueSatisfying(promoted ->
                 assertThat(promoted.eventId()).isEqualTo(waiting.eventId()));
-        assertThat(engine.unpublishedChanges(food).block()).as("changes forgotten once acknowledged").isZero();
+        assertThat(engine.queries().unpublishedChanges(food).block()).as("changes forgotten once acknowledged").isZero();
     }
 
     @Test
     void assignsALotteryPoolInTheDrawnOrder() {
         PoolRef crafts = new PoolRef("f", "41", "CRAFT");
-        engine.define(new PoolDefinition(crafts, NOW.minusSeconds(60), NOW.plusSeconds(600), 1, 0, List.of(), true)).block();
-        UUID first = ((ClaimOutcome.Waitlisted) engine.claim(crafts, "a", "key-aaaaa", Map.of()).block()).claim().eventId();
-        UUID second = ((ClaimOutcome.Waitlisted) engine.claim(crafts, "b", "key-bbbbb", Map.of()).block()).claim().eventId();
+        engine.registry().define(new PoolDefinition(crafts, NOW.minusSeconds(60), NOW.plusSeconds(600), 1, 0, List.of(), true)).block();
+        UUID first = ((ClaimOutcome.Waitlisted) engine.claims().claim(crafts, "a", "key-aaaaa", Map.of()).block()).claim().eventId();
+        UUID second = ((ClaimOutcome.Waitlisted) engine.claims().claim(crafts, "b", "key-bbbbb", Map.of()).block()).claim().eventId();
 
-        assertThat(engine.assignInOrder(crafts, List.of(second, first), List.of("CRAFT-01")).block())
-                .isEqualTo(RushEngine.Assignment.ASSIGNED);
-        assertThat(engine.findClaim(crafts, second).block().item()).isEqualTo("CRAFT-01");
+        assertThat(engine.outbox().assignInOrder(crafts, List.of(second, first), List.of("CRAFT-01")).block())
+                .isEqualTo(ChangeOutbox.Assignment.ASSIGNED);
+        assertThat(engine.queries().findClaim(crafts, second).block().item()).isEqualTo("CRAFT-01");
     }
 
     @Test
@@ -176,10 +176,10 @@ class ScriptsOnRedisClusterTest {
         ScopeState state = new ScopeState(pool, Map.of("m-1", 1), List.of(), List.of(ScopeState.Pool.counted(counted(pool, 10), 9)));
 
         engine.rebuild(state).block();
-        engine.setPaused(pool, false).block();
+        engine.registry().setPaused(pool, false).block();
 
-        assertThat(engine.remaining(pool).block()).isEqualTo(9);
-        assertThat(engine.claim(pool, "m-1", "key-00002", Map.of()).block())
+        assertThat(engine.queries().remaining(pool).block()).isEqualTo(9);
+        assertThat(engine.claims().claim(pool, "m-1", "key-00002", Map.of()).block())
                 .isEqualTo(new ClaimOutcome.Refused(ClaimOutcome.Refusal.LIMIT_REACHED));
     }
 

@@ -28,7 +28,7 @@ class StrandedClaimsTest {
     @Autowired
     StrandedClaims stranded;
     @Autowired
-    RushEngine engine;
+    PoolRegistry registry;
     @Autowired
     List<ClaimSink> sinks;
     @Autowired
@@ -51,12 +51,12 @@ class StrandedClaimsTest {
         ClaimSink vouchers = sinks.stream().filter(sink -> sink.kind().equals("c")).findFirst().orElseThrow();
         vouchers.store(List.of(storedButPending, storedJustNow)).as(transaction::transactional).block(Duration.ofSeconds(10));
         for (ClaimRecorded claim : List.of(storedButPending, notStored, storedJustNow)) {
-            redis.opsForHash().put(engine.keys(scope).pending(), claim.eventId().toString(), codec.write(claim)).block();
+            redis.opsForHash().put(registry.keys(scope).pending(), claim.eventId().toString(), codec.write(claim)).block();
         }
 
         assertThat(stranded.pass().block(Duration.ofSeconds(30))).isEqualTo(1);
 
-        assertThat(redis.<String, String>opsForHash().keys(engine.keys(scope).pending()).collectList().block())
+        assertThat(redis.<String, String>opsForHash().keys(registry.keys(scope).pending()).collectList().block())
                 .containsExactlyInAnyOrder(notStored.eventId().toString(), storedJustNow.eventId().toString());
     }
 

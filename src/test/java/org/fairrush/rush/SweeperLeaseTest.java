@@ -39,7 +39,7 @@ class SweeperLeaseTest {
             return Mono.empty();
         }
     };
-    private final RushEngine engine = new RushEngine(fixture.redis, fixture.codec, kafka,
+    private final TestEngine engine = TestEngine.of(fixture.redis, fixture.codec, kafka,
             new SoldOutBoard(fixture.redis, fixture.properties.keyPrefix()), clock, fixture.properties);
 
     @AfterEach
@@ -48,7 +48,7 @@ class SweeperLeaseTest {
     }
 
     private PendingSweeper instance(String owner) {
-        return new PendingSweeper(engine, fixture.redis, kafka, clock, fixture.properties, new Leases(fixture.redis, owner));
+        return new PendingSweeper(engine.registry(), engine.queries(), engine.outbox(), fixture.redis, kafka, clock, fixture.properties, new Leases(fixture.redis, owner));
     }
 
     /** A claim whose request died before its event reached Kafka. */
@@ -60,7 +60,7 @@ class SweeperLeaseTest {
 
     @Test
     void theOwnerOfAScopeKeepsSweepingItPassAfterPass() {
-        engine.define(PoolDefinition.counted(pool, NOW.minusSeconds(600), NOW.plusSeconds(600), 1, 10)).block();
+        engine.registry().define(PoolDefinition.counted(pool, NOW.minusSeconds(600), NOW.plusSeconds(600), 1, 10)).block();
         PendingSweeper first = instance("api-1");
         PendingSweeper second = instance("api-2");
 
@@ -74,7 +74,7 @@ class SweeperLeaseTest {
 
     @Test
     void anotherInstanceTakesOverAScopeWhoseOwnerStoppedRenewing() {
-        engine.define(PoolDefinition.counted(pool, NOW.minusSeconds(600), NOW.plusSeconds(600), 1, 10)).block();
+        engine.registry().define(PoolDefinition.counted(pool, NOW.minusSeconds(600), NOW.plusSeconds(600), 1, 10)).block();
         instance("api-1").sweep().block();
         // The owner died: its lease runs out (here: removed, as expiry would) and nobody renews it.
         fixture.redis.delete(fixture.keys(pool).sweeperLease()).block(Duration.ofSeconds(5));
