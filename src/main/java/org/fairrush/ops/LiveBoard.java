@@ -1,5 +1,6 @@
 package org.fairrush.ops;
 
+import org.fairrush.rush.Claims;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -4,7 +4,7 @@ import java.time.Clock;
 import java.util.List;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import org.fairrush.rush.ClaimLag;
+import org.fairrush.rush.kafka.ClaimLag;
 import org.fairrush.rush.PoolQueries;
 import org.fairrush.rush.RushMetrics;
 import org.fairrush.rush.WatchedPools;

@@ -1,5 +1,8 @@
 package org.fairrush.rush;
 
+import org.fairrush.rush.lua.ClaimScript;
+import org.fairrush.rush.lua.PoolKeys;
+import org.fairrush.rush.lua.ReleaseScript;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,7 +16,7 @@ import org.fairrush.rush.ClaimOutcome.Granted;
 import org.fairrush.rush.ClaimOutcome.Refusal;
 import org.fairrush.rush.ClaimOutcome.Refused;
 import org.fairrush.rush.ClaimOutcome.Waitlisted;
-import org.fairrush.rush.ClaimScript.ScriptAnswer;
+import org.fairrush.rush.lua.ClaimScript.ScriptAnswer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -148,7 +151,7 @@ public class Claims {
     }
 
     /** Durable from now on, and no longer the sweeper's concern (both commands go out pipelined). */
-    static Mono<Void> markAcknowledged(ReactiveStringRedisTemplate redis, PoolKeys keys, String claimId) {
+    public static Mono<Void> markAcknowledged(ReactiveStringRedisTemplate redis, PoolKeys keys, String claimId) {
         return Mono.when(redis.opsForSet().add(keys.confirmed(), claimId), redis.opsForZSet().remove(keys.unsent(), claimId));
     }
 

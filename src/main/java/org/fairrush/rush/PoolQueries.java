@@ -1,5 +1,6 @@
 package org.fairrush.rush;
 
+import org.fairrush.rush.lua.PoolKeys;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -133,7 +134,7 @@ public class PoolQueries {
      * Claims of a scope recorded before {@code before} and not yet known to be in Kafka (at most
      * {@code limit}): what the sweeper republishes. Reads only those, however many claims are pending.
      */
-    Flux<ClaimRecorded> unsentClaims(PoolRef scope, Instant before, int limit) {
+    public Flux<ClaimRecorded> unsentClaims(PoolRef scope, Instant before, int limit) {
         PoolKeys keys = keys(scope);
         return redis.opsForZSet()
                 .rangeByScore(keys.unsent(), Range.closed(0d, (double) before.toEpochMilli()), Limit.limit().count(limit))

@@ -1,5 +1,7 @@
 package org.fairrush.rush;
 
+import org.fairrush.rush.lua.DefinePoolScript;
+import org.fairrush.rush.lua.PoolKeys;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,12 +46,12 @@ public class PoolRegistry {
     }
 
     /** Lists a pool (again) for the background jobs, e.g. once a rebuild loaded it. */
-    Mono<Void> register(PoolRef ref) {
+    public Mono<Void> register(PoolRef ref) {
         return redis.opsForSet().add(registryKey(), PoolRefs.format(ref)).then();
     }
 
     /** Forgets pools retired from Redis: the background loops no longer visit them. */
-    Mono<Void> unregister(List<PoolRef> refs) {
+    public Mono<Void> unregister(List<PoolRef> refs) {
         return refs.isEmpty() ? Mono.empty()
                 : redis.opsForSet().remove(registryKey(), refs.stream().map(PoolRefs::format).toArray()).then();
     }

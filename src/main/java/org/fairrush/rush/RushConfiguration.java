@@ -1,5 +1,23 @@
 package org.fairrush.rush;
 
+import org.fairrush.rush.kafka.ClaimLag;
+import org.fairrush.rush.kafka.ClaimTopics;
+import org.fairrush.rush.kafka.ReactorKafkaClaimPublisher;
+import org.fairrush.rush.kafka.ReactorKafkaClaimStream;
+import org.fairrush.rush.lua.ChangeScripts;
+import org.fairrush.rush.lua.ClaimScript;
+import org.fairrush.rush.lua.DefinePoolScript;
+import org.fairrush.rush.lua.PersistenceScripts;
+import org.fairrush.rush.lua.RebuildScript;
+import org.fairrush.rush.lua.ReleaseScript;
+import org.fairrush.rush.lua.ReplicaAckingPublisher;
+import org.fairrush.rush.lua.ReplicaAcks;
+import org.fairrush.rush.persist.Persister;
+import org.fairrush.rush.recovery.PendingSweeper;
+import org.fairrush.rush.recovery.PoolRetirement;
+import org.fairrush.rush.recovery.Reconciliation;
+import org.fairrush.rush.recovery.ScopeRebuild;
+import org.fairrush.rush.recovery.StrandedClaims;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;

@@ -1,5 +1,6 @@
 package org.fairrush.rush;
 
+import org.fairrush.rush.recovery.ScopeRebuild;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -47,7 +48,7 @@ public record ScopeState(PoolRef scope, Map<String, Integer> holders, List<Claim
             return new Pool(definition, remaining, List.of(), List.of(), false);
         }
 
-        boolean items() {
+        public boolean items() {
             return !definition.items().isEmpty();
         }
     }

@@ -1,5 +1,11 @@
 package org.fairrush.rush;
 
+import org.fairrush.rush.lua.ChangeScripts;
+import org.fairrush.rush.lua.ClaimScript;
+import org.fairrush.rush.lua.DefinePoolScript;
+import org.fairrush.rush.lua.RebuildScript;
+import org.fairrush.rush.lua.ReleaseScript;
+import org.fairrush.rush.recovery.ScopeRebuild;
 import java.time.Clock;
 import java.util.List;
 
@@ -7,14 +13,14 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import reactor.core.publisher.Mono;
 
 /** The engine's parts wired as RushConfiguration wires them, for tests that build an engine of their own. */
-record TestEngine(Claims claims, ChangeOutbox outbox, PoolRegistry registry, PoolQueries queries, ScopeRebuild scopeRebuild) {
+public record TestEngine(Claims claims, ChangeOutbox outbox, PoolRegistry registry, PoolQueries queries, ScopeRebuild scopeRebuild) {
 
-    static TestEngine of(ReactiveStringRedisTemplate redis, ClaimCodec codec, ClaimPublisher publisher, SoldOutBoard soldOut,
+    public static TestEngine of(ReactiveStringRedisTemplate redis, ClaimCodec codec, ClaimPublisher publisher, SoldOutBoard soldOut,
             Clock clock, RushProperties properties) {
         return of(redis, codec, publisher, soldOut, clock, properties, RushMetrics.NONE, List.of());
     }
 
-    static TestEngine of(ReactiveStringRedisTemplate redis, ClaimCodec codec, ClaimPublisher publisher, SoldOutBoard soldOut,
+    public static TestEngine of(ReactiveStringRedisTemplate redis, ClaimCodec codec, ClaimPublisher publisher, SoldOutBoard soldOut,
             Clock clock, RushProperties properties, RushMetrics metrics, List<ClaimSink> sinks) {
         PoolRegistry registry = new PoolRegistry(redis, new DefinePoolScript(redis), soldOut, clock, properties);
         PoolQueries queries = new PoolQueries(redis, codec, properties);
@@ -27,7 +33,7 @@ record TestEngine(Claims claims, ChangeOutbox outbox, PoolRegistry registry, Poo
     }
 
     /** Writes a scope's rebuilt state (what a rebuild does once the scope is drained). */
-    Mono<Void> rebuild(ScopeState state) {
+    public Mono<Void> rebuild(ScopeState state) {
         return scopeRebuild.write(state);
     }
 }
