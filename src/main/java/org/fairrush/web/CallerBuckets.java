@@ -1,13 +1,10 @@
 package org.fairrush.web;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
-import org.springframework.core.io.ClassPathResource;
+import org.fairrush.rush.lua.LuaScripts;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Mono;
@@ -20,7 +17,7 @@ import reactor.core.publisher.Mono;
  */
 final class CallerBuckets {
 
-    private static final RedisScript<Long> TAKE_TOKEN = RedisScript.of(script("take-token"), Long.class);
+    private static final RedisScript<Long> TAKE_TOKEN = LuaScripts.number("take-token");
 
     private final ReactiveStringRedisTemplate redis;
     private final Clock clock;
@@ -36,13 +33,5 @@ final class CallerBuckets {
                         Long.toString(rate.period().toMillis()), Long.toString(clock.millis())))
                 .next()
                 .map(Duration::ofMillis);
-    }
-
-    private static String script(String name) {
-        try {
-            return new ClassPathResource("lua/" + name + ".lua").getContentAsString(StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
