@@ -2,7 +2,7 @@ package org.fairrush.rush;
 
 import org.fairrush.rush.kafka.ClaimLag;
 import org.fairrush.rush.kafka.ClaimTopics;
-import org.fairrush.rush.kafka.ReactorKafkaClaimPublisher;
+import org.fairrush.rush.kafka.KafkaClaimPublisher;
 import org.fairrush.rush.kafka.ReactorKafkaClaimStream;
 import org.fairrush.rush.lua.ChangeScripts;
 import org.fairrush.rush.lua.ClaimScript;
@@ -41,8 +41,6 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 import reactor.kafka.receiver.KafkaReceiver;
 import reactor.kafka.receiver.ReceiverOptions;
-import reactor.kafka.sender.KafkaSender;
-import reactor.kafka.sender.SenderOptions;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Wires the engine: scripts, Kafka ports, sold-out board and persister. */
@@ -72,17 +70,15 @@ class RushConfiguration {
         return new SoldOutBoard(redis, properties.keyPrefix(), properties.soldOutRecheck(), Clock.systemUTC());
     }
 
-    @Bean(destroyMethod = "close")
-    ReactorKafkaClaimPublisher claimPublisher(KafkaProperties kafka, ClaimCodec codec, ClaimTopics topics) {
+    @Bean(initMethod = "start", destroyMethod = "close")
+    KafkaClaimPublisher claimPublisher(KafkaProperties kafka, ClaimCodec codec, ClaimTopics topics) {
         Map<String, Object> config = kafka.buildProducerProperties();
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        SenderOptions<String, String> options = SenderOptions.<String, String>create(config)
-                .maxInFlight(1024)
-                .closeTimeout(java.time.Duration.ofSeconds(10));
-        return new ReactorKafkaClaimPublisher(KafkaSender.create(options), codec, topics.topicByKind(), topics.deadLetterTopic());
+        return new KafkaClaimPublisher(new org.apache.kafka.clients.producer.KafkaProducer<>(config), codec, topics.topicByKind(),
+                topics.deadLetterTopic());
     }
 
     // --- the script adapters, one per Lua script family, shared by the engine's parts ---
