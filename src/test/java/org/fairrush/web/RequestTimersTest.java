@@ -8,29 +8,17 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.fairrush.FairrushTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-/** What every request does not pay: hops to threads of the Redis client's own, and an "active requests" timer. */
+/** Every request is timed, without an "active requests" long-task timer each (a sorted-map insert and removal). */
 @FairrushTest
-class SharedEventLoopsTest {
-
-    @Autowired
-    ReactiveStringRedisTemplate redis;
+class RequestTimersTest {
 
     @Autowired
     MeterRegistry meters;
 
     @Autowired
     WebTestClient http;
-
-    @Test
-    void redisAnswersOnTheHttpServersEventLoops() {
-        String thread = redis.hasKey("fairrush-shared-loops-probe").map(found -> Thread.currentThread().getName())
-                .block(Duration.ofSeconds(10));
-        // Boot names the server's loops webflux-http-*, Reactor Netty's own are reactor-http-*; Lettuce's own lettuce-*.
-        assertThat(thread).matches("(webflux|reactor)-http-.*");
-    }
 
     @Test
     void requestsAreTimedWithoutALongTaskTimerEach() {
