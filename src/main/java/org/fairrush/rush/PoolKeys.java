@@ -46,6 +46,11 @@ record PoolKeys(String prefix, PoolRef ref) {
         return scoped("changes");
     }
 
+    /** Sorted set claimId -> expiry (epoch ms) of the scope's open waiting-list offers (offer.lua), for the expiry pass. */
+    String offers() {
+        return scoped("offers");
+    }
+
     /** Claims recorded but not yet known to be in Kafka, by claim time: what the sweeper looks at. */
     String unsent() {
         return scoped("unsent");
@@ -53,6 +58,10 @@ record PoolKeys(String prefix, PoolRef ref) {
 
     String sweeperLease() {
         return scoped("sweeper");
+    }
+
+    String offerExpiryLease() {
+        return scoped("offer-expiry");
     }
 
     /**
