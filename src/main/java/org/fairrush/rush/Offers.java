@@ -6,8 +6,10 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
-import org.fairrush.rush.OfferScript.Action;
-import org.fairrush.rush.OfferScript.Answer;
+import org.fairrush.rush.lua.OfferScript;
+import org.fairrush.rush.lua.OfferScript.Action;
+import org.fairrush.rush.lua.OfferScript.Answer;
+import org.fairrush.rush.lua.PoolKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.domain.Range;
@@ -22,9 +24,9 @@ import reactor.core.publisher.Mono;
  * actor accepts (HELD) or declines, or the offer expires, and then the unit is offered to the next in line, until
  * someone accepts or nobody waits (the unit goes back to the stock). Each transition is one step of offer.lua, its
  * changes travel to Postgres as later revisions of the whole claims (the scope's outbox, as releases do), and a
- * transition is answered only once Kafka acknowledged it. Expiry follows the server's clock: {@link OfferExpiry}
- * expires due offers, and an accept or decline that comes too late expires the offer instead. A pool offers when its
- * feature releases its claims here rather than through {@link RushEngine#release}.
+ * transition is answered only once Kafka acknowledged it. Expiry follows the server's clock: the expiry pass
+ * (rush/recovery/OfferExpiry) expires due offers, and an accept or decline that comes too late expires the offer instead. A pool offers when its
+ * feature releases its claims here rather than through {@link ChangeOutbox#release}.
  */
 public final class Offers {
 
@@ -37,16 +39,16 @@ public final class Offers {
 
     private static final Logger log = LoggerFactory.getLogger(Offers.class);
 
-    private final RushEngine engine;
+    private final ChangeOutbox outbox;
     private final OfferScript script;
     private final ReactiveStringRedisTemplate redis;
     private final SoldOutBoard soldOut;
     private final Clock clock;
     private final String keyPrefix;
 
-    Offers(RushEngine engine, ReactiveStringRedisTemplate redis, ClaimCodec codec, SoldOutBoard soldOut, Clock clock, String keyPrefix) {
-        this.engine = engine;
-        this.script = new OfferScript(redis, codec);
+    Offers(ChangeOutbox outbox, OfferScript script, ReactiveStringRedisTemplate redis, SoldOutBoard soldOut, Clock clock, String keyPrefix) {
+        this.outbox = outbox;
+        this.script = script;
         this.redis = redis;
         this.soldOut = soldOut;
         this.clock = clock;
@@ -84,19 +86,19 @@ public final class Offers {
      * {@code holdFor}. Refused ({@link OfferOutcome.NotOffered}) when the offer was accepted, declined or expired
      * meanwhile, so two instances expiring the same offer make one transition.
      */
-    Mono<OfferOutcome> expire(PoolRef ref, UUID claimId, Duration holdFor) {
+    public Mono<OfferOutcome> expire(PoolRef ref, UUID claimId, Duration holdFor) {
         return transition(ref, Action.EXPIRE, claimId, holdFor);
     }
 
     /** Up to {@code limit} open offers of a scope whose time has passed by {@code now}, earliest first. */
-    Flux<UUID> due(PoolRef scope, Instant now, int limit) {
+    public Flux<UUID> due(PoolRef scope, Instant now, int limit) {
         return redis.opsForZSet()
                 .rangeByScore(keys(scope).offers(), Range.closed(0d, (double) now.toEpochMilli()), Limit.limit().count(limit))
                 .map(UUID::fromString);
     }
 
     /** Forgets an index entry whose claim Redis no longer holds (nothing left to expire). */
-    Mono<Void> forgetDue(PoolRef scope, UUID claimId) {
+    public Mono<Void> forgetDue(PoolRef scope, UUID claimId) {
         return redis.opsForZSet().remove(keys(scope).offers(), claimId.toString()).then();
     }
 
@@ -118,7 +120,7 @@ public final class Offers {
     /** Answers the outcome once Kafka holds the scope's changes (this step's among them). */
     private Mono<OfferOutcome> durable(PoolRef ref, Answer answer, OfferOutcome outcome) {
         return (answer.restocked() ? soldOut.markRestocked(ref) : Mono.<Void>empty())
-                .then(engine.publishChanges(ref))
+                .then(outbox.publishChanges(ref))
                 .thenReturn(outcome)
                 .onErrorResume(failure -> {
                     log.warn("offer change of claim {} not yet acknowledged by Kafka: {}", answer.claim().eventId(), failure.toString());

@@ -5,8 +5,8 @@ import java.util.UUID;
 import org.fairrush.rush.OfferOutcome;
 import org.fairrush.rush.Offers;
 import org.fairrush.rush.PoolRef;
+import org.fairrush.rush.ChangeOutbox;
 import org.fairrush.rush.ReleaseOutcome;
-import org.fairrush.rush.RushEngine;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 
@@ -21,13 +21,13 @@ class Cancelling {
 
     private final Fairs fairs;
     private final Registrations registrations;
-    private final RushEngine engine;
+    private final ChangeOutbox outbox;
     private final Offers offers;
 
-    Cancelling(Fairs fairs, Registrations registrations, RushEngine engine, Offers offers) {
+    Cancelling(Fairs fairs, Registrations registrations, ChangeOutbox outbox, Offers offers) {
         this.fairs = fairs;
         this.registrations = registrations;
-        this.engine = engine;
+        this.outbox = outbox;
         this.offers = offers;
     }
 
@@ -61,7 +61,7 @@ class Cancelling {
         PoolRef pool = Fairs.pool(fair.id(), registration.category());
         return fair.waitlist().offers()
                 ? offers.release(pool, registration.id(), fair.waitlist().holdFor()).map(Cancelling::outcome)
-                : engine.release(pool, registration.id()).map(Cancelling::outcome);
+                : outbox.release(pool, registration.id()).map(Cancelling::outcome);
     }
 
     private static Outcome outcome(OfferOutcome outcome) {
