@@ -31,6 +31,8 @@ public enum ErrorCode {
     REGISTRATION_OPEN(HttpStatus.CONFLICT, "Registration is still open"),
     ALREADY_DRAWN(HttpStatus.CONFLICT, "This fair's lottery was drawn already"),
     SEED_MISMATCH(HttpStatus.CONFLICT, "The seed does not hash to the seed commitment"),
+    OFFER_NOT_OPEN(HttpStatus.CONFLICT, "This registration has no open stall offer"),
+    OFFER_EXPIRED(HttpStatus.CONFLICT, "This stall offer has expired"),
     REQUEST_IN_PROGRESS(HttpStatus.CONFLICT, "An earlier request with this Idempotency-Key is still in progress"),
     IDEMPOTENCY_KEY_REUSED(HttpStatus.UNPROCESSABLE_CONTENT, "This Idempotency-Key was used for a different request"),
     RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, "Too many requests"),
