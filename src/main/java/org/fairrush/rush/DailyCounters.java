@@ -1,6 +1,9 @@
 package org.fairrush.rush;
 
 import java.time.Instant;
+
+import org.fairrush.rush.lua.LuaScripts;
+import org.fairrush.rush.lua.PoolKeys;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

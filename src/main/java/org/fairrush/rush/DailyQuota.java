@@ -38,17 +38,8 @@ public record DailyQuota(ZoneId zone, int units, int perActor) {
         return day(at).plusDays(1).atStartOfDay(zone).toInstant();
     }
 
-    /** The counters of {@code at}'s day, as claim.lua and release.lua take them. */
-    ClaimDay claimDay(Instant at) {
-        return new ClaimDay(day(at).toString(), units, perActor, nextDayStarts(at).plus(KEPT_AFTER_THE_DAY));
-    }
-
-    /**
-     * One day's counters of a pool: the day's name in its keys, the caps, and when its keys expire.
-     *
-     * @param date      the day, yyyy-MM-dd
-     * @param expiresAt when Redis drops the day's counters
-     */
-    record ClaimDay(String date, int units, int perActor, Instant expiresAt) {
+    /** When Redis drops the counters of {@code at}'s day: a day after that day. */
+    public Instant countersExpireAt(Instant at) {
+        return nextDayStarts(at).plus(KEPT_AFTER_THE_DAY);
     }
 }

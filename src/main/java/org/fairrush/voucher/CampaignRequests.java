@@ -67,12 +67,12 @@ final class CampaignRequests {
     record NewValidity(@NotNull @Min(1) @Max(3660) Integer days) {
     }
 
-    /** {@code {days: ["MON", ..], from: "10:00", to: "22:00"}} in the campaign's zone; {@code to} is exclusive. */
+    /** {@code {days: ["MON", ..], from: "10:00", to: "22:00"}} in the campaign's zone; {@code to} is exclusive, "24:00" at most. */
     record NewRedeemHours(@NotEmpty @Size(max = 7) List<@NotNull String> days, @NotNull String from, @NotNull String to) {
 
         RedeemHours hours() {
             return new RedeemHours(days.stream().map(day -> RedeemHours.day(day).orElseThrow()).collect(Collectors.toSet()),
-                    RedeemHours.time(from).orElseThrow(), RedeemHours.time(to).orElseThrow());
+                    RedeemHours.time(from).orElseThrow(), RedeemHours.endTime(to).orElseThrow());
         }
     }
 
@@ -136,12 +136,12 @@ final class CampaignRequests {
             }
         }
         Optional<LocalTime> from = RedeemHours.time(hours.from());
-        Optional<LocalTime> to = RedeemHours.time(hours.to());
+        Optional<LocalTime> to = RedeemHours.endTime(hours.to());
         if (from.isEmpty()) {
             broken.add(new RuleBroken(field + ".from", "must be a time HH:mm"));
         }
         if (to.isEmpty()) {
-            broken.add(new RuleBroken(field + ".to", "must be a time HH:mm"));
+            broken.add(new RuleBroken(field + ".to", "must be a time HH:mm, or 24:00"));
         }
         if (from.isPresent() && to.isPresent() && !from.get().isBefore(to.get())) {
             broken.add(new RuleBroken(field + ".to", "must be after from (a span ends the day it starts)"));

@@ -5,6 +5,7 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -16,11 +17,14 @@ import java.util.stream.Collectors;
 /**
  * One span of hours in which a voucher may be redeemed, on some days of the week, in the campaign's zone:
  * {@code {days: ["MON", "TUE"], from: "10:00", to: "22:00"}} covers 10:00 up to, not including, 22:00. A span ends
- * the day it starts ({@code from} before {@code to}); hours past midnight are a second span on the next day.
+ * the day it starts ({@code from} before {@code to}, "24:00" the latest end); hours past midnight are a second span on
+ * the next day.
  */
 record RedeemHours(Set<DayOfWeek> days, LocalTime from, LocalTime to) {
 
-    private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("HH:mm");
+    /** Strict: "24:00" is no time of day (it is only an end, see {@link #endTime}). */
+    private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("HH:mm").withResolverStyle(ResolverStyle.STRICT);
+    static final String END_OF_DAY = "24:00";
     static final List<String> DAY_NAMES = List.of("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN");
 
     RedeemHours {
@@ -45,7 +49,7 @@ record RedeemHours(Set<DayOfWeek> days, LocalTime from, LocalTime to) {
     }
 
     String toText() {
-        return HH_MM.format(to);
+        return to.equals(LocalTime.MAX) ? END_OF_DAY : HH_MM.format(to);
     }
 
     /** "MON,TUE 10:00-22:00": how a span is stored (campaign.redeem_hours, spans joined by ';') and shown in a refusal. */
@@ -67,7 +71,7 @@ record RedeemHours(Set<DayOfWeek> days, LocalTime from, LocalTime to) {
             String[] parts = span.split(" ");
             String[] times = parts[1].split("-");
             hours.add(new RedeemHours(Arrays.stream(parts[0].split(",")).map(RedeemHours::day).map(Optional::orElseThrow)
-                    .collect(Collectors.toSet()), time(times[0]).orElseThrow(), time(times[1]).orElseThrow()));
+                    .collect(Collectors.toSet()), time(times[0]).orElseThrow(), endTime(times[1]).orElseThrow()));
         }
         return hours;
     }
@@ -88,6 +92,11 @@ record RedeemHours(Set<DayOfWeek> days, LocalTime from, LocalTime to) {
         } catch (DateTimeParseException notATime) {
             return Optional.empty();
         }
+    }
+
+    /** A span's end: a time as {@link #time} reads it, or "24:00", the end of the day. */
+    static Optional<LocalTime> endTime(String text) {
+        return END_OF_DAY.equals(text) ? Optional.of(LocalTime.MAX) : time(text);
     }
 
     private static String name(DayOfWeek day) {

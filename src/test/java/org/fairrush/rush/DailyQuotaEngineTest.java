@@ -42,7 +42,7 @@ class DailyQuotaEngineTest {
         fixture.close();
     }
 
-    private RushEngine engine(Mono<Void> kafkaAnswer) {
+    private Claims engine(Mono<Void> kafkaAnswer) {
         ClaimPublisher publisher = new ClaimPublisher() {
             @Override
             public Mono<Void> publish(ClaimRecorded claim) {
@@ -54,13 +54,13 @@ class DailyQuotaEngineTest {
                 return Mono.empty();
             }
         };
-        RushEngine engine = new RushEngine(fixture.redis, fixture.codec, publisher, soldOut, Clock.fixed(NOW, ZoneOffset.UTC),
+        TestEngine engine = TestEngine.of(fixture.redis, fixture.codec, publisher, soldOut, Clock.fixed(NOW, ZoneOffset.UTC),
                 fixture.properties);
-        engine.define(PoolDefinition.counted(pool, NOW.minusSeconds(60), NOW.plusSeconds(86_400), 5, 10)).block();
-        return engine;
+        engine.registry().define(PoolDefinition.counted(pool, NOW.minusSeconds(60), NOW.plusSeconds(86_400), 5, 10)).block();
+        return engine.claims();
     }
 
-    private ClaimOutcome claim(RushEngine engine, String actor, String key) {
+    private ClaimOutcome claim(Claims engine, String actor, String key) {
         return engine.claim(pool, actor, key, Map.of(), java.util.UUID.randomUUID(), ONE_A_DAY).block();
     }
 
@@ -75,7 +75,7 @@ class DailyQuotaEngineTest {
 
     @Test
     void aDaysQuotaGoneIsRefusedUntilTheNextDayAndNeverMarkedSoldOut() {
-        RushEngine engine = engine(Mono.empty());
+        Claims engine = engine(Mono.empty());
         claim(engine, "m-1", "key-00001");
 
         ClaimOutcome refused = claim(engine, "m-2", "key-00002");

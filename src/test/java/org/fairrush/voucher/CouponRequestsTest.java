@@ -66,9 +66,16 @@ class CouponRequestsTest {
 
     @Test
     void refusesUnknownDayNamesAndTimes() {
-        assertThat(broken(campaign(null, null, null, List.of(new NewRedeemHours(List.of("MON", "Funday"), "9:00", "24:00")))))
+        assertThat(broken(campaign(null, null, null, List.of(new NewRedeemHours(List.of("MON", "Funday"), "9:00", "24:01")))))
                 .containsExactly(new RuleBroken("redeemHours[0].days", "must be day names among MON, TUE, WED, THU, FRI, SAT, SUN"),
                         new RuleBroken("redeemHours[0].from", "must be a time HH:mm"),
-                        new RuleBroken("redeemHours[0].to", "must be a time HH:mm"));
+                        new RuleBroken("redeemHours[0].to", "must be a time HH:mm, or 24:00"));
+    }
+
+    @Test
+    void aSpanMayEndAtTheEndOfTheDayButNotStartThere() {
+        assertThat(broken(campaign(null, null, null, List.of(new NewRedeemHours(List.of("SUN"), "18:00", "24:00"))))).isEmpty();
+        assertThat(broken(campaign(null, null, null, List.of(new NewRedeemHours(List.of("SUN"), "24:00", "24:00")))))
+                .containsExactly(new RuleBroken("redeemHours[0].from", "must be a time HH:mm"));
     }
 }

@@ -72,6 +72,17 @@ class CouponRulesTest {
     }
 
     @Test
+    void aSpanToMidnightCoversTheDaysLastSecond() {
+        CouponRules lateSunday = new CouponRules(SHANGHAI, null, null, null, List.of(new RedeemHours(Set.of(DayOfWeek.SUNDAY),
+                LocalTime.of(18, 0), LocalTime.MAX)));
+        // Sunday 5 May 2030 23:59:59 in Shanghai, then Monday 00:00.
+        assertThat(lateSunday.inRedeemHours(Instant.parse("2030-05-05T15:59:59Z"))).isTrue();
+        assertThat(lateSunday.inRedeemHours(Instant.parse("2030-05-05T16:00:00Z"))).isFalse();
+        assertThat(RedeemHours.spec(lateSunday.redeemHours())).isEqualTo("SUN 18:00-24:00");
+        assertThat(RedeemHours.parseSpec("SUN 18:00-24:00")).isEqualTo(lateSunday.redeemHours());
+    }
+
+    @Test
     void noRedeemHoursMeansAnyHour() {
         assertThat(CouponRules.NONE.inRedeemHours(Instant.parse("2030-05-04T20:00:00Z"))).isTrue();
     }
