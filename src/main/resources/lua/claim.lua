@@ -10,8 +10,12 @@
 -- KEYS[9] unsent    sorted set claimId -> claim time of claims not yet known to be in Kafka (for the sweeper)
 -- KEYS[8] claims    hash claimId -> current claim JSON, kept for pools with items or a waiting list so that a
 --                   claim can later be released and a waiting one promoted (release-and-promote.lua)
+-- KEYS[10] day      (pools with a daily quota only) counter of the claims granted on the claim's day
+-- KEYS[11] dayholders hash actorId -> claims granted to the actor on that day
 -- ARGV[1] now (epoch ms, the server's clock), ARGV[2] actorId, ARGV[3] claim JSON without item/seq/status,
 -- ARGV[4] idempotency TTL in seconds
+-- ARGV[5] units per day (0: no daily cap), ARGV[6] per actor per day (0: none), ARGV[7] when the day's counters
+-- expire (epoch seconds): with KEYS[10..11] only. The caller names the day (its clock, the pool's zone).
 -- Returns {code, number, claim JSON, position, waitlist}:
 --   0 GRANTED      number = stock left after this claim; waitlist = 1 when the pool has a waiting list
 --                  (then an empty pool is not sold out: later claims wait)
@@ -21,6 +25,9 @@
 --                  claim of a counted pool: the caller reads it from Postgres by the sixth element, its id)
 --   2 SOLD_OUT, 3 LIMIT_REACHED, 4 NOT_STARTED, 5 ENDED, 6 PAUSED, 7 UNKNOWN_POOL
 --   8 WAITLISTED   number = position in the waiting list (1 = next)
+--   9 DAILY_SOLD_OUT       the day's units are gone while the pool still has stock (never answered as SOLD_OUT:
+--                          the pool is not sold out, tomorrow has units)
+--  10 DAILY_LIMIT_REACHED  the actor was granted as many as allowed on this day
 -- [replay: idempotency entry holds the claim id; an entry of an older version holds the whole claim JSON]
 local earlierId = redis.call('GET', KEYS[5])
 if earlierId then
@@ -50,6 +57,20 @@ if now >= tonumber(meta[2]) then return {5, 0, ''} end
 local held = tonumber(redis.call('HGET', KEYS[3], ARGV[2]) or '0')
 if held >= tonumber(meta[3]) then return {3, 0, ''} end
 
+-- [daily quota: refused only while the pool itself has stock, so an empty pool stays SOLD_OUT]
+local daily = #KEYS >= 11
+if daily then
+  local perActor = tonumber(ARGV[6])
+  if perActor > 0 and tonumber(redis.call('HGET', KEYS[11], ARGV[2]) or '0') >= perActor then return {10, 0, ''} end
+  local units = tonumber(ARGV[5])
+  if units > 0 and tonumber(redis.call('GET', KEYS[10]) or '0') >= units then
+    local inStock
+    if meta[6] == '1' then inStock = redis.call('LLEN', KEYS[2]) > 0 else inStock = tonumber(redis.call('GET', KEYS[2]) or '0') > 0 end
+    if inStock then return {9, 0, ''} end
+  end
+end
+-- [end daily quota]
+
 local claim = cjson.decode(ARGV[3])
 claim.seq = held + 1
 local code, number
@@ -66,6 +87,12 @@ else
 end
 if code == 0 then
   claim.status = 'HELD'
+  if daily then
+    redis.call('INCR', KEYS[10])
+    redis.call('HINCRBY', KEYS[11], ARGV[2], 1)
+    redis.call('EXPIREAT', KEYS[10], ARGV[7])
+    redis.call('EXPIREAT', KEYS[11], ARGV[7])
+  end
 elseif meta[4] == '1' then
   claim.status = 'WAITING'
   code, number = 8, redis.call('RPUSH', KEYS[6], claim.eventId)

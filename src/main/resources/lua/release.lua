@@ -5,6 +5,8 @@
 -- KEYS[1] stock, KEYS[2] holders, KEYS[3] pending, KEYS[4] idem, KEYS[5] waitlist, KEYS[6] confirmed,
 -- KEYS[7] reversed (sorted set claimId -> reversal time), KEYS[8] claims (hash claimId -> current claim JSON),
 -- KEYS[9] unsent (sorted set of claims not yet known to be in Kafka)
+-- KEYS[10] day, KEYS[11] dayholders: the counters of the day the claim counted on (pools with a daily quota
+-- only, see claim.lua); a reversed claim gives its day's unit back too
 -- ARGV[1] claimId, ARGV[2] actorId, ARGV[3] item ('' for counted pools), ARGV[4] status (HELD or WAITING),
 -- ARGV[5] now (epoch ms)
 -- Returns 1 reversed, 0 unknown (not pending: already stored or already reversed), 2 durable.
@@ -23,6 +25,15 @@ else
 end
 if redis.call('HINCRBY', KEYS[2], ARGV[2], -1) <= 0 then
   redis.call('HDEL', KEYS[2], ARGV[2])
+end
+-- Only counters that still exist: an expired day must not come back as a key without expiry.
+if #KEYS >= 11 and ARGV[4] ~= 'WAITING' then
+  if tonumber(redis.call('GET', KEYS[10]) or '0') > 0 then redis.call('DECR', KEYS[10]) end
+  if tonumber(redis.call('HGET', KEYS[11], ARGV[2]) or '0') > 1 then
+    redis.call('HINCRBY', KEYS[11], ARGV[2], -1)
+  else
+    redis.call('HDEL', KEYS[11], ARGV[2])
+  end
 end
 redis.call('DEL', KEYS[4])
 redis.call('HDEL', KEYS[8], ARGV[1])

@@ -79,6 +79,11 @@ class ArchitectureTest {
         assertHolds(noClasses().that().haveFullyQualifiedName("org.fairrush.web.Text")
                 .or().haveFullyQualifiedName("org.fairrush.stall.LotteryDraw")
                 .or().haveFullyQualifiedName("org.fairrush.voucher.Redeeming")
+                .or().haveFullyQualifiedName("org.fairrush.voucher.RedemptionRules")
+                .or().haveFullyQualifiedName("org.fairrush.voucher.CouponRules")
+                .or().haveFullyQualifiedName("org.fairrush.voucher.RedeemHours")
+                .or().haveFullyQualifiedName("org.fairrush.voucher.VoucherStatus")
+                .or().haveFullyQualifiedName("org.fairrush.rush.DailyQuota")
                 .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "io.lettuce..", "org.apache.kafka..",
                         "reactor..", "io.r2dbc.."));
     }

@@ -11,7 +11,12 @@ public sealed interface ClaimOutcome {
     record Waitlisted(ClaimRecorded claim, long position, boolean replayed) implements ClaimOutcome {
     }
 
-    record Refused(Refusal reason) implements ClaimOutcome {
+    /** @param retryAt when the refusal stops holding, for refusals that end on their own (a day's quota); else null */
+    record Refused(Refusal reason, java.time.Instant retryAt) implements ClaimOutcome {
+
+        public Refused(Refusal reason) {
+            this(reason, null);
+        }
     }
 
     /** The claim could not be made durable right now (Kafka did not acknowledge it in time); nothing was taken, the caller may retry. */
@@ -20,6 +25,10 @@ public sealed interface ClaimOutcome {
 
     enum Refusal {
         SOLD_OUT, LIMIT_REACHED, NOT_STARTED, ENDED, PAUSED, UNKNOWN_POOL,
+        /** The pool's units of the day are gone ({@link DailyQuota}); the pool itself is not sold out. */
+        DAILY_SOLD_OUT,
+        /** The actor was granted as many as allowed today ({@link DailyQuota}). */
+        DAILY_LIMIT_REACHED,
         /**
          * A retry of a claim whose first request is still on its way to Kafka (waiting for its acknowledgement, or
          * died and not yet republished by the sweeper). Nothing new is taken; asked again a moment later, the same

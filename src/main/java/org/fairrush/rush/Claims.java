@@ -74,20 +74,28 @@ public class Claims {
      */
     public Mono<ClaimOutcome> claim(PoolRef ref, String actorId, String idempotencyKey, Map<String, String> attributes,
             UUID claimId) {
+        return claim(ref, actorId, idempotencyKey, attributes, claimId, null);
+    }
+
+    /** A claim on a pool with daily caps ({@code daily}, null for none), counted on the day the engine records it. */
+    public Mono<ClaimOutcome> claim(PoolRef ref, String actorId, String idempotencyKey, Map<String, String> attributes,
+            UUID claimId, DailyQuota daily) {
         PoolKeys keys = new PoolKeys(keyPrefix, ref);
         Mono<Boolean> knownSoldOut = soldOut.isSoldOut(ref)
                 ? redis.hasKey(keys.idempotency(actorId, idempotencyKey)).map(replay -> !replay)
                 : Mono.just(false);
         return knownSoldOut.flatMap(refuse -> refuse
                         ? Mono.<ClaimOutcome>just(new Refused(Refusal.SOLD_OUT))
-                        : runClaim(keys, actorId, idempotencyKey, attributes, claimId))
+                        : runClaim(keys, actorId, idempotencyKey, attributes, claimId, daily))
                 .doOnNext(outcome -> metrics.claimed(ref.kind(), outcome))
                 .doOnError(failure -> metrics.claimFailed(ref.kind(), failure));
     }
 
-    private Mono<ClaimOutcome> runClaim(PoolKeys keys, String actorId, String idempotencyKey, Map<String, String> attributes,
-            UUID claimId) {
+    private Mono<ClaimOutcome> runClaim(PoolKeys pool, String actorId, String idempotencyKey, Map<String, String> attributes,
+            UUID claimId, DailyQuota daily) {
         Instant now = clock.instant();
+        // The day the claim counts on is the day of the very instant it is recorded at (docs/design.md section 11).
+        PoolKeys keys = pool.onDay(daily, now);
         ClaimRecorded draft = ClaimRecorded.draft(claimId, keys.ref(), actorId, now, attributes);
         return metrics.timeClaimScript(claimScript.run(keys, draft, idempotencyKey, now)).flatMap(answer -> switch (answer.code()) {
             case GRANTED -> (answer.waitlist() ? Mono.<Void>empty() : markIfEmptied(keys.ref(), answer.number()))
@@ -101,6 +109,9 @@ public class Claims {
             case ENDED -> Mono.just(new Refused(Refusal.ENDED));
             case PAUSED -> Mono.just(new Refused(Refusal.PAUSED));
             case UNKNOWN_POOL -> Mono.just(new Refused(Refusal.UNKNOWN_POOL));
+            // Today's quota only: no sold-out mark, tomorrow has units.
+            case DAILY_SOLD_OUT -> Mono.just(new Refused(Refusal.DAILY_SOLD_OUT, daily.nextDayStarts(now)));
+            case DAILY_LIMIT_REACHED -> Mono.just(new Refused(Refusal.DAILY_LIMIT_REACHED, daily.nextDayStarts(now)));
         });
     }
 

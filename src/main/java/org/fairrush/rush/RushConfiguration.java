@@ -179,6 +179,11 @@ class RushConfiguration {
     }
 
     @Bean
+    DailyCounters dailyCounters(ReactiveStringRedisTemplate redis, RushProperties properties) {
+        return new DailyCounters(redis, properties.keyPrefix());
+    }
+
+    @Bean
     Leases leases(ReactiveStringRedisTemplate redis) {
         return new Leases(redis);
     }

@@ -179,6 +179,7 @@ class RegistrationController {
             case ENDED -> ApiProblem.of(ErrorCode.REGISTRATION_CLOSED, "Registration has closed");
             case PAUSED -> ApiProblem.of(ErrorCode.PAUSED, "The organisers paused registration; try again later");
             case SOLD_OUT -> ApiProblem.of(ErrorCode.SOLD_OUT, "No stall left in this category");
+            case DAILY_SOLD_OUT, DAILY_LIMIT_REACHED -> throw new IllegalStateException("a fair's pools have no daily quota: " + reason);
             case UNKNOWN_POOL -> ApiProblem.retryLater(ErrorCode.BUSY, "This fair's stalls are being restored", Duration.ofSeconds(5));
             case IN_PROGRESS -> ApiProblem.retryLater(ErrorCode.REQUEST_IN_PROGRESS,
                     "Your earlier registration with this Idempotency-Key is still being stored; ask again with the same key", Duration.ofSeconds(1));

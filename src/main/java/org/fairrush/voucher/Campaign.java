@@ -17,7 +17,15 @@ record Campaign(
         Instant redeemEndsAt,
         Discount discount,
         Long fairId,
-        boolean paused) {
+        boolean paused,
+        CouponRules rules) {
+
+    /** A campaign without coupon rules (as before they existed). */
+    Campaign(long id, String name, int stock, int perMemberLimit, Instant grabStartsAt, Instant grabEndsAt,
+            Instant redeemStartsAt, Instant redeemEndsAt, Discount discount, Long fairId, boolean paused) {
+        this(id, name, stock, perMemberLimit, grabStartsAt, grabEndsAt, redeemStartsAt, redeemEndsAt, discount, fairId, paused,
+                CouponRules.NONE);
+    }
 
     /** The campaign's status as union staff see it at {@code now}. */
     String status(Instant now, long remaining) {

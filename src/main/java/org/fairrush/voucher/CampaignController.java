@@ -56,7 +56,9 @@ class CampaignController {
             {"name": "Spend 30, save 20", "stock": 2000, "perMemberLimit": 1,
              "grabStartsAt": "2030-05-01T10:00:00+08:00", "grabEndsAt": "2030-05-01T10:30:00+08:00",
              "redeemStartsAt": "2030-05-01T10:00:00+08:00", "redeemEndsAt": "2030-05-31T22:00:00+08:00",
-             "discount": {"type": "AMOUNT_OFF", "amountOffCents": 2000, "minSpendCents": 3000}}""")
+             "discount": {"type": "AMOUNT_OFF", "amountOffCents": 2000, "minSpendCents": 3000},
+             "zone": "Asia/Shanghai", "dailyStock": 500, "perMemberDailyLimit": 1, "validity": {"days": 7},
+             "redeemHours": [{"days": ["MON", "TUE", "WED", "THU", "FRI"], "from": "10:00", "to": "22:00"}]}""")
     @PostMapping
     Mono<ResponseEntity<CampaignView>> create(@Valid @RequestBody NewCampaign request) {
         List<CampaignRequests.RuleBroken> broken = CampaignRequests.brokenRules(request, clock.instant());
@@ -111,7 +113,7 @@ class CampaignController {
      * (header Idempotent-Replayed: true) and never a second one.
      */
     @ProblemCodes({ErrorCode.CAMPAIGN_NOT_FOUND, ErrorCode.SOLD_OUT, ErrorCode.LIMIT_REACHED, ErrorCode.NOT_STARTED,
-            ErrorCode.ENDED, ErrorCode.PAUSED, ErrorCode.REQUEST_IN_PROGRESS})
+            ErrorCode.ENDED, ErrorCode.PAUSED, ErrorCode.REQUEST_IN_PROGRESS, ErrorCode.DAILY_SOLD_OUT, ErrorCode.DAILY_LIMIT_REACHED})
     @PostMapping("/{id}/grabs")
     Mono<ResponseEntity<GrabbedVoucher>> grab(@PathVariable long id,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey, Authentication caller) {
@@ -123,7 +125,7 @@ class CampaignController {
                         .body(grabbed.voucher());
             }
             if (outcome instanceof Grabbing.Refused refused) {
-                throw refusal(refused.reason());
+                throw refusal(refused.reason(), refused.retryAt());
             }
             if (outcome instanceof Grabbing.Busy busy) {
                 throw ApiProblem.retryLater(ErrorCode.BUSY, busy.why(), Duration.ofSeconds(1));
@@ -132,7 +134,7 @@ class CampaignController {
         });
     }
 
-    private static ApiProblem refusal(Refusal reason) {
+    private ApiProblem refusal(Refusal reason, Instant retryAt) {
         return switch (reason) {
             case SOLD_OUT -> ApiProblem.of(ErrorCode.SOLD_OUT, "All vouchers of this campaign are gone");
             case LIMIT_REACHED -> ApiProblem.of(ErrorCode.LIMIT_REACHED, "You already hold as many vouchers of this campaign as allowed");
@@ -140,9 +142,19 @@ class CampaignController {
             case ENDED -> ApiProblem.of(ErrorCode.ENDED, "Grabbing has ended");
             case PAUSED -> ApiProblem.of(ErrorCode.PAUSED, "The organisers paused this campaign; try again later");
             case UNKNOWN_POOL -> ApiProblem.retryLater(ErrorCode.BUSY, "This campaign's stock is being restored", Duration.ofSeconds(5));
+            case DAILY_SOLD_OUT -> ApiProblem.retryLater(ErrorCode.DAILY_SOLD_OUT,
+                    "Today's vouchers of this campaign are gone; the next day's are grabbed from " + retryAt, untilNextDay(retryAt));
+            case DAILY_LIMIT_REACHED -> ApiProblem.retryLater(ErrorCode.DAILY_LIMIT_REACHED,
+                    "You got as many vouchers of this campaign today as allowed; grab again from " + retryAt, untilNextDay(retryAt));
             case IN_PROGRESS -> ApiProblem.retryLater(ErrorCode.REQUEST_IN_PROGRESS,
                     "Your earlier grab with this Idempotency-Key is still being stored; ask again with the same key", Duration.ofSeconds(1));
         };
+    }
+
+    /** Whole seconds until the next day in the campaign's zone, rounded up: a client retrying then is never early. */
+    private Duration untilNextDay(Instant nextDay) {
+        Duration left = Duration.between(clock.instant(), nextDay);
+        return Duration.ofSeconds(left.toSeconds() + (left.toNanosPart() > 0 ? 1 : 0));
     }
 
     private static ApiProblem notFound(long id) {

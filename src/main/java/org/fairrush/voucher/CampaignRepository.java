@@ -16,7 +16,8 @@ import reactor.core.publisher.Mono;
 class CampaignRepository {
 
     private static final String COLUMNS = "id, name, stock, per_member_limit, grab_starts_at, grab_ends_at, "
-            + "redeem_starts_at, redeem_ends_at, discount_type, amount_off_cents, min_spend_cents, fair_id, paused";
+            + "redeem_starts_at, redeem_ends_at, discount_type, amount_off_cents, min_spend_cents, fair_id, paused, "
+            + "zone, daily_stock, per_member_daily_limit, validity_days, redeem_hours";
 
     private final DatabaseClient db;
 
@@ -26,8 +27,10 @@ class CampaignRepository {
 
     Mono<Campaign> insert(NewCampaign c) {
         var insert = db.sql("insert into campaign (name, stock, per_member_limit, grab_starts_at, grab_ends_at, redeem_starts_at, "
-                        + "redeem_ends_at, discount_type, amount_off_cents, min_spend_cents, fair_id) "
-                        + "values (:name, :stock, :limit, :grabStarts, :grabEnds, :redeemStarts, :redeemEnds, :type, :off, :min, :fair) "
+                        + "redeem_ends_at, discount_type, amount_off_cents, min_spend_cents, fair_id, zone, daily_stock, "
+                        + "per_member_daily_limit, validity_days, redeem_hours) "
+                        + "values (:name, :stock, :limit, :grabStarts, :grabEnds, :redeemStarts, :redeemEnds, :type, :off, :min, :fair, "
+                        + ":zone, :dailyStock, :dailyLimit, :validityDays, :redeemHours) "
                         + "returning " + COLUMNS)
                 .bind("name", c.name())
                 .bind("stock", c.stock())
@@ -39,6 +42,14 @@ class CampaignRepository {
                 .bind("type", c.discount().type())
                 .bind("off", c.discount().amountOffCents())
                 .bind("min", c.discount().minSpendCents());
+        CouponRules rules = c.rules();
+        insert = insert.bind("zone", rules.zone().getId());
+        insert = rules.dailyStock() == null ? insert.bindNull("dailyStock", Integer.class) : insert.bind("dailyStock", rules.dailyStock());
+        insert = rules.perMemberDailyLimit() == null ? insert.bindNull("dailyLimit", Integer.class)
+                : insert.bind("dailyLimit", rules.perMemberDailyLimit());
+        insert = rules.validityDays() == null ? insert.bindNull("validityDays", Integer.class) : insert.bind("validityDays", rules.validityDays());
+        insert = rules.redeemHours().isEmpty() ? insert.bindNull("redeemHours", String.class)
+                : insert.bind("redeemHours", RedeemHours.spec(rules.redeemHours()));
         return (c.fairId() == null ? insert.bindNull("fair", Long.class) : insert.bind("fair", c.fairId()))
                 .map(CampaignRepository::campaign)
                 .one();
@@ -82,6 +93,13 @@ class CampaignRepository {
                 new Discount(row.get("discount_type", String.class), row.get("amount_off_cents", Long.class),
                         row.get("min_spend_cents", Long.class)),
                 row.get("fair_id", Long.class),
-                row.get("paused", Boolean.class));
+                row.get("paused", Boolean.class),
+                rules(row));
+    }
+
+    private static CouponRules rules(Readable row) {
+        return new CouponRules(java.time.ZoneId.of(row.get("zone", String.class)), row.get("daily_stock", Integer.class),
+                row.get("per_member_daily_limit", Integer.class), row.get("validity_days", Integer.class),
+                RedeemHours.parseSpec(row.get("redeem_hours", String.class)));
     }
 }

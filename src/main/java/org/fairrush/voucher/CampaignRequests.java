@@ -1,16 +1,22 @@
 package org.fairrush.voucher;
 
 import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.Size;
 import org.fairrush.web.FreeText;
 import org.fairrush.web.Text;
 
@@ -31,10 +37,42 @@ final class CampaignRequests {
             @NotNull Instant redeemStartsAt,
             @NotNull Instant redeemEndsAt,
             @NotNull @Valid NewDiscount discount,
-            @Positive Long fairId) {
+            @Positive Long fairId,
+            @Size(max = 64) String zone,
+            @Min(1) @Max(1_000_000) Integer dailyStock,
+            @Min(1) @Max(100) Integer perMemberDailyLimit,
+            @Valid NewValidity validity,
+            @Size(min = 1, max = 28) List<@NotNull @Valid NewRedeemHours> redeemHours) {
 
         NewCampaign {
             name = Text.nfc(name);
+        }
+
+        /** A campaign without coupon rules. */
+        NewCampaign(String name, Integer stock, Integer perMemberLimit, Instant grabStartsAt, Instant grabEndsAt,
+                Instant redeemStartsAt, Instant redeemEndsAt, NewDiscount discount, Long fairId) {
+            this(name, stock, perMemberLimit, grabStartsAt, grabEndsAt, redeemStartsAt, redeemEndsAt, discount, fairId,
+                    null, null, null, null, null);
+        }
+
+        /** The coupon rules asked for; call only once {@link #brokenRules} found none broken. */
+        CouponRules rules() {
+            return new CouponRules(zone == null ? CouponRules.DEFAULT_ZONE : ZoneId.of(zone), dailyStock, perMemberDailyLimit,
+                    validity == null ? null : validity.days(),
+                    redeemHours == null ? List.of() : redeemHours.stream().map(NewRedeemHours::hours).toList());
+        }
+    }
+
+    /** A voucher is redeemable {@code days} days from its grab (never past the campaign's redeemEndsAt). */
+    record NewValidity(@NotNull @Min(1) @Max(3660) Integer days) {
+    }
+
+    /** {@code {days: ["MON", ..], from: "10:00", to: "22:00"}} in the campaign's zone; {@code to} is exclusive, "24:00" at most. */
+    record NewRedeemHours(@NotEmpty @Size(max = 7) List<@NotNull String> days, @NotNull String from, @NotNull String to) {
+
+        RedeemHours hours() {
+            return new RedeemHours(days.stream().map(day -> RedeemHours.day(day).orElseThrow()).collect(Collectors.toSet()),
+                    RedeemHours.time(from).orElseThrow(), RedeemHours.endTime(to).orElseThrow());
         }
     }
 
@@ -65,6 +103,48 @@ final class CampaignRequests {
         NewDiscount discount = campaign.discount();
         if (discount.minSpendCents() > 0 && discount.amountOffCents() > discount.minSpendCents()) {
             broken.add(new RuleBroken("discount.amountOffCents", "must not exceed minSpendCents"));
+        }
+        broken.addAll(brokenCouponRules(campaign));
+        return broken;
+    }
+
+    /** The coupon rules: a known zone, daily caps within the campaign's, redeem hours that make sense. */
+    private static List<RuleBroken> brokenCouponRules(NewCampaign campaign) {
+        List<RuleBroken> broken = new ArrayList<>();
+        if (campaign.zone() != null && !ZoneId.getAvailableZoneIds().contains(campaign.zone())) {
+            broken.add(new RuleBroken("zone", "must be an IANA time zone, e.g. Asia/Shanghai"));
+        }
+        if (campaign.dailyStock() != null && campaign.dailyStock() > campaign.stock()) {
+            broken.add(new RuleBroken("dailyStock", "must not exceed stock"));
+        }
+        if (campaign.perMemberDailyLimit() != null && campaign.perMemberDailyLimit() > campaign.perMemberLimit()) {
+            broken.add(new RuleBroken("perMemberDailyLimit", "must not exceed perMemberLimit"));
+        }
+        List<NewRedeemHours> hours = campaign.redeemHours() == null ? List.of() : campaign.redeemHours();
+        for (int i = 0; i < hours.size(); i++) {
+            broken.addAll(brokenHours("redeemHours[" + i + "]", hours.get(i)));
+        }
+        return broken;
+    }
+
+    private static List<RuleBroken> brokenHours(String field, NewRedeemHours hours) {
+        List<RuleBroken> broken = new ArrayList<>();
+        for (String day : hours.days()) {
+            if (RedeemHours.day(day).isEmpty()) {
+                broken.add(new RuleBroken(field + ".days", "must be day names among " + String.join(", ", RedeemHours.DAY_NAMES)));
+                break;
+            }
+        }
+        Optional<LocalTime> from = RedeemHours.time(hours.from());
+        Optional<LocalTime> to = RedeemHours.endTime(hours.to());
+        if (from.isEmpty()) {
+            broken.add(new RuleBroken(field + ".from", "must be a time HH:mm"));
+        }
+        if (to.isEmpty()) {
+            broken.add(new RuleBroken(field + ".to", "must be a time HH:mm, or 24:00"));
+        }
+        if (from.isPresent() && to.isPresent() && !from.get().isBefore(to.get())) {
+            broken.add(new RuleBroken(field + ".to", "must be after from (a span ends the day it starts)"));
         }
         return broken;
     }

@@ -37,15 +37,21 @@ class Grabbing {
     record NoSuchCampaign() implements GrabOutcome {
     }
 
-    record Refused(ClaimOutcome.Refusal reason) implements GrabOutcome {
+    /** @param retryAt when the refusal stops holding (a day's quota: the next day in the campaign's zone), else null */
+    record Refused(ClaimOutcome.Refusal reason, Instant retryAt) implements GrabOutcome {
     }
 
     record Busy(String why) implements GrabOutcome {
     }
 
-    /** The 201 body: everything the mini-program shows, so that it need not read the wallet again. */
+    /**
+     * The 201 body: everything the mini-program shows, so that it need not read the wallet again.
+     *
+     * @param validUntil the end (exclusive) of this voucher's own validity: redeemEndsAt, or earlier with a campaign's
+     *                   {@code validity}
+     */
     record GrabbedVoucher(UUID voucherId, String code, long campaignId, String campaignName, String memberId,
-            Instant grabbedAt, String status, Discount discount, Instant redeemStartsAt, Instant redeemEndsAt) {
+            Instant grabbedAt, String status, Discount discount, Instant redeemStartsAt, Instant redeemEndsAt, Instant validUntil) {
     }
 
     Mono<GrabOutcome> grab(long campaignId, String memberId, String idempotencyKey) {
@@ -53,7 +59,7 @@ class Grabbing {
                 .flatMap(campaign -> {
                     String code = codes.next(campaignId);
                     return claims.claim(Campaigns.pool(campaignId), memberId, idempotencyKey, Map.of(CODE, code),
-                                    VoucherCodes.voucherId(code))
+                                    VoucherCodes.voucherId(code), campaign.rules().dailyQuota())
                             .map(outcome -> outcome(campaign, closedIfRetired(campaign, outcome)));
                 })
                 .defaultIfEmpty(new NoSuchCampaign());
@@ -73,7 +79,7 @@ class Grabbing {
             return new Grabbed(voucher(campaign, granted.claim()), granted.replayed());
         }
         if (outcome instanceof ClaimOutcome.Refused refused) {
-            return new Refused(refused.reason());
+            return new Refused(refused.reason(), refused.retryAt());
         }
         if (outcome instanceof ClaimOutcome.Busy busy) {
             return new Busy(busy.why());
@@ -83,7 +89,7 @@ class Grabbing {
 
     private static GrabbedVoucher voucher(Campaign campaign, ClaimRecorded claim) {
         return new GrabbedVoucher(claim.eventId(), claim.attributes().get(CODE), campaign.id(), campaign.name(),
-                claim.actorId(), claim.occurredAt(), "ISSUED", campaign.discount(), campaign.redeemStartsAt(),
-                campaign.redeemEndsAt());
+                claim.actorId(), claim.occurredAt(), VoucherStatus.ISSUED.name(), campaign.discount(), campaign.redeemStartsAt(),
+                campaign.redeemEndsAt(), campaign.rules().validUntil(claim.occurredAt(), campaign.redeemEndsAt()));
     }
 }

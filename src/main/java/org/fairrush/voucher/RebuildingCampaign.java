@@ -1,8 +1,12 @@
 package org.fairrush.voucher;
 
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import org.fairrush.rush.DailyCounters;
+import org.fairrush.rush.DailyQuota;
 import org.fairrush.rush.PoolDefinition;
 import org.fairrush.rush.recovery.Reconciliation;
 import org.fairrush.rush.recovery.ScopeRebuild;
@@ -14,8 +18,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * Restores a campaign's pool in Redis from Postgres after Redis lost its data (runbook: docs/operations.md):
- * remaining stock is the stock less the stored vouchers, each member holds what is stored for them. A campaign
- * staff had paused stays paused. Answers the pool's reconciliation.
+ * remaining stock is the stock less the stored vouchers, each member holds what is stored for them; with daily caps,
+ * today's counters (in the campaign's zone) are what is stored for today. A campaign staff had paused stays paused.
+ * Answers the pool's reconciliation.
  */
 @Service
 class RebuildingCampaign {
@@ -24,17 +29,22 @@ class RebuildingCampaign {
     private final ScopeRebuild rebuild;
     private final Reconciliation reconciliation;
     private final DatabaseClient db;
+    private final DailyCounters dailyCounters;
+    private final Clock clock;
 
-    RebuildingCampaign(Campaigns campaigns, ScopeRebuild rebuild, Reconciliation reconciliation, DatabaseClient db) {
+    RebuildingCampaign(Campaigns campaigns, ScopeRebuild rebuild, Reconciliation reconciliation, DatabaseClient db,
+            DailyCounters dailyCounters, Clock clock) {
         this.campaigns = campaigns;
         this.rebuild = rebuild;
         this.reconciliation = reconciliation;
         this.db = db;
+        this.dailyCounters = dailyCounters;
+        this.clock = clock;
     }
 
     Mono<Reconciliation.PoolReport> rebuild(long campaignId) {
         return campaigns.current(campaignId).flatMap(campaign -> rebuild.rebuild(Campaigns.pool(campaignId),
-                        List.of(Campaigns.pool(campaignId)), stored(campaign), campaign.paused())
+                        List.of(Campaigns.pool(campaignId)), restoreToday(campaign).then(stored(campaign)), campaign.paused())
                 .then(reconciliation.pool(Campaigns.pool(campaignId))));
     }
 
@@ -46,6 +56,28 @@ class RebuildingCampaign {
             return new ScopeState(Campaigns.pool(campaign.id()), holders, List.of(),
                     List.of(ScopeState.Pool.counted(pool, campaign.stock() - stored)));
         });
+    }
+
+    /**
+     * Today's counters from the vouchers stored today. Read when the rebuild subscribes to the state, i.e. with the
+     * pool paused and every claim stored, so the counts are exact; the rebuild's own scripts leave these keys alone.
+     * Earlier days need nothing: no claim counts on them any more.
+     */
+    private Mono<Void> restoreToday(Campaign campaign) {
+        DailyQuota quota = campaign.rules().dailyQuota();
+        if (quota == null) {
+            return Mono.empty();
+        }
+        Instant now = clock.instant();
+        return db.sql("select member_id, count(*)::int as held from voucher where campaign_id = :campaign "
+                        + "and grabbed_at >= :dayStarts and grabbed_at < :nextDay group by member_id")
+                .bind("campaign", campaign.id())
+                .bind("dayStarts", quota.day(now).atStartOfDay(quota.zone()).toInstant())
+                .bind("nextDay", quota.nextDayStarts(now))
+                .map(row -> Map.entry(row.get("member_id", String.class), row.get("held", Integer.class)))
+                .all()
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue)
+                .flatMap(today -> dailyCounters.restore(Campaigns.pool(campaign.id()), quota, now, today));
     }
 
     private Mono<Map<String, Integer>> holders(long campaignId) {

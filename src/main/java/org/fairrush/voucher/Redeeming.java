@@ -23,12 +23,24 @@ final class Redeeming {
     record BelowThreshold(long minSpendCents) implements Decision {
     }
 
-    static Decision decide(Campaign campaign, boolean alreadyRedeemed, long orderAmountCents, Instant now) {
+    /** The voucher's own validity (counted from its grab) is over. */
+    record VoucherExpired(Instant validUntil) implements Decision {
+    }
+
+    record OutsideRedeemHours(java.util.List<RedeemHours> hours, java.time.ZoneId zone) implements Decision {
+    }
+
+    /** @param validUntil the end of the voucher's own validity, see {@link CouponRules#validUntil} */
+    static Decision decide(Campaign campaign, Instant validUntil, boolean alreadyRedeemed, long orderAmountCents, Instant now) {
         if (alreadyRedeemed) {
             return new AlreadyRedeemed();
         }
         if (!campaign.redeemableAt(now)) {
             return new OutsideWindow(campaign.redeemStartsAt(), campaign.redeemEndsAt());
+        }
+        java.util.Optional<Decision> ruled = RedemptionRules.refusal(campaign.rules(), validUntil, now);
+        if (ruled.isPresent()) {
+            return ruled.get();
         }
         Discount discount = campaign.discount();
         if (!discount.appliesTo(orderAmountCents)) {

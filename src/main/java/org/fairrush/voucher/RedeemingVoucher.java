@@ -64,7 +64,7 @@ class RedeemingVoucher {
 
     private Mono<RedemptionOutcome> redeemStored(StoredVoucher voucher, String merchantId, String idempotencyKey, long order) {
         Instant now = clock.instant();
-        Redeeming.Decision decision = Redeeming.decide(voucher.campaign(), voucher.redeemedAt() != null, order, now);
+        Redeeming.Decision decision = Redeeming.decide(voucher.campaign(), voucher.validUntil(), voucher.redeemedAt() != null, order, now);
         if (!(decision instanceof Redeeming.Allowed allowed)) {
             return Mono.just(new Refused(decision));
         }

@@ -9,6 +9,7 @@ import java.util.UUID;
 import org.fairrush.rush.ClaimRecorded;
 import org.fairrush.rush.ClaimSink;
 import org.fairrush.rush.PoolRef;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
@@ -18,14 +19,18 @@ import reactor.core.publisher.Mono;
  * Stores grabbed vouchers for the persister: one multi-row INSERT per batch (rows passed as arrays and
  * unnested), ON CONFLICT (id) DO NOTHING so that a claim delivered twice is stored once, while a different claim
  * colliding on another unique column (the member's n-th voucher, the code) fails and is set aside, never dropped.
+ * Each voucher is stored with its own validity ({@link CouponRules#validUntil}), counted from the claim's time.
  */
 @Component
 class VoucherClaimSink implements ClaimSink {
 
     private final DatabaseClient db;
+    /** Lazily: the engine the campaigns use is built with this sink. */
+    private final ObjectProvider<Campaigns> campaigns;
 
-    VoucherClaimSink(DatabaseClient db) {
+    VoucherClaimSink(DatabaseClient db, ObjectProvider<Campaigns> campaigns) {
         this.db = db;
+        this.campaigns = campaigns;
     }
 
     @Override
@@ -43,16 +48,30 @@ class VoucherClaimSink implements ClaimSink {
         if (claims.isEmpty()) {
             return Mono.empty();
         }
-        return db.sql("insert into voucher (id, campaign_id, member_id, seq, code, grabbed_at) "
+        return Flux.fromStream(claims.stream().map(claim -> Long.valueOf(claim.scope())).distinct())
+                .concatMap(id -> campaigns.getObject().find(id))
+                .collectMap(Campaign::id)
+                .flatMap(byId -> insert(claims, byId));
+    }
+
+    private Mono<Void> insert(List<ClaimRecorded> claims, Map<Long, Campaign> campaignsById) {
+        return db.sql("insert into voucher (id, campaign_id, member_id, seq, code, grabbed_at, valid_until) "
                         + "select * from unnest(:ids::uuid[], :campaigns::bigint[], :members::text[], :seqs::int[], "
-                        + ":codes::text[], :grabbedAt::timestamptz[]) on conflict (id) do nothing")
+                        + ":codes::text[], :grabbedAt::timestamptz[], :validUntil::timestamptz[]) on conflict (id) do nothing")
                 .bind("ids", claims.stream().map(c -> c.eventId().toString()).toArray(String[]::new))
                 .bind("campaigns", claims.stream().map(c -> Long.valueOf(c.scope())).toArray(Long[]::new))
                 .bind("members", claims.stream().map(ClaimRecorded::actorId).toArray(String[]::new))
                 .bind("seqs", claims.stream().map(ClaimRecorded::seq).toArray(Integer[]::new))
                 .bind("codes", claims.stream().map(c -> c.attributes().get(Grabbing.CODE)).toArray(String[]::new))
                 .bind("grabbedAt", claims.stream().map(c -> c.occurredAt().toString()).toArray(String[]::new))
+                .bind("validUntil", claims.stream().map(c -> validUntil(c, campaignsById.get(Long.valueOf(c.scope()))))
+                        .toArray(String[]::new))
                 .then();
+    }
+
+    /** Null (valid for the redemption window, as the reads take it) only if the campaign cannot be found, which its key forbids. */
+    private static String validUntil(ClaimRecorded claim, Campaign campaign) {
+        return campaign == null ? null : campaign.rules().validUntil(claim.occurredAt(), campaign.redeemEndsAt()).toString();
     }
 
     @Override

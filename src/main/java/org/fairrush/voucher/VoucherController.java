@@ -50,8 +50,14 @@ class VoucherController {
         this.clock = clock;
     }
 
+    /**
+     * @param status     ISSUED, REDEEMED or EXPIRED ({@link VoucherStatus})
+     * @param validUntil the end (exclusive) of this voucher's own validity: redeemEndsAt, or earlier with a campaign's
+     *                   {@code validity} counted from the grab
+     */
     record WalletVoucher(UUID voucherId, String code, long campaignId, String campaignName, String status,
-            Instant grabbedAt, Instant redeemedAt, Discount discount, Instant redeemStartsAt, Instant redeemEndsAt) {
+            Instant grabbedAt, Instant redeemedAt, Discount discount, Instant redeemStartsAt, Instant redeemEndsAt,
+            Instant validUntil) {
     }
 
     record NewRedemption(@NotBlank @Size(max = 40) String voucherCode,
@@ -73,21 +79,14 @@ class VoucherController {
         Optional<Map.Entry<Instant, UUID>> after = page.after().map(key -> Map.entry(page.value(0, Instant::parse), page.value(1, UUID::fromString)));
         Instant now = clock.instant();
         return vouchers.findByMember(Caller.of(caller).id(), after, page.limit() + 1).map(v -> new WalletVoucher(v.id(), v.code(),
-                        v.campaign().id(), v.campaign().name(), status(v, now), v.grabbedAt(), v.redeemedAt(), v.campaign().discount(),
-                        v.campaign().redeemStartsAt(), v.campaign().redeemEndsAt()))
+                        v.campaign().id(), v.campaign().name(), v.status(now).name(), v.grabbedAt(), v.redeemedAt(),
+                        v.campaign().discount(), v.campaign().redeemStartsAt(), v.campaign().redeemEndsAt(), v.validUntil()))
                 .collectList()
                 .map(list -> page.answer(request, list, v -> List.of(v.grabbedAt().toString(), v.voucherId().toString())));
     }
 
-    private static String status(VoucherRepository.StoredVoucher voucher, Instant now) {
-        if (voucher.redeemedAt() != null) {
-            return "REDEEMED";
-        }
-        return now.isBefore(voucher.campaign().redeemEndsAt()) ? "ISSUED" : "EXPIRED";
-    }
-
     @ProblemCodes({ErrorCode.VOUCHER_NOT_FOUND, ErrorCode.ALREADY_REDEEMED, ErrorCode.NOT_REDEEMABLE, ErrorCode.BELOW_THRESHOLD,
-            ErrorCode.IDEMPOTENCY_KEY_REUSED})
+            ErrorCode.IDEMPOTENCY_KEY_REUSED, ErrorCode.VOUCHER_EXPIRED, ErrorCode.OUTSIDE_REDEEM_HOURS})
     @RequestExample("""
             {"voucherCode": "7-K3QD-M9XA-P2HT", "orderAmountCents": 4500}""")
     @PostMapping("/redemptions")
@@ -124,6 +123,15 @@ class VoucherController {
         if (decision instanceof Redeeming.OutsideWindow window) {
             return ApiProblem.of(ErrorCode.NOT_REDEEMABLE,
                     "This voucher can be redeemed from " + window.redeemStartsAt() + " until " + window.redeemEndsAt());
+        }
+        if (decision instanceof Redeeming.VoucherExpired expired) {
+            return ApiProblem.withExtra(ErrorCode.VOUCHER_EXPIRED, "This voucher was valid until " + expired.validUntil(),
+                    Map.of("validUntil", expired.validUntil().toString()));
+        }
+        if (decision instanceof Redeeming.OutsideRedeemHours hours) {
+            return ApiProblem.withExtra(ErrorCode.OUTSIDE_REDEEM_HOURS, "This voucher is redeemed only " + RedeemHours.spec(hours.hours())
+                    .replace(";", ", ") + " (" + hours.zone().getId() + ")", Map.of("zone", hours.zone().getId(), "redeemHours",
+                    hours.hours().stream().map(span -> Map.of("days", span.dayNames(), "from", span.fromText(), "to", span.toText())).toList()));
         }
         if (decision instanceof Redeeming.BelowThreshold below) {
             return ApiProblem.of(ErrorCode.BELOW_THRESHOLD, "The order must be at least " + below.minSpendCents() + " cents");

@@ -19,8 +19,17 @@ class VoucherRepository {
         this.db = db;
     }
 
-    /** A stored voucher with what a wallet or a redemption needs of its campaign. */
-    record StoredVoucher(UUID id, String code, String memberId, Instant grabbedAt, Instant redeemedAt, Campaign campaign) {
+    /**
+     * A stored voucher with what a wallet or a redemption needs of its campaign.
+     *
+     * @param validUntil the end (exclusive) of the voucher's own validity, see {@link CouponRules#validUntil}
+     */
+    record StoredVoucher(UUID id, String code, String memberId, Instant grabbedAt, Instant redeemedAt, Instant validUntil,
+            Campaign campaign) {
+
+        VoucherStatus status(Instant now) {
+            return VoucherStatus.of(redeemedAt, validUntil, now);
+        }
     }
 
     record StoredRedemption(UUID id, String voucherCode, long orderAmountCents, long discountCents, long payableCents,
@@ -28,9 +37,10 @@ class VoucherRepository {
     }
 
     private static final String VOUCHER_WITH_CAMPAIGN = "select v.id as voucher_id, v.code, v.member_id, v.grabbed_at, "
-            + "v.redeemed_at, c.id, c.name, c.stock, c.per_member_limit, c.grab_starts_at, c.grab_ends_at, "
-            + "c.redeem_starts_at, c.redeem_ends_at, c.discount_type, c.amount_off_cents, c.min_spend_cents, c.fair_id, "
-            + "c.paused from voucher v join campaign c on c.id = v.campaign_id ";
+            + "v.redeemed_at, coalesce(v.valid_until, c.redeem_ends_at) as valid_until, c.id, c.name, c.stock, c.per_member_limit, "
+            + "c.grab_starts_at, c.grab_ends_at, c.redeem_starts_at, c.redeem_ends_at, c.discount_type, c.amount_off_cents, "
+            + "c.min_spend_cents, c.fair_id, c.paused, c.zone, c.daily_stock, c.per_member_daily_limit, c.validity_days, "
+            + "c.redeem_hours from voucher v join campaign c on c.id = v.campaign_id ";
 
     /** Up to {@code count} of a member's vouchers, newest first, after the given sort key (keyset pagination). */
     Flux<StoredVoucher> findByMember(String memberId, java.util.Optional<java.util.Map.Entry<Instant, UUID>> after, int count) {
@@ -79,6 +89,6 @@ class VoucherRepository {
     private static StoredVoucher voucher(Readable row) {
         return new StoredVoucher(row.get("voucher_id", UUID.class), row.get("code", String.class),
                 row.get("member_id", String.class), row.get("grabbed_at", Instant.class),
-                row.get("redeemed_at", Instant.class), CampaignRepository.campaign(row));
+                row.get("redeemed_at", Instant.class), row.get("valid_until", Instant.class), CampaignRepository.campaign(row));
     }
 }

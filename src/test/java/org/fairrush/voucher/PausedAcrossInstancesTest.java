@@ -6,6 +6,7 @@ import java.time.Duration;
 import org.fairrush.Api;
 import org.fairrush.FairrushTest;
 import org.fairrush.Fixtures;
+import org.fairrush.rush.DailyCounters;
 import org.fairrush.rush.recovery.Reconciliation;
 import org.fairrush.rush.PoolQueries;
 import org.fairrush.rush.PoolRegistry;
@@ -42,6 +43,8 @@ class PausedAcrossInstancesTest {
     Reconciliation reconciliation;
     @Autowired
     DatabaseClient db;
+    @Autowired
+    DailyCounters dailyCounters;
 
     @Test
     void aRebuildOnAnotherInstanceLeavesAPausedCampaignPaused() {
@@ -53,7 +56,7 @@ class PausedAcrossInstancesTest {
 
         http.post().uri("/api/v1/campaigns/{id}/pause", campaignId).headers(h -> h.setBearerAuth(Fixtures.adminToken()))
                 .exchange().expectStatus().isOk();
-        new RebuildingCampaign(otherInstance, rebuild, reconciliation, db).rebuild(campaignId).block();
+        new RebuildingCampaign(otherInstance, rebuild, reconciliation, db, dailyCounters, clock).rebuild(campaignId).block();
 
         api.grab("member-after-rebuild", campaignId, Fixtures.idempotencyKey()).expectStatus().isEqualTo(409)
                 .expectBody().jsonPath("$.code").isEqualTo("PAUSED");

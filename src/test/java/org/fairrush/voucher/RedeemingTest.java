@@ -20,31 +20,31 @@ class RedeemingTest {
 
     @Test
     void takesTheAmountOffAnOrderAtTheThreshold() {
-        assertThat(Redeeming.decide(OPEN, false, 3000, NOW)).isEqualTo(new Redeeming.Allowed(2000, 1000));
+        assertThat(Redeeming.decide(OPEN, OPEN.redeemEndsAt(), false, 3000, NOW)).isEqualTo(new Redeeming.Allowed(2000, 1000));
     }
 
     @Test
     void refusesOneCentBelowTheThreshold() {
-        assertThat(Redeeming.decide(OPEN, false, 2999, NOW)).isEqualTo(new Redeeming.BelowThreshold(3000));
+        assertThat(Redeeming.decide(OPEN, OPEN.redeemEndsAt(), false, 2999, NOW)).isEqualTo(new Redeeming.BelowThreshold(3000));
     }
 
     @Test
     void neverDiscountsMoreThanTheOrder() {
         Campaign noMinimum = new Campaign(1, "Bank coupon", 100, 1, NOW, NOW, NOW.minusSeconds(1), NOW.plusSeconds(1),
                 new Discount(Discount.AMOUNT_OFF, 2000, 0), null, false);
-        assertThat(Redeeming.decide(noMinimum, false, 1500, NOW)).isEqualTo(new Redeeming.Allowed(1500, 0));
+        assertThat(Redeeming.decide(noMinimum, noMinimum.redeemEndsAt(), false, 1500, NOW)).isEqualTo(new Redeeming.Allowed(1500, 0));
     }
 
     @Test
     void refusesAnAlreadyRedeemedVoucherFirst() {
-        assertThat(Redeeming.decide(OPEN, true, 100, NOW)).isInstanceOf(Redeeming.AlreadyRedeemed.class);
+        assertThat(Redeeming.decide(OPEN, OPEN.redeemEndsAt(), true, 100, NOW)).isInstanceOf(Redeeming.AlreadyRedeemed.class);
     }
 
     @Test
     void theWindowIncludesItsStartAndExcludesItsEnd() {
         Campaign window = spend30Save20(NOW, NOW.plusSeconds(60));
-        assertThat(Redeeming.decide(window, false, 3000, NOW)).isInstanceOf(Redeeming.Allowed.class);
-        assertThat(Redeeming.decide(window, false, 3000, NOW.plusSeconds(60))).isInstanceOf(Redeeming.OutsideWindow.class);
-        assertThat(Redeeming.decide(window, false, 3000, NOW.minusMillis(1))).isInstanceOf(Redeeming.OutsideWindow.class);
+        assertThat(Redeeming.decide(window, window.redeemEndsAt(), false, 3000, NOW)).isInstanceOf(Redeeming.Allowed.class);
+        assertThat(Redeeming.decide(window, window.redeemEndsAt(), false, 3000, NOW.plusSeconds(60))).isInstanceOf(Redeeming.OutsideWindow.class);
+        assertThat(Redeeming.decide(window, window.redeemEndsAt(), false, 3000, NOW.minusMillis(1))).isInstanceOf(Redeeming.OutsideWindow.class);
     }
 }

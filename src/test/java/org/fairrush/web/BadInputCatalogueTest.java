@@ -131,6 +131,26 @@ class BadInputCatalogueTest {
                 "{\"type\":\"AMOUNT_OFF\",\"amountOffCents\":20.5,\"minSpendCents\":3000}"), 400));
         cases.add(campaign("a misspelt field", campaignBody("perMemberLimt", "1"), 400));
         cases.add(campaign("a negative fair id", campaignBody("fairId", "-1"), 400));
+        // Coupon rules: each broken one is refused with the field named, and no campaign is created.
+        cases.add(campaign("an unknown zone", campaignBody("zone", "\"Mars/Olympus\""), 400));
+        cases.add(campaign("a zone as an offset", campaignBody("zone", "\"+08:00\""), 400));
+        cases.add(campaign("a negative daily stock", campaignBody("dailyStock", "-1"), 400));
+        cases.add(campaign("a daily stock above the stock", campaignBody("dailyStock", "101"), 400));
+        cases.add(campaign("a daily limit of zero", campaignBody("perMemberDailyLimit", "0"), 400));
+        cases.add(campaign("a daily limit above the member's limit", campaignBody("perMemberDailyLimit", "2"), 400));
+        cases.add(campaign("a negative validity", campaignBody("validity", "{\"days\":-3}"), 400));
+        cases.add(campaign("a validity without days", campaignBody("validity", "{}"), 400));
+        cases.add(campaign("redeem hours ending before they start", campaignBody("redeemHours",
+                "[{\"days\":[\"MON\"],\"from\":\"22:00\",\"to\":\"10:00\"}]"), 400));
+        cases.add(campaign("redeem hours of no length", campaignBody("redeemHours",
+                "[{\"days\":[\"MON\"],\"from\":\"10:00\",\"to\":\"10:00\"}]"), 400));
+        cases.add(campaign("an unknown day name", campaignBody("redeemHours",
+                "[{\"days\":[\"FUNDAY\"],\"from\":\"10:00\",\"to\":\"22:00\"}]"), 400));
+        cases.add(campaign("a time out of range", campaignBody("redeemHours",
+                "[{\"days\":[\"MON\"],\"from\":\"10:00\",\"to\":\"25:00\"}]"), 400));
+        cases.add(campaign("redeem hours without days", campaignBody("redeemHours",
+                "[{\"days\":[],\"from\":\"10:00\",\"to\":\"22:00\"}]"), 400));
+        cases.add(campaign("an empty list of redeem hours", campaignBody("redeemHours", "[]"), 400));
         cases.add(campaign("a body of 20 KB", campaignBody("name", "\"" + "x".repeat(20_000) + "\""), 413));
         cases.add(new Case("plain text body", HttpMethod.POST, CAMPAIGNS, ADMIN, List.of(), MediaType.TEXT_PLAIN,
                 "stock=100", 415, "UNSUPPORTED_MEDIA_TYPE"));

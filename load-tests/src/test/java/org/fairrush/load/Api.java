@@ -45,6 +45,12 @@ final class Api {
     /** A campaign whose grab window opens at {@code opensAt} and whose vouchers can be redeemed at once. */
     static CampaignRef createCampaign(String adminToken, String name, int stock, int perMemberLimit, Instant opensAt,
             long amountOffCents, long minSpendCents) {
+        return createCampaign(adminToken, name, stock, perMemberLimit, opensAt, amountOffCents, minSpendCents, Map.of());
+    }
+
+    /** @param couponRules further fields of the campaign (docs/design.md section 7.1), e.g. dailyStock, validity */
+    static CampaignRef createCampaign(String adminToken, String name, int stock, int perMemberLimit, Instant opensAt,
+            long amountOffCents, long minSpendCents, Map<String, Object> couponRules) {
         Instant now = Instant.now();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", name);
@@ -55,6 +61,7 @@ final class Api {
         body.put("redeemStartsAt", now.minusSeconds(60).toString());
         body.put("redeemEndsAt", now.plus(Duration.ofDays(7)).toString());
         body.put("discount", Map.of("type", "AMOUNT_OFF", "amountOffCents", amountOffCents, "minSpendCents", minSpendCents));
+        body.putAll(couponRules);
         JsonNode created = send("POST", Settings.baseUrl() + "/api/v1/campaigns", adminToken, body, 201);
         return new CampaignRef(created.get("id").asLong(), stock, perMemberLimit, opensAt, amountOffCents, minSpendCents);
     }

@@ -3,14 +3,25 @@ package org.fairrush.load;
 import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
 import static io.gatling.javaapi.core.CoreDsl.details;
 import static io.gatling.javaapi.core.CoreDsl.doIf;
+import static io.gatling.javaapi.core.CoreDsl.bodyString;
+import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.global;
+import static io.gatling.javaapi.core.CoreDsl.group;
+import static io.gatling.javaapi.core.CoreDsl.jmesPath;
 import static io.gatling.javaapi.core.CoreDsl.rampUsers;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
+import static io.gatling.javaapi.http.HttpDsl.http;
+import static io.gatling.javaapi.http.HttpDsl.status;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 
+import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Simulation;
 
@@ -18,13 +29,19 @@ import io.gatling.javaapi.core.Simulation;
  * The redemption wave of a fair morning: members grab the vouchers of an open campaign, then customers
  * bring them to the stalls' tills in a wave. Some tills ring up an order below the threshold first, some
  * resend, some customers try the same voucher at a second stall. Afterwards: stock and persistence as
- * in the voucher rush, no voucher redeemed twice, wallets show REDEEMED.
+ * in the voucher rush, no voucher redeemed twice, wallets show REDEEMED. The campaign has coupon rules
+ * (docs/design.md section 7.1): a daily cap below the number of members, so the wave also checks that no day
+ * granted more than its cap, that DAILY_SOLD_OUT came only once the day's cap was granted, and that it was never
+ * answered as SOLD_OUT (the stock outlasts the day); and a validity of a few days from the grab.
  *
  * <p>Sizes: -Dmembers=1000 -Dmerchants=20 -DgrabSeconds=10 -DwaveSeconds=20 -DbelowPercent=5
- * -DreplayPercent=10 -DsecondStallPercent=5 -DmaxAttempts=6 -DverifySample=300 -DpersistTimeoutSeconds=30;
+ * -DreplayPercent=10 -DsecondStallPercent=5 -DmaxAttempts=6 -DverifySample=300 -DpersistTimeoutSeconds=30
+ * -DdailyPercent=80 (the daily cap as a share of the members) -DvalidityDays=3;
  * gates: -DmaxErrorPercent=1 -Dp99Millis=2000.
  */
 public class RedemptionWaveSimulation extends Simulation {
+
+    private static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
 
     private final int members = Settings.number("members", 1000);
     private final int merchants = Settings.number("merchants", 20);
@@ -32,6 +49,8 @@ public class RedemptionWaveSimulation extends Simulation {
     private final int verifySample = Settings.number("verifySample", 300);
     private final String runId = Settings.runId();
     private final VoucherLedger ledger = new VoucherLedger();
+    private final int dailyStock = Math.max(1, members * Settings.number("dailyPercent", 80) / 100);
+    private volatile LocalDate firstDay;
     private volatile String adminToken;
     private volatile List<String> merchantTokens = List.of();
 
@@ -53,7 +72,8 @@ public class RedemptionWaveSimulation extends Simulation {
                                 .then(Redemptions.secondStall(ledger, tokens(), maxAttempts)))));
         ScenarioBuilder verify = scenario("verify redemption wave")
                 .exec(Grabs.verify(ledger, () -> adminToken, verifySample, Settings.seconds("persistTimeoutSeconds", 30)))
-                .exec(Redemptions.verify(ledger, () -> adminToken, verifySample));
+                .exec(Redemptions.verify(ledger, () -> adminToken, verifySample))
+                .exec(dailyCapHeld());
         setUp(grab.injectOpen(rampUsers(members).during(Settings.seconds("grabSeconds", 10)))
                 .andThen(wave.injectOpen(rampUsers(members).during(Settings.seconds("waveSeconds", 20)))
                         .andThen(verify.injectOpen(atOnceUsers(1)))))
@@ -62,6 +82,28 @@ public class RedemptionWaveSimulation extends Simulation {
                         global().failedRequests().percent().lte(Settings.decimal("maxErrorPercent", 1)),
                         details("redeem").responseTime().percentile(99.0).lte(Settings.number("p99Millis", 2000)),
                         details("verify").failedRequests().count().is(0L));
+    }
+
+    /**
+     * The daily cap held: the campaign kept it, no day granted more (the grab phase may span a midnight in Shanghai),
+     * DAILY_SOLD_OUT was answered only once a day's cap was granted, and SOLD_OUT never (the stock outlasts the days).
+     */
+    private ChainBuilder dailyCapHeld() {
+        return group("verify").on(exec(http("verify daily cap").get(session -> ledger.campaign().path())
+                .header("Authorization", session -> "Bearer " + adminToken)
+                .check(status().is(200), jmesPath("dailyStock").ofInt().is(dailyStock).name("the campaign has its daily cap"),
+                        bodyString().transform(body -> (long) ledger.distinctGranted()).lte(session -> (long) dailyStock * days())
+                                .name("no day granted more than dailyStock"),
+                        bodyString().transform(body -> ledger.outcomes().getOrDefault("DAILY_SOLD_OUT", 0L) == 0
+                                        || ledger.distinctGranted() >= dailyStock)
+                                .is(true).name("DAILY_SOLD_OUT only once a day's cap was granted"),
+                        bodyString().transform(body -> ledger.outcomes().getOrDefault("SOLD_OUT", 0L)).is(0L)
+                                .name("a day's cap gone is never answered SOLD_OUT"))));
+    }
+
+    /** The calendar days in Shanghai the run has touched so far. */
+    private long days() {
+        return ChronoUnit.DAYS.between(firstDay, LocalDate.now(SHANGHAI)) + 1;
     }
 
     /** The merchants' tokens, issued in before(): read lazily, since the scenario is built before that. */
@@ -73,8 +115,10 @@ public class RedemptionWaveSimulation extends Simulation {
     public void before() {
         adminToken = Api.token("load-admin-" + runId, "ADMIN");
         merchantTokens = Api.tokens("till-" + runId + "-", "MERCHANT", merchants);
+        firstDay = LocalDate.now(SHANGHAI);
         ledger.follow(Api.createCampaign(adminToken, "Load test redemption wave " + runId, members, 1,
-                Instant.now().minus(Duration.ofSeconds(1)), 2000, 3000));
+                Instant.now().minus(Duration.ofSeconds(1)), 2000, 3000, Map.of("zone", SHANGHAI.getId(), "dailyStock", dailyStock,
+                        "validity", Map.of("days", Settings.number("validityDays", 3)))));
     }
 
     @Override

@@ -4,6 +4,7 @@ import org.fairrush.rush.ClaimCodec;
 import org.fairrush.rush.ClaimRecorded;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -39,11 +40,17 @@ public final class ClaimScript {
     }
 
     public enum Code {
-        GRANTED, REPLAYED, SOLD_OUT, LIMIT_REACHED, NOT_STARTED, ENDED, PAUSED, UNKNOWN_POOL, WAITLISTED
+        GRANTED, REPLAYED, SOLD_OUT, LIMIT_REACHED, NOT_STARTED, ENDED, PAUSED, UNKNOWN_POOL, WAITLISTED, DAILY_SOLD_OUT,
+        DAILY_LIMIT_REACHED
     }
 
+    /** @param keys the pool's keys; with a {@link PoolKeys#day()}, the day's caps are checked and counted too */
     public Mono<ScriptAnswer> run(PoolKeys keys, ClaimRecorded draft, String idempotencyKey, Instant now) {
-        List<String> args = List.of(Long.toString(now.toEpochMilli()), draft.actorId(), codec.write(draft), ttlSeconds);
+        List<String> args = new ArrayList<>(List.of(Long.toString(now.toEpochMilli()), draft.actorId(), codec.write(draft), ttlSeconds));
+        if (keys.day() != null) {
+            args.addAll(List.of(Integer.toString(keys.day().units()), Integer.toString(keys.day().perActor()),
+                    Long.toString(keys.day().expiresAt().getEpochSecond())));
+        }
         return redis.execute(SCRIPT, keys.claimKeys(draft.actorId(), idempotencyKey), args)
                 .next()
                 .map(this::answer);

@@ -1,13 +1,60 @@
 package org.fairrush.rush.lua;
 
+import org.fairrush.rush.DailyQuota;
 import org.fairrush.rush.PoolRef;
+
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The Redis keys of one pool (docs/design.md section 4): {@code <prefix>:{<kind>:<scope>}:<name>}, so that
  * every key a script touches shares one hash tag and one Redis Cluster slot.
+ *
+ * @param day for a claim on a pool with a {@link DailyQuota}: the day it counts on (its counters join the claim's
+ *            keys and, if the claim is reversed, the reversal's); null otherwise
  */
-public record PoolKeys(String prefix, PoolRef ref) {
+public record PoolKeys(String prefix, PoolRef ref, Day day) {
+
+    public PoolKeys(String prefix, PoolRef ref) {
+        this(prefix, ref, null);
+    }
+
+    /**
+     * One day's counters of a pool with a {@link DailyQuota}: the day's name in its keys, the caps, and when its keys
+     * expire.
+     *
+     * @param date yyyy-MM-dd in the quota's zone
+     */
+    public record Day(String date, int units, int perActor, Instant expiresAt) {
+    }
+
+    /** These keys, with the counters of {@code at}'s day when the pool has a daily quota (null: none). */
+    public PoolKeys onDay(DailyQuota quota, Instant at) {
+        return quota == null ? this
+                : new PoolKeys(prefix, ref, new Day(quota.day(at).toString(), quota.units(), quota.perActor(), quota.countersExpireAt(at)));
+    }
+
+    /** Counter of the claims granted on {@link #day()} in the pool. */
+    public String dayGranted() {
+        return pooled("day:" + day.date());
+    }
+
+    /** Hash actorId -> claims granted to the actor on {@link #day()} in the pool. */
+    public String dayHolders() {
+        return pooled("dayholders:" + day.date());
+    }
+
+    /** The day's counters when there is a day: appended to the keys of claim.lua and release.lua. */
+    List<String> withDay(List<String> keys) {
+        if (day == null) {
+            return keys;
+        }
+        List<String> all = new ArrayList<>(keys);
+        all.add(dayGranted());
+        all.add(dayHolders());
+        return all;
+    }
 
     public String meta() {
         return pooled("meta");
@@ -74,8 +121,8 @@ public record PoolKeys(String prefix, PoolRef ref) {
     }
 
     List<String> claimKeys(String actorId, String idempotencyKey) {
-        return List.of(meta(), stock(), holders(), pending(), idempotency(actorId, idempotencyKey), waitlist(), confirmed(),
-                claims(), unsent());
+        return withDay(List.of(meta(), stock(), holders(), pending(), idempotency(actorId, idempotencyKey), waitlist(), confirmed(),
+                claims(), unsent()));
     }
 
     private String scoped(String name) {

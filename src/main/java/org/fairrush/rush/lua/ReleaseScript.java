@@ -29,9 +29,9 @@ public final class ReleaseScript {
     }
 
     public Mono<Result> run(PoolKeys keys, ClaimRecorded claim, String idempotencyKey, Instant now) {
-        List<String> keyList = List.of(keys.stock(), keys.holders(), keys.pending(),
+        List<String> keyList = keys.withDay(List.of(keys.stock(), keys.holders(), keys.pending(),
                 keys.idempotency(claim.actorId(), idempotencyKey), keys.waitlist(), keys.confirmed(), keys.reversed(),
-                keys.claims(), keys.unsent());
+                keys.claims(), keys.unsent()));
         List<String> args = List.of(claim.eventId().toString(), claim.actorId(), claim.item() == null ? "" : claim.item(),
                 claim.status(), Long.toString(now.toEpochMilli()));
         return redis.execute(SCRIPT, keyList, args).next().map(code -> Result.values()[code.intValue()]);

@@ -1,0 +1,19 @@
+package org.fairrush.voucher;
+
+import java.time.Instant;
+
+/** A voucher's status as its holder sees it: the one place it is derived. */
+enum VoucherStatus {
+    ISSUED, REDEEMED, EXPIRED;
+
+    /**
+     * @param redeemedAt when it was redeemed, null while it is not
+     * @param validUntil the end of its own validity (see {@link CouponRules#validUntil})
+     */
+    static VoucherStatus of(Instant redeemedAt, Instant validUntil, Instant now) {
+        if (redeemedAt != null) {
+            return REDEEMED;
+        }
+        return now.isBefore(validUntil) ? ISSUED : EXPIRED;
+    }
+}
