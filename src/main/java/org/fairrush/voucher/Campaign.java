@@ -1,10 +1,12 @@
 package org.fairrush.voucher;
 
+import java.time.Duration;
 import java.time.Instant;
 
 /**
  * A voucher campaign, e.g. "spend 30, save 20": a stock of vouchers, a per-member limit, a window in
- * which members grab them and a window in which merchants redeem them.
+ * which members grab them and a window in which merchants redeem them; a redemption may be refunded within
+ * {@code refundWindow} of it.
  */
 record Campaign(
         long id,
@@ -17,7 +19,8 @@ record Campaign(
         Instant redeemEndsAt,
         Discount discount,
         Long fairId,
-        boolean paused) {
+        boolean paused,
+        Duration refundWindow) {
 
     /** The campaign's status as union staff see it at {@code now}. */
     String status(Instant now, long remaining) {

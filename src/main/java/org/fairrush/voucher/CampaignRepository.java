@@ -1,5 +1,6 @@
 package org.fairrush.voucher;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -16,7 +17,7 @@ import reactor.core.publisher.Mono;
 class CampaignRepository {
 
     private static final String COLUMNS = "id, name, stock, per_member_limit, grab_starts_at, grab_ends_at, "
-            + "redeem_starts_at, redeem_ends_at, discount_type, amount_off_cents, min_spend_cents, fair_id, paused";
+            + "redeem_starts_at, redeem_ends_at, discount_type, amount_off_cents, min_spend_cents, fair_id, paused, refund_window_seconds";
 
     private final DatabaseClient db;
 
@@ -26,8 +27,8 @@ class CampaignRepository {
 
     Mono<Campaign> insert(NewCampaign c) {
         var insert = db.sql("insert into campaign (name, stock, per_member_limit, grab_starts_at, grab_ends_at, redeem_starts_at, "
-                        + "redeem_ends_at, discount_type, amount_off_cents, min_spend_cents, fair_id) "
-                        + "values (:name, :stock, :limit, :grabStarts, :grabEnds, :redeemStarts, :redeemEnds, :type, :off, :min, :fair) "
+                        + "redeem_ends_at, discount_type, amount_off_cents, min_spend_cents, fair_id, refund_window_seconds) "
+                        + "values (:name, :stock, :limit, :grabStarts, :grabEnds, :redeemStarts, :redeemEnds, :type, :off, :min, :fair, :refundWindow) "
                         + "returning " + COLUMNS)
                 .bind("name", c.name())
                 .bind("stock", c.stock())
@@ -38,7 +39,8 @@ class CampaignRepository {
                 .bind("redeemEnds", c.redeemEndsAt())
                 .bind("type", c.discount().type())
                 .bind("off", c.discount().amountOffCents())
-                .bind("min", c.discount().minSpendCents());
+                .bind("min", c.discount().minSpendCents())
+                .bind("refundWindow", c.refundWindowOrDefault().toSeconds());
         return (c.fairId() == null ? insert.bindNull("fair", Long.class) : insert.bind("fair", c.fairId()))
                 .map(CampaignRepository::campaign)
                 .one();
@@ -82,6 +84,7 @@ class CampaignRepository {
                 new Discount(row.get("discount_type", String.class), row.get("amount_off_cents", Long.class),
                         row.get("min_spend_cents", Long.class)),
                 row.get("fair_id", Long.class),
-                row.get("paused", Boolean.class));
+                row.get("paused", Boolean.class),
+                Duration.ofSeconds(row.get("refund_window_seconds", Long.class)));
     }
 }

@@ -1,5 +1,6 @@
 package org.fairrush.voucher;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,8 @@ final class CampaignRequests {
     }
 
     static final long MAX_CENTS = 100_000_000L;
+    static final Duration DEFAULT_REFUND_WINDOW = Duration.ofDays(7);
+    static final Duration MAX_REFUND_WINDOW = Duration.ofDays(366);
 
     record NewCampaign(
             @NotBlank @FreeText(maxChars = 120) String name,
@@ -31,10 +34,15 @@ final class CampaignRequests {
             @NotNull Instant redeemStartsAt,
             @NotNull Instant redeemEndsAt,
             @NotNull @Valid NewDiscount discount,
-            @Positive Long fairId) {
+            @Positive Long fairId,
+            Duration refundWindow) {
 
         NewCampaign {
             name = Text.nfc(name);
+        }
+
+        Duration refundWindowOrDefault() {
+            return refundWindow == null ? DEFAULT_REFUND_WINDOW : refundWindow;
         }
     }
 
@@ -61,6 +69,10 @@ final class CampaignRequests {
         }
         if (campaign.redeemEndsAt().isBefore(campaign.grabEndsAt())) {
             broken.add(new RuleBroken("redeemEndsAt", "must not be before grabEndsAt"));
+        }
+        Duration refundWindow = campaign.refundWindowOrDefault();
+        if (refundWindow.isNegative() || refundWindow.compareTo(MAX_REFUND_WINDOW) > 0 || refundWindow.getNano() != 0) {
+            broken.add(new RuleBroken("refundWindow", "must be whole seconds from PT0S to P366D"));
         }
         NewDiscount discount = campaign.discount();
         if (discount.minSpendCents() > 0 && discount.amountOffCents() > discount.minSpendCents()) {

@@ -1,5 +1,6 @@
 package org.fairrush.voucher;
 
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -7,6 +8,7 @@ import java.time.Instant;
  *
  * @param remaining vouchers left in Redis; -1 when the pool is not loaded (see the rebuild runbook)
  * @param status    UPCOMING, OPEN, SOLD_OUT, ENDED or PAUSED
+ * @param refundWindow how long after a redemption its merchant may refund it
  */
 record CampaignView(
         long id,
@@ -20,10 +22,12 @@ record CampaignView(
         Instant redeemEndsAt,
         Discount discount,
         Long fairId,
-        String status) {
+        String status,
+        Duration refundWindow) {
 
     static CampaignView of(Campaign c, long remaining, Instant now) {
         return new CampaignView(c.id(), c.name(), c.stock(), remaining, c.perMemberLimit(), c.grabStartsAt(), c.grabEndsAt(),
-                c.redeemStartsAt(), c.redeemEndsAt(), c.discount(), c.fairId(), c.status(now, remaining));
+                c.redeemStartsAt(), c.redeemEndsAt(), c.discount(), c.fairId(), c.status(now, remaining),
+                c.refundWindow());
     }
 }

@@ -23,6 +23,14 @@ final class Redeeming {
     record BelowThreshold(long minSpendCents) implements Decision {
     }
 
+    /** Staff voided the voucher: never redeemable again. */
+    record Voided(String reason) implements Decision {
+    }
+
+    /** The campaign belongs to a fair at which the merchant holds no confirmed stall. */
+    record NotAtFair(long fairId) implements Decision {
+    }
+
     static Decision decide(Campaign campaign, boolean alreadyRedeemed, long orderAmountCents, Instant now) {
         if (alreadyRedeemed) {
             return new AlreadyRedeemed();

@@ -1,5 +1,6 @@
 package org.fairrush.voucher;
 
+import java.time.Duration;
 import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,7 @@ class RedeemingTest {
 
     static Campaign spend30Save20(Instant redeemStartsAt, Instant redeemEndsAt) {
         return new Campaign(1, "Spend 30, save 20", 100, 1, NOW.minusSeconds(7200), NOW.minusSeconds(3600),
-                redeemStartsAt, redeemEndsAt, new Discount(Discount.AMOUNT_OFF, 2000, 3000), null, false);
+                redeemStartsAt, redeemEndsAt, new Discount(Discount.AMOUNT_OFF, 2000, 3000), null, false, Duration.ofDays(7));
     }
 
     private static final Campaign OPEN = spend30Save20(NOW.minusSeconds(60), NOW.plusSeconds(60));
@@ -31,7 +32,7 @@ class RedeemingTest {
     @Test
     void neverDiscountsMoreThanTheOrder() {
         Campaign noMinimum = new Campaign(1, "Bank coupon", 100, 1, NOW, NOW, NOW.minusSeconds(1), NOW.plusSeconds(1),
-                new Discount(Discount.AMOUNT_OFF, 2000, 0), null, false);
+                new Discount(Discount.AMOUNT_OFF, 2000, 0), null, false, Duration.ofDays(7));
         assertThat(Redeeming.decide(noMinimum, false, 1500, NOW)).isEqualTo(new Redeeming.Allowed(1500, 0));
     }
 
