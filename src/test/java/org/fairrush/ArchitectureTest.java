@@ -46,7 +46,20 @@ class ArchitectureTest {
     void theCrossCuttingWebLayerKnowsNoFeature() {
         assertHolds(noClasses().that().resideInAPackage("org.fairrush.web..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.fairrush.voucher..", "org.fairrush.stall..",
-                        "org.fairrush.ops.."));
+                        "org.fairrush.ops..", "org.fairrush.report.."));
+    }
+
+    @Test
+    void reportsReadPostgresAndCallNoFeature() {
+        assertHolds(noClasses().that().resideInAPackage("org.fairrush.report..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.fairrush.voucher..", "org.fairrush.stall..",
+                        "org.fairrush.rush..", "org.fairrush.ops..", "org.fairrush.webhook.."));
+    }
+
+    @Test
+    void noFeatureReachesIntoReports() {
+        assertHolds(noClasses().that().resideInAnyPackage("org.fairrush.rush..", "org.fairrush.voucher..", "org.fairrush.stall..")
+                .should().dependOnClassesThat().resideInAPackage("org.fairrush.report.."));
     }
 
     @Test

@@ -12,7 +12,7 @@ final class RegistrationCsv {
     }
 
     static String header() {
-        return Csv.line((Object[]) HEADER.split(","));
+        return Csv.header(HEADER);
     }
 
     static String line(RegistrationView r) {

@@ -57,7 +57,7 @@ class VoucherController {
             @JsonInclude(JsonInclude.Include.NON_NULL) String voidReason) {
 
         static WalletVoucher of(VoucherRepository.StoredVoucher v, Instant now) {
-            return new WalletVoucher(v.id(), v.code(), v.campaign().id(), v.campaign().name(), status(v, now), v.grabbedAt(),
+            return new WalletVoucher(v.id(), v.code(), v.campaign().id(), v.campaign().name(), VoucherController.status(v, now), v.grabbedAt(),
                     v.redeemedAt(), v.campaign().discount(), v.campaign().redeemStartsAt(), v.campaign().redeemEndsAt(), v.voidReason());
         }
     }
@@ -94,7 +94,7 @@ class VoucherController {
                 .map(list -> page.answer(request, list, v -> List.of(v.grabbedAt().toString(), v.voucherId().toString())));
     }
 
-    private static String status(VoucherRepository.StoredVoucher voucher, Instant now) {
+    static String status(VoucherRepository.StoredVoucher voucher, Instant now) {
         if (voucher.voidedAt() != null) {
             return "VOID";
         }

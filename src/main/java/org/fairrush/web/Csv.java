@@ -20,6 +20,11 @@ public final class Csv {
     private Csv() {
     }
 
+    /** The header line of the given comma-separated column names. */
+    public static String header(String columns) {
+        return line((Object[]) columns.split(","));
+    }
+
     /** One line of quoted cells, null as an empty cell. */
     public static String line(Object... values) {
         return Stream.of(values).map(value -> field(Objects.toString(value, ""))).collect(Collectors.joining(",")) + NEWLINE;
