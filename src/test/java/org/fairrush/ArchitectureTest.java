@@ -74,6 +74,7 @@ class ArchitectureTest {
         assertHolds(noClasses().that().haveFullyQualifiedName("org.fairrush.web.Text")
                 .or().haveFullyQualifiedName("org.fairrush.stall.LotteryDraw")
                 .or().haveFullyQualifiedName("org.fairrush.voucher.Redeeming")
+                .or().haveFullyQualifiedName("org.fairrush.voucher.Refunding")
                 .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "io.lettuce..", "org.apache.kafka..",
                         "reactor..", "io.r2dbc.."));
     }

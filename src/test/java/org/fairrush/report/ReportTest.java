@@ -52,11 +52,11 @@ class ReportTest {
 
         Map<String, Object> settlement = api.report("/api/v1/campaigns/{id}/settlement", campaignId);
 
-        List<Map<?, ?>> merchants = (List<Map<?, ?>>) settlement.get("merchants");
+        List<Map<String, Object>> merchants = (List<Map<String, Object>>) settlement.get("merchants");
         assertThat(merchants).extracting(m -> m.get("merchantId")).containsExactly("settle-a", "settle-b");
         assertThat(merchants.get(0)).containsEntry("redemptions", 2).containsEntry("refunds", 1)
                 .containsEntry("orderAmountCents", 3000).containsEntry("discountCents", 2000).containsEntry("payableCents", 1000);
-        Map<?, ?> totals = (Map<?, ?>) settlement.get("totals");
+        Map<String, Object> totals = (Map<String, Object>) settlement.get("totals");
         for (String measure : List.of("redemptions", "refunds", "orderAmountCents", "discountCents", "payableCents")) {
             assertThat(number(totals, measure)).as(measure).isEqualTo(merchants.stream().mapToLong(m -> number(m, measure)).sum());
         }
@@ -76,7 +76,7 @@ class ReportTest {
                 + "\"payableCents\",\"asOf\"");
         assertThat(csv).hasSize(merchants.size() + 2);
         for (int i = 0; i < merchants.size(); i++) {
-            Map<?, ?> m = merchants.get(i);
+            Map<String, Object> m = merchants.get(i);
             assertThat(cells(csv.get(i + 1))).containsExactly("MERCHANT", (String) m.get("merchantId"), m.get("redemptions").toString(),
                     m.get("refunds").toString(), m.get("orderAmountCents").toString(), m.get("discountCents").toString(),
                     m.get("payableCents").toString(), Instant.parse((String) settlement.get("asOf")).toString());
@@ -91,7 +91,7 @@ class ReportTest {
 
         Map<String, Object> settlement = api.report("/api/v1/campaigns/{id}/settlement", campaignId);
         assertThat((List<?>) settlement.get("merchants")).isEmpty();
-        assertThat((Map<?, ?>) settlement.get("totals")).containsEntry("redemptions", 0).containsEntry("discountCents", 0);
+        assertThat((Map<String, Object>) settlement.get("totals")).containsEntry("redemptions", 0).containsEntry("discountCents", 0);
         http.get().uri("/api/v1/campaigns/987654321/settlement").headers(h -> h.setBearerAuth(Fixtures.adminToken()))
                 .exchange().expectStatus().isNotFound().expectBody().jsonPath("$.code").isEqualTo("CAMPAIGN_NOT_FOUND");
     }
@@ -114,15 +114,15 @@ class ReportTest {
 
         Map<String, Object> report = api.report("/api/v1/fairs/{id}/report", fairId);
 
-        List<Map<?, ?>> categories = (List<Map<?, ?>>) report.get("categories");
+        List<Map<String, Object>> categories = (List<Map<String, Object>>) report.get("categories");
         assertThat(categories).hasSize(2);
         assertThat(categories.get(0)).containsEntry("code", "FOOD").containsEntry("stalls", 2).containsEntry("confirmed", 2)
                 .containsEntry("waitlisted", 1).containsEntry("offered", 0).containsEntry("feesDueCents", 5000)
                 .containsEntry("feesWaivedCents", 5000);
         assertThat(categories.get(1)).containsEntry("code", "CRAFT").containsEntry("confirmed", 1).containsEntry("waitlisted", 0)
                 .containsEntry("feesDueCents", 3000).containsEntry("feesWaivedCents", 0);
-        assertThat((Map<?, ?>) report.get("registrationsByStatus")).containsOnly(Map.entry("CONFIRMED", 3), Map.entry("WAITLISTED", 1));
-        List<Map<?, ?>> campaigns = (List<Map<?, ?>>) report.get("campaigns");
+        assertThat((Map<String, Object>) report.get("registrationsByStatus")).containsOnly(Map.entry("CONFIRMED", 3), Map.entry("WAITLISTED", 1));
+        List<Map<String, Object>> campaigns = (List<Map<String, Object>>) report.get("campaigns");
         assertThat(campaigns).hasSize(1);
         assertThat(campaigns.get(0)).containsEntry("granted", 3).containsEntry("redeemed", 1).containsEntry("refunded", 1)
                 .containsEntry("voided", 0).containsEntry("discountCents", 2000);

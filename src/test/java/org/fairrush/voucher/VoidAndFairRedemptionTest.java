@@ -27,8 +27,9 @@ class VoidAndFairRedemptionTest {
         api = new RefundApi(http);
     }
 
-    private Map<?, ?> walletVoucher(String member, String code) {
-        return api.api().wallet(member).stream().filter(v -> code.equals(v.get("code"))).findFirst().orElseThrow();
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> walletVoucher(String member, String code) {
+        return (Map<String, Object>) api.api().wallet(member).stream().filter(v -> code.equals(v.get("code"))).findFirst().orElseThrow();
     }
 
     @Test
