@@ -64,7 +64,20 @@ class ArchitectureTest {
     void theCrossCuttingWebLayerKnowsNoFeature() {
         assertHolds(noClasses().that().resideInAPackage("org.fairrush.web..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.fairrush.voucher..", "org.fairrush.stall..",
-                        "org.fairrush.ops.."));
+                        "org.fairrush.ops..", "org.fairrush.report.."));
+    }
+
+    @Test
+    void reportsReadPostgresAndCallNoFeature() {
+        assertHolds(noClasses().that().resideInAPackage("org.fairrush.report..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.fairrush.voucher..", "org.fairrush.stall..",
+                        "org.fairrush.rush..", "org.fairrush.ops..", "org.fairrush.webhook.."));
+    }
+
+    @Test
+    void noFeatureReachesIntoReports() {
+        assertHolds(noClasses().that().resideInAnyPackage("org.fairrush.rush..", "org.fairrush.voucher..", "org.fairrush.stall..")
+                .should().dependOnClassesThat().resideInAPackage("org.fairrush.report.."));
     }
 
     @Test
@@ -84,6 +97,7 @@ class ArchitectureTest {
                 .or().haveFullyQualifiedName("org.fairrush.voucher.RedeemHours")
                 .or().haveFullyQualifiedName("org.fairrush.voucher.VoucherStatus")
                 .or().haveFullyQualifiedName("org.fairrush.rush.DailyQuota")
+                .or().haveFullyQualifiedName("org.fairrush.voucher.Refunding")
                 .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "io.lettuce..", "org.apache.kafka..",
                         "reactor..", "io.r2dbc.."));
     }

@@ -1,10 +1,12 @@
 package org.fairrush.voucher;
 
+import java.time.Duration;
 import java.time.Instant;
 
 /**
  * A voucher campaign, e.g. "spend 30, save 20": a stock of vouchers, a per-member limit, a window in
- * which members grab them and a window in which merchants redeem them.
+ * which members grab them and a window in which merchants redeem them; a redemption may be refunded within
+ * {@code refundWindow} of it.
  */
 record Campaign(
         long id,
@@ -18,13 +20,28 @@ record Campaign(
         Discount discount,
         Long fairId,
         boolean paused,
-        CouponRules rules) {
+        CouponRules rules,
+        Duration refundWindow) {
 
-    /** A campaign without coupon rules (as before they existed). */
+    /** A campaign without coupon rules (as before they existed), with the default refund window. */
     Campaign(long id, String name, int stock, int perMemberLimit, Instant grabStartsAt, Instant grabEndsAt,
             Instant redeemStartsAt, Instant redeemEndsAt, Discount discount, Long fairId, boolean paused) {
         this(id, name, stock, perMemberLimit, grabStartsAt, grabEndsAt, redeemStartsAt, redeemEndsAt, discount, fairId, paused,
-                CouponRules.NONE);
+                CouponRules.NONE, CampaignRequests.DEFAULT_REFUND_WINDOW);
+    }
+
+    /** A campaign with coupon rules and the default refund window. */
+    Campaign(long id, String name, int stock, int perMemberLimit, Instant grabStartsAt, Instant grabEndsAt,
+            Instant redeemStartsAt, Instant redeemEndsAt, Discount discount, Long fairId, boolean paused, CouponRules rules) {
+        this(id, name, stock, perMemberLimit, grabStartsAt, grabEndsAt, redeemStartsAt, redeemEndsAt, discount, fairId, paused,
+                rules, CampaignRequests.DEFAULT_REFUND_WINDOW);
+    }
+
+    /** A campaign without coupon rules, with its refund window. */
+    Campaign(long id, String name, int stock, int perMemberLimit, Instant grabStartsAt, Instant grabEndsAt,
+            Instant redeemStartsAt, Instant redeemEndsAt, Discount discount, Long fairId, boolean paused, Duration refundWindow) {
+        this(id, name, stock, perMemberLimit, grabStartsAt, grabEndsAt, redeemStartsAt, redeemEndsAt, discount, fairId, paused,
+                CouponRules.NONE, refundWindow);
     }
 
     /** The campaign's status as union staff see it at {@code now}. */

@@ -1,5 +1,6 @@
 package org.fairrush.voucher;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -17,7 +18,7 @@ class CampaignRepository {
 
     private static final String COLUMNS = "id, name, stock, per_member_limit, grab_starts_at, grab_ends_at, "
             + "redeem_starts_at, redeem_ends_at, discount_type, amount_off_cents, min_spend_cents, fair_id, paused, "
-            + "zone, daily_stock, per_member_daily_limit, validity_days, redeem_hours";
+            + "zone, daily_stock, per_member_daily_limit, validity_days, redeem_hours, refund_window_seconds";
 
     private final DatabaseClient db;
 
@@ -28,9 +29,9 @@ class CampaignRepository {
     Mono<Campaign> insert(NewCampaign c) {
         var insert = db.sql("insert into campaign (name, stock, per_member_limit, grab_starts_at, grab_ends_at, redeem_starts_at, "
                         + "redeem_ends_at, discount_type, amount_off_cents, min_spend_cents, fair_id, zone, daily_stock, "
-                        + "per_member_daily_limit, validity_days, redeem_hours) "
+                        + "per_member_daily_limit, validity_days, redeem_hours, refund_window_seconds) "
                         + "values (:name, :stock, :limit, :grabStarts, :grabEnds, :redeemStarts, :redeemEnds, :type, :off, :min, :fair, "
-                        + ":zone, :dailyStock, :dailyLimit, :validityDays, :redeemHours) "
+                        + ":zone, :dailyStock, :dailyLimit, :validityDays, :redeemHours, :refundWindow) "
                         + "returning " + COLUMNS)
                 .bind("name", c.name())
                 .bind("stock", c.stock())
@@ -41,7 +42,8 @@ class CampaignRepository {
                 .bind("redeemEnds", c.redeemEndsAt())
                 .bind("type", c.discount().type())
                 .bind("off", c.discount().amountOffCents())
-                .bind("min", c.discount().minSpendCents());
+                .bind("min", c.discount().minSpendCents())
+                .bind("refundWindow", c.refundWindowOrDefault().toSeconds());
         CouponRules rules = c.rules();
         insert = insert.bind("zone", rules.zone().getId());
         insert = rules.dailyStock() == null ? insert.bindNull("dailyStock", Integer.class) : insert.bind("dailyStock", rules.dailyStock());
@@ -94,7 +96,8 @@ class CampaignRepository {
                         row.get("min_spend_cents", Long.class)),
                 row.get("fair_id", Long.class),
                 row.get("paused", Boolean.class),
-                rules(row));
+                rules(row),
+                Duration.ofSeconds(row.get("refund_window_seconds", Long.class)));
     }
 
     private static CouponRules rules(Readable row) {

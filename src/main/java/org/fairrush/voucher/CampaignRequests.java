@@ -1,5 +1,6 @@
 package org.fairrush.voucher;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
@@ -27,6 +28,8 @@ final class CampaignRequests {
     }
 
     static final long MAX_CENTS = 100_000_000L;
+    static final Duration DEFAULT_REFUND_WINDOW = Duration.ofDays(7);
+    static final Duration MAX_REFUND_WINDOW = Duration.ofDays(366);
 
     record NewCampaign(
             @NotBlank @FreeText(maxChars = 120) String name,
@@ -42,17 +45,37 @@ final class CampaignRequests {
             @Min(1) @Max(1_000_000) Integer dailyStock,
             @Min(1) @Max(100) Integer perMemberDailyLimit,
             @Valid NewValidity validity,
-            @Size(min = 1, max = 28) List<@NotNull @Valid NewRedeemHours> redeemHours) {
+            @Size(min = 1, max = 28) List<@NotNull @Valid NewRedeemHours> redeemHours,
+            Duration refundWindow) {
 
         NewCampaign {
             name = Text.nfc(name);
         }
 
-        /** A campaign without coupon rules. */
+        /** A campaign without coupon rules, with the default refund window. */
         NewCampaign(String name, Integer stock, Integer perMemberLimit, Instant grabStartsAt, Instant grabEndsAt,
                 Instant redeemStartsAt, Instant redeemEndsAt, NewDiscount discount, Long fairId) {
             this(name, stock, perMemberLimit, grabStartsAt, grabEndsAt, redeemStartsAt, redeemEndsAt, discount, fairId,
-                    null, null, null, null, null);
+                    null, null, null, null, null, null);
+        }
+
+        /** A campaign without coupon rules, with its refund window (null: the default). */
+        NewCampaign(String name, Integer stock, Integer perMemberLimit, Instant grabStartsAt, Instant grabEndsAt,
+                Instant redeemStartsAt, Instant redeemEndsAt, NewDiscount discount, Long fairId, Duration refundWindow) {
+            this(name, stock, perMemberLimit, grabStartsAt, grabEndsAt, redeemStartsAt, redeemEndsAt, discount, fairId,
+                    null, null, null, null, null, refundWindow);
+        }
+
+        /** A campaign with coupon rules and the default refund window. */
+        NewCampaign(String name, Integer stock, Integer perMemberLimit, Instant grabStartsAt, Instant grabEndsAt,
+                Instant redeemStartsAt, Instant redeemEndsAt, NewDiscount discount, Long fairId, String zone, Integer dailyStock,
+                Integer perMemberDailyLimit, NewValidity validity, List<NewRedeemHours> redeemHours) {
+            this(name, stock, perMemberLimit, grabStartsAt, grabEndsAt, redeemStartsAt, redeemEndsAt, discount, fairId,
+                    zone, dailyStock, perMemberDailyLimit, validity, redeemHours, null);
+        }
+
+        Duration refundWindowOrDefault() {
+            return refundWindow == null ? DEFAULT_REFUND_WINDOW : refundWindow;
         }
 
         /** The coupon rules asked for; call only once {@link #brokenRules} found none broken. */
@@ -99,6 +122,10 @@ final class CampaignRequests {
         }
         if (campaign.redeemEndsAt().isBefore(campaign.grabEndsAt())) {
             broken.add(new RuleBroken("redeemEndsAt", "must not be before grabEndsAt"));
+        }
+        Duration refundWindow = campaign.refundWindowOrDefault();
+        if (refundWindow.isNegative() || refundWindow.compareTo(MAX_REFUND_WINDOW) > 0 || refundWindow.getNano() != 0) {
+            broken.add(new RuleBroken("refundWindow", "must be whole seconds from PT0S to P366D"));
         }
         NewDiscount discount = campaign.discount();
         if (discount.minSpendCents() > 0 && discount.amountOffCents() > discount.minSpendCents()) {

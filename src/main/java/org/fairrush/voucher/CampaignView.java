@@ -1,5 +1,6 @@
 package org.fairrush.voucher;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -12,6 +13,7 @@ import org.fairrush.voucher.CampaignRequests.NewValidity;
  * @param remaining vouchers left in Redis; -1 when the pool is not loaded (see the rebuild runbook)
  * @param status    UPCOMING, OPEN, SOLD_OUT, ENDED or PAUSED
  * @param zone      the zone of the coupon rules' days and hours; the rules a campaign does not have are null
+ * @param refundWindow how long after a redemption its merchant may refund it
  */
 record CampaignView(
         long id,
@@ -30,7 +32,8 @@ record CampaignView(
         Integer dailyStock,
         Integer perMemberDailyLimit,
         NewValidity validity,
-        List<NewRedeemHours> redeemHours) {
+        List<NewRedeemHours> redeemHours,
+        Duration refundWindow) {
 
     static CampaignView of(Campaign c, long remaining, Instant now) {
         CouponRules rules = c.rules();
@@ -38,6 +41,7 @@ record CampaignView(
                 c.redeemStartsAt(), c.redeemEndsAt(), c.discount(), c.fairId(), c.status(now, remaining), rules.zone().getId(),
                 rules.dailyStock(), rules.perMemberDailyLimit(), rules.hasValidity() ? new NewValidity(rules.validityDays()) : null,
                 rules.redeemHours().isEmpty() ? null : rules.redeemHours().stream()
-                        .map(hours -> new NewRedeemHours(hours.dayNames(), hours.fromText(), hours.toText())).toList());
+                        .map(hours -> new NewRedeemHours(hours.dayNames(), hours.fromText(), hours.toText())).toList(),
+                c.refundWindow());
     }
 }

@@ -30,6 +30,14 @@ final class Redeeming {
     record OutsideRedeemHours(java.util.List<RedeemHours> hours, java.time.ZoneId zone) implements Decision {
     }
 
+    /** Staff voided the voucher: never redeemable again. */
+    record Voided(String reason) implements Decision {
+    }
+
+    /** The campaign belongs to a fair at which the merchant holds no confirmed stall. */
+    record NotAtFair(long fairId) implements Decision {
+    }
+
     /** @param validUntil the end of the voucher's own validity, see {@link CouponRules#validUntil} */
     static Decision decide(Campaign campaign, Instant validUntil, boolean alreadyRedeemed, long orderAmountCents, Instant now) {
         if (alreadyRedeemed) {

@@ -22,12 +22,15 @@ import reactor.core.publisher.Mono;
 class RedeemingVoucher {
 
     private final VoucherRepository vouchers;
+    private final StallHolders stallHolders;
     private final PoolQueries poolQueries;
     private final TransactionalOperator transaction;
     private final Clock clock;
 
-    RedeemingVoucher(VoucherRepository vouchers, PoolQueries poolQueries, TransactionalOperator transaction, Clock clock) {
+    RedeemingVoucher(VoucherRepository vouchers, StallHolders stallHolders, PoolQueries poolQueries, TransactionalOperator transaction,
+            Clock clock) {
         this.vouchers = vouchers;
+        this.stallHolders = stallHolders;
         this.poolQueries = poolQueries;
         this.transaction = transaction;
         this.clock = clock;
@@ -58,8 +61,22 @@ class RedeemingVoucher {
         return vouchers.findRedemption(merchantId, idempotencyKey)
                 .map(earlier -> earlier.voucherCode().equals(code) ? (RedemptionOutcome) new Redeemed(earlier, true) : new KeyReused())
                 .switchIfEmpty(Mono.defer(() -> vouchers.findByCode(code)
-                        .flatMap(voucher -> redeemStored(voucher, merchantId, idempotencyKey, orderAmountCents))
+                        .flatMap(voucher -> admitted(voucher, merchantId)
+                                .switchIfEmpty(Mono.defer(() -> redeemStored(voucher, merchantId, idempotencyKey, orderAmountCents))))
                         .switchIfEmpty(Mono.defer(() -> notStored(code)))));
+    }
+
+    /** Refuses a voided voucher, and a fair's voucher at a merchant without a confirmed stall there; empty when admitted. */
+    private Mono<RedemptionOutcome> admitted(StoredVoucher voucher, String merchantId) {
+        if (voucher.voidedAt() != null) {
+            return Mono.just(new Refused(new Redeeming.Voided(voucher.voidReason())));
+        }
+        Long fairId = voucher.campaign().fairId();
+        if (fairId == null) {
+            return Mono.empty();
+        }
+        return stallHolders.holdsConfirmedStall(fairId, merchantId)
+                .flatMap(holds -> holds ? Mono.empty() : Mono.just(new Refused(new Redeeming.NotAtFair(fairId))));
     }
 
     private Mono<RedemptionOutcome> redeemStored(StoredVoucher voucher, String merchantId, String idempotencyKey, long order) {
@@ -69,16 +86,22 @@ class RedeemingVoucher {
             return Mono.just(new Refused(decision));
         }
         var redemption = new StoredRedemption(UUID.randomUUID(), voucher.code(), order, allowed.discountCents(),
-                allowed.payableCents(), now);
+                allowed.payableCents(), now, null);
         return vouchers.markRedeemed(voucher.id(), now)
                 .flatMap(won -> won
                         ? vouchers.insertRedemption(redemption, voucher.id(), merchantId, idempotencyKey)
                                 .thenReturn((RedemptionOutcome) new Redeemed(redemption, false))
-                        : Mono.just(new Refused(new Redeeming.AlreadyRedeemed())))
+                        : lost(voucher.id()))
                 .as(transaction::transactional)
                 // The same merchant's retry raced us with the same key: answer what the winner stored.
                 .onErrorResume(DuplicateKeyException.class, raced -> vouchers.findRedemption(merchantId, idempotencyKey)
                         .map(earlier -> (RedemptionOutcome) new Redeemed(earlier, true)));
+    }
+
+    /** Another redemption or a void came first: say which. */
+    private Mono<RedemptionOutcome> lost(UUID voucherId) {
+        return vouchers.findById(voucherId).map(now -> now.voidedAt() != null
+                ? new Refused(new Redeeming.Voided(now.voidReason())) : new Refused(new Redeeming.AlreadyRedeemed()));
     }
 
     private Mono<RedemptionOutcome> notStored(String code) {

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -51,21 +52,37 @@ class VoucherController {
     }
 
     /**
-     * @param status     ISSUED, REDEEMED or EXPIRED ({@link VoucherStatus})
+     * @param status     ISSUED, REDEEMED, EXPIRED or VOID ({@link VoucherStatus})
      * @param validUntil the end (exclusive) of this voucher's own validity: redeemEndsAt, or earlier with a campaign's
      *                   {@code validity} counted from the grab
+     * @param voidReason why staff voided the voucher (status VOID only)
      */
     record WalletVoucher(UUID voucherId, String code, long campaignId, String campaignName, String status,
             Instant grabbedAt, Instant redeemedAt, Discount discount, Instant redeemStartsAt, Instant redeemEndsAt,
-            Instant validUntil) {
+            Instant validUntil, @JsonInclude(JsonInclude.Include.NON_NULL) String voidReason) {
+
+        static WalletVoucher of(VoucherRepository.StoredVoucher v, Instant now) {
+            return new WalletVoucher(v.id(), v.code(), v.campaign().id(), v.campaign().name(), v.status(now).name(), v.grabbedAt(),
+                    v.redeemedAt(), v.campaign().discount(), v.campaign().redeemStartsAt(), v.campaign().redeemEndsAt(), v.validUntil(),
+                    v.voidReason());
+        }
     }
 
     record NewRedemption(@NotBlank @Size(max = 40) String voucherCode,
             @NotNull @Min(1) @Max(CampaignRequests.MAX_CENTS) Long orderAmountCents) {
     }
 
+    /**
+     * @param status     REDEEMED, or REFUNDED once its merchant refunded it
+     * @param refundedAt when it was refunded (REFUNDED only)
+     */
     record RedemptionView(UUID redemptionId, String voucherCode, long orderAmountCents, long discountCents,
-            long payableCents, Instant redeemedAt) {
+            long payableCents, Instant redeemedAt, String status, @JsonInclude(JsonInclude.Include.NON_NULL) Instant refundedAt) {
+
+        static RedemptionView of(VoucherRepository.StoredRedemption r) {
+            return new RedemptionView(r.id(), r.voucherCode(), r.orderAmountCents(), r.discountCents(), r.payableCents(), r.redeemedAt(),
+                    r.refundedAt() == null ? "REDEEMED" : "REFUNDED", r.refundedAt());
+        }
     }
 
     /**
@@ -78,15 +95,14 @@ class VoucherController {
         Page page = Page.of(limit, cursor, MAX_PAGE, MAX_PAGE, 2);
         Optional<Map.Entry<Instant, UUID>> after = page.after().map(key -> Map.entry(page.value(0, Instant::parse), page.value(1, UUID::fromString)));
         Instant now = clock.instant();
-        return vouchers.findByMember(Caller.of(caller).id(), after, page.limit() + 1).map(v -> new WalletVoucher(v.id(), v.code(),
-                        v.campaign().id(), v.campaign().name(), v.status(now).name(), v.grabbedAt(), v.redeemedAt(),
-                        v.campaign().discount(), v.campaign().redeemStartsAt(), v.campaign().redeemEndsAt(), v.validUntil()))
+        return vouchers.findByMember(Caller.of(caller).id(), after, page.limit() + 1).map(v -> WalletVoucher.of(v, now))
                 .collectList()
                 .map(list -> page.answer(request, list, v -> List.of(v.grabbedAt().toString(), v.voucherId().toString())));
     }
 
     @ProblemCodes({ErrorCode.VOUCHER_NOT_FOUND, ErrorCode.ALREADY_REDEEMED, ErrorCode.NOT_REDEEMABLE, ErrorCode.BELOW_THRESHOLD,
-            ErrorCode.IDEMPOTENCY_KEY_REUSED, ErrorCode.VOUCHER_EXPIRED, ErrorCode.OUTSIDE_REDEEM_HOURS})
+            ErrorCode.IDEMPOTENCY_KEY_REUSED, ErrorCode.VOUCHER_EXPIRED, ErrorCode.OUTSIDE_REDEEM_HOURS, ErrorCode.VOUCHER_VOID,
+            ErrorCode.MERCHANT_NOT_AT_FAIR})
     @RequestExample("""
             {"voucherCode": "7-K3QD-M9XA-P2HT", "orderAmountCents": 4500}""")
     @PostMapping("/redemptions")
@@ -99,7 +115,7 @@ class VoucherController {
             if (outcome instanceof RedeemingVoucher.Redeemed redeemed) {
                 return ResponseEntity.status(HttpStatus.CREATED)
                         .header("Idempotent-Replayed", Boolean.toString(redeemed.replayed()))
-                        .body(view(redeemed.redemption()));
+                        .body(RedemptionView.of(redeemed.redemption()));
             }
             if (outcome instanceof RedeemingVoucher.Refused refused) {
                 throw refusal(refused.decision());
@@ -115,10 +131,6 @@ class VoucherController {
         });
     }
 
-    private static RedemptionView view(VoucherRepository.StoredRedemption r) {
-        return new RedemptionView(r.id(), r.voucherCode(), r.orderAmountCents(), r.discountCents(), r.payableCents(), r.redeemedAt());
-    }
-
     private static ApiProblem refusal(Redeeming.Decision decision) {
         if (decision instanceof Redeeming.OutsideWindow window) {
             return ApiProblem.of(ErrorCode.NOT_REDEEMABLE,
@@ -132,6 +144,13 @@ class VoucherController {
             return ApiProblem.withExtra(ErrorCode.OUTSIDE_REDEEM_HOURS, "This voucher is redeemed only " + RedeemHours.spec(hours.hours())
                     .replace(";", ", ") + " (" + hours.zone().getId() + ")", Map.of("zone", hours.zone().getId(), "redeemHours",
                     hours.hours().stream().map(span -> Map.of("days", span.dayNames(), "from", span.fromText(), "to", span.toText())).toList()));
+        }
+        if (decision instanceof Redeeming.Voided voided) {
+            return ApiProblem.of(ErrorCode.VOUCHER_VOID, "This voucher was voided: " + voided.reason());
+        }
+        if (decision instanceof Redeeming.NotAtFair notAtFair) {
+            return ApiProblem.of(ErrorCode.MERCHANT_NOT_AT_FAIR,
+                    "This voucher is redeemed only by merchants holding a confirmed stall at fair " + notAtFair.fairId());
         }
         if (decision instanceof Redeeming.BelowThreshold below) {
             return ApiProblem.of(ErrorCode.BELOW_THRESHOLD, "The order must be at least " + below.minSpendCents() + " cents");

@@ -20,27 +20,28 @@ class VoucherRepository {
     }
 
     /**
-     * A stored voucher with what a wallet or a redemption needs of its campaign.
+     * A stored voucher with what a wallet or a redemption needs of its campaign; voidedAt and voidReason null unless voided.
      *
      * @param validUntil the end (exclusive) of the voucher's own validity, see {@link CouponRules#validUntil}
      */
     record StoredVoucher(UUID id, String code, String memberId, Instant grabbedAt, Instant redeemedAt, Instant validUntil,
-            Campaign campaign) {
+            Campaign campaign, Instant voidedAt, String voidReason) {
 
         VoucherStatus status(Instant now) {
-            return VoucherStatus.of(redeemedAt, validUntil, now);
+            return VoucherStatus.of(voidedAt, redeemedAt, validUntil, now);
         }
     }
 
+    /** @param refundedAt null while the redemption stands */
     record StoredRedemption(UUID id, String voucherCode, long orderAmountCents, long discountCents, long payableCents,
-            Instant redeemedAt) {
+            Instant redeemedAt, Instant refundedAt) {
     }
 
     private static final String VOUCHER_WITH_CAMPAIGN = "select v.id as voucher_id, v.code, v.member_id, v.grabbed_at, "
-            + "v.redeemed_at, coalesce(v.valid_until, c.redeem_ends_at) as valid_until, c.id, c.name, c.stock, c.per_member_limit, "
-            + "c.grab_starts_at, c.grab_ends_at, c.redeem_starts_at, c.redeem_ends_at, c.discount_type, c.amount_off_cents, "
-            + "c.min_spend_cents, c.fair_id, c.paused, c.zone, c.daily_stock, c.per_member_daily_limit, c.validity_days, "
-            + "c.redeem_hours from voucher v join campaign c on c.id = v.campaign_id ";
+            + "v.redeemed_at, coalesce(v.valid_until, c.redeem_ends_at) as valid_until, v.voided_at, v.void_reason, c.id, c.name, "
+            + "c.stock, c.per_member_limit, c.grab_starts_at, c.grab_ends_at, c.redeem_starts_at, c.redeem_ends_at, c.discount_type, "
+            + "c.amount_off_cents, c.min_spend_cents, c.fair_id, c.paused, c.zone, c.daily_stock, c.per_member_daily_limit, "
+            + "c.validity_days, c.redeem_hours, c.refund_window_seconds from voucher v join campaign c on c.id = v.campaign_id ";
 
     /** Up to {@code count} of a member's vouchers, newest first, after the given sort key (keyset pagination). */
     Flux<StoredVoucher> findByMember(String memberId, java.util.Optional<java.util.Map.Entry<Instant, UUID>> after, int count) {
@@ -54,13 +55,17 @@ class VoucherRepository {
         return query.map(VoucherRepository::voucher).all();
     }
 
+    Mono<StoredVoucher> findById(UUID id) {
+        return db.sql(VOUCHER_WITH_CAMPAIGN + "where v.id = :id").bind("id", id).map(VoucherRepository::voucher).one();
+    }
+
     Mono<StoredVoucher> findByCode(String code) {
         return db.sql(VOUCHER_WITH_CAMPAIGN + "where v.code = :code").bind("code", code).map(VoucherRepository::voucher).one();
     }
 
-    /** Marks the voucher redeemed unless it already is; emits whether this call redeemed it. */
+    /** Marks the voucher redeemed unless it already is or was voided; emits whether this call redeemed it. */
     Mono<Boolean> markRedeemed(UUID voucherId, Instant at) {
-        return db.sql("update voucher set redeemed_at = :at where id = :id and redeemed_at is null")
+        return db.sql("update voucher set redeemed_at = :at where id = :id and redeemed_at is null and voided_at is null")
                 .bind("at", at).bind("id", voucherId)
                 .fetch().rowsUpdated().map(rows -> rows == 1);
     }
@@ -76,19 +81,25 @@ class VoucherRepository {
     }
 
     Mono<StoredRedemption> findRedemption(String merchantId, String idempotencyKey) {
-        return db.sql("select r.id, v.code, r.order_amount_cents, r.discount_cents, r.payable_cents, r.redeemed_at "
-                        + "from redemption r join voucher v on v.id = r.voucher_id "
-                        + "where r.merchant_id = :merchant and r.idempotency_key = :key")
+        return db.sql(REDEMPTION + "where r.merchant_id = :merchant and r.idempotency_key = :key")
                 .bind("merchant", merchantId).bind("key", idempotencyKey)
-                .map(row -> new StoredRedemption(row.get("id", UUID.class), row.get("code", String.class),
-                        row.get("order_amount_cents", Long.class), row.get("discount_cents", Long.class),
-                        row.get("payable_cents", Long.class), row.get("redeemed_at", Instant.class)))
+                .map(VoucherRepository::redemption)
                 .one();
+    }
+
+    static final String REDEMPTION = "select r.id, v.code, r.order_amount_cents, r.discount_cents, r.payable_cents, r.redeemed_at, "
+            + "r.refunded_at from redemption r join voucher v on v.id = r.voucher_id ";
+
+    static StoredRedemption redemption(Readable row) {
+        return new StoredRedemption(row.get("id", UUID.class), row.get("code", String.class),
+                row.get("order_amount_cents", Long.class), row.get("discount_cents", Long.class),
+                row.get("payable_cents", Long.class), row.get("redeemed_at", Instant.class), row.get("refunded_at", Instant.class));
     }
 
     private static StoredVoucher voucher(Readable row) {
         return new StoredVoucher(row.get("voucher_id", UUID.class), row.get("code", String.class),
                 row.get("member_id", String.class), row.get("grabbed_at", Instant.class),
-                row.get("redeemed_at", Instant.class), row.get("valid_until", Instant.class), CampaignRepository.campaign(row));
+                row.get("redeemed_at", Instant.class), row.get("valid_until", Instant.class), CampaignRepository.campaign(row),
+                row.get("voided_at", Instant.class), row.get("void_reason", String.class));
     }
 }

@@ -48,6 +48,8 @@ final class RouteLimits implements WebFilter {
             Cost.of(HttpMethod.GET, "/api/v1/me/vouchers", PAGE),
             Cost.of(HttpMethod.GET, "/api/v1/me/registrations", PAGE),
             Cost.of(HttpMethod.GET, "/api/v1/fairs/*/registrations", EXPORT),
+            Cost.of(HttpMethod.GET, "/api/v1/campaigns/*/settlement", EXPORT),
+            Cost.of(HttpMethod.GET, "/api/v1/fairs/*/report", EXPORT),
             Cost.of(HttpMethod.POST, "/api/v1/campaigns", PAGE),
             Cost.of(HttpMethod.POST, "/api/v1/fairs", PAGE),
             Cost.of(HttpMethod.POST, "/api/v1/fairs/*/draw", WALK),

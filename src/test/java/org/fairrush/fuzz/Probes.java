@@ -102,6 +102,9 @@ final class Probes {
         if (!valid) {
             return pick(BAD_IDS);
         }
+        if (name.equals("redemptionId") || name.equals("voucherId")) {
+            return java.util.UUID.randomUUID().toString();
+        }
         if (name.equals("registrationId")) {
             return random.nextInt(3) == 0 ? java.util.UUID.randomUUID().toString() : pick(world.registrationIds());
         }
@@ -126,7 +129,7 @@ final class Probes {
         if (path.endsWith("/grabs") || path.equals("/api/v1/me/vouchers")) {
             return "MEMBER";
         }
-        if (path.equals("/api/v1/redemptions") || path.equals("/api/v1/me/registrations")
+        if (path.equals("/api/v1/redemptions") || path.endsWith("/refund") || path.equals("/api/v1/me/registrations")
                 || operation.method() == HttpMethod.POST && path.endsWith("/registrations")) {
             return "MERCHANT";
         }

@@ -17,7 +17,7 @@ class CampaignRequestsTest {
     private static NewCampaign campaign(Instant grabStarts, Instant grabEnds, Instant redeemStarts, Instant redeemEnds,
             long off, long min) {
         return new NewCampaign("Spend 30, save 20", 2000, 1, grabStarts, grabEnds, redeemStarts, redeemEnds,
-                new NewDiscount("AMOUNT_OFF", off, min), null);
+                new NewDiscount("AMOUNT_OFF", off, min), null, null);
     }
 
     private static final Instant TEN = NOW.plusSeconds(3600);

@@ -98,9 +98,10 @@ class CouponRulesTest {
     @Test
     void aVoucherIsExpiredFromTheEndOfItsValidity() {
         Instant validUntil = Instant.parse("2030-05-08T02:00:00Z");
-        assertThat(VoucherStatus.of(null, validUntil, validUntil.minusMillis(1))).isEqualTo(VoucherStatus.ISSUED);
-        assertThat(VoucherStatus.of(null, validUntil, validUntil)).isEqualTo(VoucherStatus.EXPIRED);
-        assertThat(VoucherStatus.of(GRABBED, validUntil, validUntil)).isEqualTo(VoucherStatus.REDEEMED);
+        assertThat(VoucherStatus.of(null, null, validUntil, validUntil.minusMillis(1))).isEqualTo(VoucherStatus.ISSUED);
+        assertThat(VoucherStatus.of(null, null, validUntil, validUntil)).isEqualTo(VoucherStatus.EXPIRED);
+        assertThat(VoucherStatus.of(null, GRABBED, validUntil, validUntil)).isEqualTo(VoucherStatus.REDEEMED);
+        assertThat(VoucherStatus.of(GRABBED, GRABBED, validUntil, validUntil.minusMillis(1))).isEqualTo(VoucherStatus.VOID);
     }
 
     @Test

@@ -40,7 +40,7 @@ class DemoCampaign implements ApplicationRunner {
             return;
         }
         var demo = new NewCampaign(NAME, 500, 1, now.minus(Duration.ofMinutes(1)), now.plus(Duration.ofHours(8)),
-                now.minus(Duration.ofMinutes(1)), now.plus(Duration.ofDays(30)), new NewDiscount("AMOUNT_OFF", 2000L, 3000L), null);
+                now.minus(Duration.ofMinutes(1)), now.plus(Duration.ofDays(30)), new NewDiscount("AMOUNT_OFF", 2000L, 3000L), null, null);
         CampaignView created = campaigns.create(demo).block(Duration.ofSeconds(30));
         log.info("demo campaign {} '{}' open for grabs until {}", created.id(), created.name(), created.grabEndsAt());
     }

@@ -1,5 +1,6 @@
 package org.fairrush.voucher;
 
+import java.time.Duration;
 import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,7 @@ class RedeemingTest {
 
     static Campaign spend30Save20(Instant redeemStartsAt, Instant redeemEndsAt) {
         return new Campaign(1, "Spend 30, save 20", 100, 1, NOW.minusSeconds(7200), NOW.minusSeconds(3600),
-                redeemStartsAt, redeemEndsAt, new Discount(Discount.AMOUNT_OFF, 2000, 3000), null, false);
+                redeemStartsAt, redeemEndsAt, new Discount(Discount.AMOUNT_OFF, 2000, 3000), null, false, Duration.ofDays(7));
     }
 
     private static final Campaign OPEN = spend30Save20(NOW.minusSeconds(60), NOW.plusSeconds(60));

@@ -66,7 +66,8 @@ class RateLimitTest {
             if (path.endsWith("/ops/live")) {
                 return;
             }
-            String uri = path.replace("{id}", "987654321").replace("{registrationId}", java.util.UUID.randomUUID().toString());
+            String uri = path.replace("{id}", "987654321").replace("{registrationId}", java.util.UUID.randomUUID().toString())
+                    .replace("{redemptionId}", java.util.UUID.randomUUID().toString()).replace("{voucherId}", java.util.UUID.randomUUID().toString());
             String caller = "limited-" + java.util.UUID.randomUUID();
             List<String> roles = List.of("MEMBER", "MERCHANT", "ADMIN");
             boolean limited = false;
