@@ -146,7 +146,10 @@ final class Persister implements SmartLifecycle {
         Mono<Void> stored = setAside(batch.rejected())
                 .retryWhen(retryForever("setting aside " + batch.rejected().size() + " records"))
                 .then(store(byScope).retryWhen(retryForever("storing " + batch.claims().size() + " claims")));
-        return metrics.timePersisterBatch(batch.claims().size(), stored).thenReturn(new StoredBatch(batch, byScope));
+        return metrics.timePersisterBatch(batch.claims().size(), stored)
+                .doOnSuccess(done -> log.atDebug().addKeyValue(ClaimLogs.CLAIM_IDS, () -> ClaimLogs.ids(batch.claims()))
+                        .log("stored a batch of {} claims", batch.claims().size()))
+                .thenReturn(new StoredBatch(batch, byScope));
     }
 
     private Mono<Void> commitAndClear(StoredBatch stored) {
@@ -171,7 +174,8 @@ final class Persister implements SmartLifecycle {
                             if (!theirs) {
                                 return Mono.error(failure);
                             }
-                            log.warn("a batch of {} claims failed ({}); storing them one by one", kept.size(), failure.toString());
+                            log.atWarn().addKeyValue(ClaimLogs.CLAIM_IDS, () -> ClaimLogs.ids(kept))
+                                    .log("a batch of {} claims failed ({}); storing them one by one", kept.size(), failure.toString());
                             return Flux.fromIterable(kept).concatMap(claim -> storeAlone(claim, 1)).then();
                         })));
     }
