@@ -8,18 +8,18 @@ import java.util.stream.Collectors;
  * logging on (docs/operations.md, "Logs") each becomes a field of the JSON line, so one claim's lines can be
  * found across the fleet. Key-value pairs rather than the MDC: a grab hops threads, and the MDC stays behind.
  */
-final class ClaimLogs {
+public final class ClaimLogs {
 
     /** One claim's id (its event id). */
-    static final String CLAIM_ID = "claim_id";
+    public static final String CLAIM_ID = "claim_id";
 
     /** The ids of the claims of a persister batch, comma-separated. */
-    static final String CLAIM_IDS = "claim_ids";
+    public static final String CLAIM_IDS = "claim_ids";
 
     private ClaimLogs() {
     }
 
-    static String ids(Collection<ClaimRecorded> claims) {
+    public static String ids(Collection<ClaimRecorded> claims) {
         return claims.stream().map(claim -> claim.eventId().toString()).collect(Collectors.joining(","));
     }
 }

@@ -9,7 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.fairrush.rush.PoolDefinition;
 import org.fairrush.rush.PoolRef;
-import org.fairrush.rush.RushEngine;
+import org.fairrush.rush.PoolQueries;
+import org.fairrush.rush.PoolRegistry;
 import org.fairrush.voucher.CampaignRequests.NewCampaign;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -26,18 +27,20 @@ class Campaigns {
     static final String KIND = "c";
 
     private final CampaignRepository repository;
-    private final RushEngine engine;
+    private final PoolRegistry poolRegistry;
+    private final PoolQueries poolQueries;
     private final TransactionalOperator transaction;
     private final Clock clock;
     private final Map<Long, Campaign> known = new ConcurrentHashMap<>();
 
-    Campaigns(CampaignRepository repository, RushEngine engine, TransactionalOperator transaction, Clock clock) {
+    Campaigns(CampaignRepository repository, PoolRegistry poolRegistry, PoolQueries poolQueries, TransactionalOperator transaction, Clock clock) {
         this.repository = repository;
-        this.engine = engine;
+        this.poolRegistry = poolRegistry;
+        this.poolQueries = poolQueries;
         this.transaction = transaction;
         this.clock = clock;
         // A campaign retired from Redis is no longer grabbed: this instance need not keep it in memory.
-        engine.retiredScopes().filter(scope -> KIND.equals(scope.kind()))
+        poolRegistry.retiredScopes().filter(scope -> KIND.equals(scope.kind()))
                 .subscribe(scope -> known.remove(Long.parseLong(scope.scope())));
     }
 
@@ -51,7 +54,7 @@ class Campaigns {
      */
     Mono<CampaignView> create(NewCampaign request) {
         return repository.insert(request)
-                .flatMap(campaign -> engine.define(PoolDefinition.counted(pool(campaign.id()), campaign.grabStartsAt(),
+                .flatMap(campaign -> poolRegistry.define(PoolDefinition.counted(pool(campaign.id()), campaign.grabStartsAt(),
                                 campaign.grabEndsAt(), campaign.perMemberLimit(), campaign.stock()))
                         .flatMap(created -> created ? Mono.just(campaign) : Mono.error(new IllegalStateException(
                                 "Redis already holds a pool for campaign " + campaign.id() + ": Postgres and Redis disagree "
@@ -91,7 +94,7 @@ class Campaigns {
      */
     Mono<List<CampaignView>> list(Optional<Map.Entry<Instant, Long>> after, int count) {
         return repository.findPage(after, count).collectList()
-                .flatMap(page -> engine.remainingOfCounted(page.stream().map(campaign -> pool(campaign.id())).toList())
+                .flatMap(page -> poolQueries.remainingOfCounted(page.stream().map(campaign -> pool(campaign.id())).toList())
                         .flatMap(remaining -> {
                             Instant now = clock.instant();
                             return Flux.fromIterable(page).concatMap(campaign -> {
@@ -103,7 +106,7 @@ class Campaigns {
 
     Mono<CampaignView> setPaused(long id, boolean paused) {
         return repository.findById(id)
-                .flatMap(campaign -> engine.setPaused(pool(id), paused)
+                .flatMap(campaign -> poolRegistry.setPaused(pool(id), paused)
                         .then(repository.setPaused(id, paused))
                         .then(view(id)))
                 .doOnNext(view -> known.remove(id));
@@ -115,10 +118,10 @@ class Campaigns {
      * Redis lost a live pool (until it is rebuilt).
      */
     private Mono<CampaignView> withRemaining(Campaign campaign) {
-        Mono<Long> fromPostgres = engine.pastRetention(campaign.grabEndsAt())
+        Mono<Long> fromPostgres = poolRegistry.pastRetention(campaign.grabEndsAt())
                 ? repository.countVouchers(campaign.id()).map(stored -> campaign.stock() - stored)
                 : Mono.just(-1L);
-        return engine.remaining(pool(campaign.id()))
+        return poolQueries.remaining(pool(campaign.id()))
                 .switchIfEmpty(fromPostgres)
                 .map(remaining -> CampaignView.of(campaign, remaining, clock.instant()));
     }

@@ -6,7 +6,8 @@ import java.util.UUID;
 
 import org.fairrush.rush.ClaimOutcome;
 import org.fairrush.rush.ClaimRecorded;
-import org.fairrush.rush.RushEngine;
+import org.fairrush.rush.Claims;
+import org.fairrush.rush.PoolRegistry;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 
@@ -17,12 +18,14 @@ class Grabbing {
     static final String CODE = "code";
 
     private final Campaigns campaigns;
-    private final RushEngine engine;
+    private final Claims claims;
+    private final PoolRegistry poolRegistry;
     private final VoucherCodes codes = new VoucherCodes();
 
-    Grabbing(Campaigns campaigns, RushEngine engine) {
+    Grabbing(Campaigns campaigns, Claims claims, PoolRegistry poolRegistry) {
         this.campaigns = campaigns;
-        this.engine = engine;
+        this.claims = claims;
+        this.poolRegistry = poolRegistry;
     }
 
     sealed interface GrabOutcome {
@@ -49,7 +52,7 @@ class Grabbing {
         return campaigns.find(campaignId)
                 .flatMap(campaign -> {
                     String code = codes.next(campaignId);
-                    return engine.claim(Campaigns.pool(campaignId), memberId, idempotencyKey, Map.of(CODE, code),
+                    return claims.claim(Campaigns.pool(campaignId), memberId, idempotencyKey, Map.of(CODE, code),
                                     VoucherCodes.voucherId(code))
                             .map(outcome -> outcome(campaign, closedIfRetired(campaign, outcome)));
                 })
@@ -62,7 +65,7 @@ class Grabbing {
      */
     private ClaimOutcome closedIfRetired(Campaign campaign, ClaimOutcome outcome) {
         return outcome instanceof ClaimOutcome.Refused refused && refused.reason() == ClaimOutcome.Refusal.UNKNOWN_POOL
-                && engine.pastRetention(campaign.grabEndsAt()) ? new ClaimOutcome.Refused(ClaimOutcome.Refusal.ENDED) : outcome;
+                && poolRegistry.pastRetention(campaign.grabEndsAt()) ? new ClaimOutcome.Refused(ClaimOutcome.Refusal.ENDED) : outcome;
     }
 
     private static GrabOutcome outcome(Campaign campaign, ClaimOutcome outcome) {

@@ -89,6 +89,9 @@ public final class RedisSentinelServers implements AutoCloseable {
                     new io.lettuce.core.protocol.CommandArgs<>(io.lettuce.core.codec.StringCodec.UTF8).add("failover").add(MASTER));
         }
         await("the failover", () -> currentPrimaryPort() != before && role(currentPrimaryPort()).equals("master"));
+        // Until the sentinel has demoted the old primary (and so dropped its clients), it still takes writes that the
+        // new primary will never see: wait for that too, as a client would only notice it then.
+        await("the old primary's demotion", () -> role(before).equals("slave"));
     }
 
     private void launch() throws IOException {

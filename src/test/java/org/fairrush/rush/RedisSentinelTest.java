@@ -72,23 +72,23 @@ class RedisSentinelTest {
                             return Mono.empty();
                         }
                     };
-                    RushEngine engine = new RushEngine(redis, new ClaimCodec(JsonMapper.builder().findAndAddModules().build()), kafka,
+                    TestEngine engine = TestEngine.of(redis, new ClaimCodec(JsonMapper.builder().findAndAddModules().build()), kafka,
                             new SoldOutBoard(redis, properties.keyPrefix()), Clock.fixed(NOW, ZoneOffset.UTC), properties);
                     PoolRef pool = PoolRef.single("c", "sentinel");
-                    assertThat(engine.define(PoolDefinition.counted(pool, NOW.minusSeconds(60), NOW.plusSeconds(600), 1, 3)).block()).isTrue();
-                    Granted first = (Granted) engine.claim(pool, "m-1", "key-00001", Map.of()).block();
+                    assertThat(engine.registry().define(PoolDefinition.counted(pool, NOW.minusSeconds(60), NOW.plusSeconds(600), 1, 3)).block()).isTrue();
+                    Granted first = (Granted) engine.claims().claim(pool, "m-1", "key-00001", Map.of()).block();
                     int before = servers.currentPrimaryPort();
 
                     servers.failover();
 
                     assertThat(servers.currentPrimaryPort()).isNotEqualTo(before);
-                    ClaimOutcome replay = engine.claim(pool, "m-1", "key-00001", Map.of()).block();
+                    ClaimOutcome replay = engine.claims().claim(pool, "m-1", "key-00001", Map.of()).block();
                     assertThat(replay).as("the replay, answered by the new primary").isInstanceOfSatisfying(Granted.class, granted -> {
                         assertThat(granted.replayed()).isTrue();
                         assertThat(granted.claim().eventId()).isEqualTo(first.claim().eventId());
                     });
-                    assertThat(engine.claim(pool, "m-2", "key-00002", Map.of()).block()).isInstanceOf(Granted.class);
-                    assertThat(engine.remaining(pool).block()).isEqualTo(1);
+                    assertThat(engine.claims().claim(pool, "m-2", "key-00002", Map.of()).block()).isInstanceOf(Granted.class);
+                    assertThat(engine.queries().remaining(pool).block()).isEqualTo(1);
                     assertThat(redis.execute(connection -> connection.serverCommands().info("server")).blockFirst().getProperty("tcp_port"))
                             .as("the engine talks to the new primary").isEqualTo(Integer.toString(servers.currentPrimaryPort()));
                 });
