@@ -68,12 +68,15 @@ public final class ReactorKafkaClaimStream implements ClaimStream {
 
     /** The propagation headers a traced grab's record carries (W3C, with B3 accepted too); none when tracing is off. */
     private static Optional<Map<String, String>> traceContext(Headers headers) {
-        Map<String, String> context = new HashMap<>(4);
+        Map<String, String> context = null;
         for (Header header : headers) {
             if (TRACE_HEADERS.contains(header.key()) && header.value() != null) {
+                if (context == null) {
+                    context = new HashMap<>(4);
+                }
                 context.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));
             }
         }
-        return context.isEmpty() ? Optional.empty() : Optional.of(context);
+        return Optional.ofNullable(context);
     }
 }
