@@ -97,7 +97,7 @@
   function fmt(n) { return n === null || n === undefined ? '–' : Number(n).toLocaleString('en'); }
 
   function render(frame) {
-    $('instance').textContent = 'instance ' + frame.instance;
+    $('instance').textContent = 'served by ' + frame.instance + ' · numbers of all instances';
     $('updated').textContent = new Date(frame.at).toLocaleTimeString();
     $('lag').textContent = frame.persister.lag === null ? 'unknown' : fmt(frame.persister.lag);
     $('stored-rate').textContent = fmt(frame.persister.storedPerSecond);
@@ -115,7 +115,7 @@
     var box = $('outcomes');
     box.textContent = '';
     var names = Object.keys(frame.totals || {});
-    if (!names.length) { box.innerHTML = '<span class="empty">No claims yet on this instance.</span>'; }
+    if (!names.length) { box.innerHTML = '<span class="empty">No claims yet.</span>'; }
     names.forEach(function (name) {
       var chip = document.createElement('span');
       chip.className = 'chip';

@@ -37,6 +37,8 @@ import reactor.core.publisher.Sinks;
 final class LiveBoard {
 
     private static final Logger log = LoggerFactory.getLogger(LiveBoard.class);
+    private static final String CLAIMS_PREFIX = "claims:";
+    private static final String STORED = "stored";
 
     private final List<WatchedPools> sources;
     private final PoolQueries poolQueries;
@@ -45,6 +47,7 @@ final class LiveBoard {
     private final Clock clock;
     private final OpsProperties properties;
     private final String instance;
+    private final FleetTotals fleet;
     private final MultiGauge remainingGauge;
     private final MultiGauge pendingGauge;
     private final MultiGauge waitingGauge;
@@ -53,7 +56,8 @@ final class LiveBoard {
     private Disposable sampling;
 
     LiveBoard(List<WatchedPools> sources, PoolQueries poolQueries, MeterRegistry registry, PersisterLag lag, Clock clock,
-            OpsProperties properties, String instance) {
+            OpsProperties properties, String instance, FleetTotals fleet) {
+        this.fleet = fleet;
         this.sources = List.copyOf(sources);
         this.poolQueries = poolQueries;
         this.registry = registry;
@@ -98,10 +102,11 @@ final class LiveBoard {
                         .collectList()
                         .map(pools -> new Reading(source.group(), pools)))
                 .collectList()
-                .map(groups -> frame(now, groups, null))
+                .zipWith(fleet.addAndRead(localTotals()))
+                .map(read -> frame(now, read.getT1(), read.getT2(), null))
                 .onErrorResume(failure -> {
                     log.debug("sampling the watched pools failed: {}", failure.toString());
-                    return Mono.just(frame(now, List.of(), "pools could not be read: " + failure.getMessage()));
+                    return Mono.just(frame(now, List.of(), null, "pools could not be read: " + failure.getMessage()));
                 });
     }
 
@@ -117,8 +122,20 @@ final class LiveBoard {
                 .map(numbers -> new PoolReading(pool, numbers.getT1(), numbers.getT2(), numbers.getT3()));
     }
 
-    private synchronized LiveSnapshot frame(Instant now, List<Reading> readings, String problem) {
-        Readings current = new Readings(now, outcomeTotals(), storedTotal(), new HashMap<>());
+    /** @param fleetTotals the fleet's counters (claims:OUTCOME, stored), null when Redis could not be read */
+    private synchronized LiveSnapshot frame(Instant now, List<Reading> readings, Map<String, Long> fleetTotals, String problem) {
+        if (fleetTotals == null) {
+            // Keep the last readings: the next frame's rates then span the gap instead of starting over.
+            return new LiveSnapshot(now, instance, List.of(), Map.of(), previous == null ? Map.of() : previous.outcomes(),
+                    new LiveSnapshot.Persister(lag.total(), 0), problem);
+        }
+        Map<String, Long> outcomeTotals = new TreeMap<>();
+        fleetTotals.forEach((name, total) -> {
+            if (name.startsWith(CLAIMS_PREFIX)) {
+                outcomeTotals.put(name.substring(CLAIMS_PREFIX.length()), total);
+            }
+        });
+        Readings current = new Readings(now, outcomeTotals, fleetTotals.getOrDefault(STORED, 0L), new HashMap<>());
         double seconds = previous == null ? 0 : Duration.between(previous.at(), now).toMillis() / 1000.0;
         List<Group> groups = new ArrayList<>();
         for (Reading reading : readings) {
@@ -135,9 +152,7 @@ final class LiveBoard {
             }
             groups.add(new Group(reading.group(), pools));
         }
-        if (problem == null) {
-            updateGauges(readings);
-        }
+        updateGauges(readings);
         Map<String, Double> outcomes = previous == null ? Map.of() : Rates.perSecond(previous.outcomes(), current.outcomes(), seconds);
         double storedPerSecond = previous == null ? 0 : Rates.perSecond(previous.stored(), current.stored(), seconds);
         previous = current;
@@ -167,17 +182,15 @@ final class LiveBoard {
         waitingGauge.register(waiting, true);
     }
 
-    private Map<String, Long> outcomeTotals() {
+    /** This instance's own counters, under the names of the fleet's sums. */
+    private Map<String, Long> localTotals() {
         Map<String, Long> totals = new TreeMap<>();
         for (Counter counter : registry.find(MicrometerRushMetrics.CLAIMS).counters()) {
-            totals.merge(counter.getId().getTag("outcome"), (long) counter.count(), Long::sum);
+            totals.merge(CLAIMS_PREFIX + counter.getId().getTag("outcome"), (long) counter.count(), Long::sum);
         }
-        return totals;
-    }
-
-    private long storedTotal() {
         Counter stored = registry.find(MicrometerRushMetrics.PERSISTED).counter();
-        return stored == null ? 0 : (long) stored.count();
+        totals.put(STORED, stored == null ? 0 : (long) stored.count());
+        return totals;
     }
 
     static String id(PoolRef ref) {

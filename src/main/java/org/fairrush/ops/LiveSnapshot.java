@@ -8,10 +8,10 @@ import java.util.Map;
  * One frame of the live dashboard, sent every second over Server-Sent Events.
  *
  * @param at        when it was read
- * @param instance  which instance answered (outcome rates are this instance's; stock numbers are fleet-wide)
+ * @param instance  which instance answered (every number is the whole fleet's, whichever instance answers)
  * @param groups    the watched pools by feature heading ("Campaigns", "Fairs")
- * @param outcomes  claim attempts per second by outcome, on this instance
- * @param totals    claim attempts by outcome since this instance started
+ * @param outcomes  claim attempts per second by outcome, all instances together (FleetTotals)
+ * @param totals    claim attempts by outcome, all instances together, since the fleet's sums began
  * @param persister the path to Postgres
  * @param problem   why this frame is incomplete (e.g. Redis unreachable), or null
  */
@@ -35,7 +35,7 @@ record LiveSnapshot(Instant at, String instance, List<Group> groups, Map<String,
 
     /**
      * @param lag             claim events in Kafka not yet stored (all persisters), null when unknown
-     * @param storedPerSecond claims this instance's persister stored per second (0 on API-only instances)
+     * @param storedPerSecond claims stored per second by all persisters together
      */
     record Persister(Long lag, double storedPerSecond) {
     }

@@ -7,11 +7,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.fairrush.rush.kafka.ClaimLag;
 import org.fairrush.rush.PoolQueries;
 import org.fairrush.rush.RushMetrics;
+import org.fairrush.rush.RushProperties;
 import org.fairrush.rush.WatchedPools;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 /** Wires metrics, the Kafka readiness check, the persister lag and the live dashboard's sampler. */
 @Configuration(proxyBeanMethods = false)
@@ -41,8 +43,9 @@ class OpsConfiguration {
 
     @Bean(initMethod = "start", destroyMethod = "stop")
     LiveBoard liveBoard(List<WatchedPools> sources, PoolQueries poolQueries, MeterRegistry registry, PersisterLag lag, Clock clock,
-            OpsProperties properties) {
+            OpsProperties properties, ReactiveStringRedisTemplate redis, RushProperties rush) {
         String instance = System.getenv().getOrDefault("HOSTNAME", "local");
-        return new LiveBoard(sources, poolQueries, registry, lag, clock, properties, instance);
+        return new LiveBoard(sources, poolQueries, registry, lag, clock, properties, instance,
+                new FleetTotals(redis, rush.keyPrefix() + ":live:totals"));
     }
 }

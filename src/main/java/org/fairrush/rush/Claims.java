@@ -146,6 +146,8 @@ public class Claims {
     private Mono<ClaimOutcome> makeDurable(PoolKeys keys, ClaimRecorded claim, String idempotencyKey, ClaimOutcome outcome) {
         return metrics.timeKafkaSend(publisher.publish(claim).timeout(sendTimeout))
                 .then(markAcknowledged(keys, claim))
+                .doOnSuccess(acknowledged -> log.atDebug().addKeyValue(ClaimLogs.CLAIM_ID, claim.eventId().toString())
+                        .log("claim of {} acknowledged by Kafka", claim.poolRef().scopeTag()))
                 .thenReturn(outcome)
                 .onErrorResume(failure -> reverse(keys, claim, idempotencyKey, outcome, failure));
     }
@@ -168,7 +170,8 @@ public class Claims {
 
     private Mono<ClaimOutcome> reverse(PoolKeys keys, ClaimRecorded claim, String idempotencyKey, ClaimOutcome outcome,
             Throwable failure) {
-        log.warn("claim {} not acknowledged by Kafka ({}), reversing it", claim.eventId(), failure.toString());
+        log.atWarn().addKeyValue(ClaimLogs.CLAIM_ID, claim.eventId().toString())
+                .log("claim {} not acknowledged by Kafka ({}), reversing it", claim.eventId(), failure.toString());
         return releaseScript.run(keys, claim, idempotencyKey, clock.instant()).flatMap(result -> switch (result) {
             case REVERSED -> (claim.waiting() ? Mono.<Void>empty() : soldOut.markRestocked(keys.ref()))
                     .thenReturn((ClaimOutcome) new Busy("the claim could not be stored right now"));

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -37,6 +38,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -73,14 +75,17 @@ class RushConfiguration {
     }
 
     @Bean(initMethod = "start", destroyMethod = "close")
-    KafkaClaimPublisher claimPublisher(KafkaProperties kafka, ClaimCodec codec, ClaimTopics topics) {
+    KafkaClaimPublisher claimPublisher(KafkaProperties kafka, ClaimCodec codec, ClaimTopics topics,
+            ObjectProvider<ObservationRegistry> observations, Environment environment) {
         Map<String, Object> config = kafka.buildProducerProperties();
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        // With tracing on, each claim's send is a span, child of the grab's request, whose context travels in the
+        // record's headers to the persister; off, the publisher gets the no-op registry and does nothing more.
         return new KafkaClaimPublisher(new org.apache.kafka.clients.producer.KafkaProducer<>(config), codec, topics.topicByKind(),
-                topics.deadLetterTopic());
+                topics.deadLetterTopic(), tracing(environment) ? observations.getIfAvailable(() -> ObservationRegistry.NOOP) : ObservationRegistry.NOOP);
     }
 
     // --- the script adapters, one per Lua script family, shared by the engine's parts ---
@@ -217,7 +222,8 @@ class RushConfiguration {
     @ConditionalOnBooleanProperty(name = "fairrush.rush.persister.enabled", matchIfMissing = true)
     Persister persister(KafkaProperties kafka, ClaimCodec codec, ClaimTopics topics, List<ClaimSink> sinks,
             ReactiveStringRedisTemplate redis, TransactionalOperator transaction, ClaimPublisher publisher,
-            RushProperties properties, ObjectProvider<RushMetrics> metrics, DatabaseClient db) {
+            RushProperties properties, ObjectProvider<RushMetrics> metrics, DatabaseClient db,
+            ObjectProvider<ObservationRegistry> observations, Environment environment) {
         RushProperties.Persister settings = properties.persister();
         Map<String, Object> config = kafka.buildConsumerProperties();
         config.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
@@ -235,6 +241,15 @@ class RushConfiguration {
                 settings.batchSize(), settings.batchWindow());
         Mono<Void> databaseAnswers = db.sql("select 1").fetch().rowsUpdated().then();
         return new Persister(stream, sinks, new PersistenceScripts(redis), transaction, publisher, codec, properties.keyPrefix(),
-                databaseAnswers, metrics.getIfAvailable(() -> RushMetrics.NONE));
+                databaseAnswers, metrics.getIfAvailable(() -> RushMetrics.NONE),
+                tracing(environment) ? observations.getIfAvailable(() -> ObservationRegistry.NOOP) : ObservationRegistry.NOOP);
+    }
+
+    /**
+     * Whether traces are on (management.tracing.enabled, false in application.yml). Off, the claim path creates no
+     * observation and its records carry no trace headers: nothing is added to a grab.
+     */
+    private static boolean tracing(Environment environment) {
+        return environment.getProperty("management.tracing.enabled", Boolean.class, true);
     }
 }

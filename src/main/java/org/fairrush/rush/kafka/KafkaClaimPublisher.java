@@ -3,6 +3,10 @@ package org.fairrush.rush.kafka;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
+import io.micrometer.observation.transport.SenderContext;
 import org.fairrush.rush.ClaimCodec;
 import org.fairrush.rush.ClaimPublisher;
 import org.fairrush.rush.ClaimRecorded;
@@ -28,8 +32,20 @@ public final class KafkaClaimPublisher implements ClaimPublisher {
     private final ClaimCodec codec;
     private final Map<String, String> topicByKind;
     private final String deadLetterTopic;
+    private final ObservationRegistry observations;
 
     public KafkaClaimPublisher(Producer<String, String> producer, ClaimCodec codec, Map<String, String> topicByKind, String deadLetterTopic) {
+        this(producer, codec, topicByKind, deadLetterTopic, ObservationRegistry.NOOP);
+    }
+
+    /**
+     * @param observations where a claim's send is observed when tracing is on: the span is a child of the grab's
+     *                     request (read from the Reactor context) and its context goes into the record's headers,
+     *                     for the persister; NOOP when tracing is off, and then a send does nothing more
+     */
+    public KafkaClaimPublisher(Producer<String, String> producer, ClaimCodec codec, Map<String, String> topicByKind, String deadLetterTopic,
+            ObservationRegistry observations) {
+        this.observations = observations;
         this.producer = producer;
         this.codec = codec;
         this.topicByKind = Map.copyOf(topicByKind);
@@ -54,7 +70,24 @@ public final class KafkaClaimPublisher implements ClaimPublisher {
         if (topic == null) {
             return Mono.error(new IllegalStateException("no topic for claims of kind " + claim.kind()));
         }
-        return send(new ProducerRecord<>(topic, claim.poolRef().scopeTag(), codec.write(claim)));
+        ProducerRecord<String, String> record = new ProducerRecord<>(topic, claim.poolRef().scopeTag(), codec.write(claim));
+        return observations.isNoop() ? send(record) : observed(record);
+    }
+
+    /** The send as a PRODUCER span from the send to the acknowledgement; starting it writes the trace headers. */
+    private Mono<Void> observed(ProducerRecord<String, String> record) {
+        return Mono.deferContextual(reactorContext -> {
+            SenderContext<ProducerRecord<String, String>> context = new SenderContext<>(
+                    (carrier, key, value) -> carrier.headers().add(key, value.getBytes(StandardCharsets.UTF_8)));
+            context.setCarrier(record);
+            context.setRemoteServiceName("kafka");
+            Observation observation = Observation.createNotStarted("fairrush.claims.send", () -> context, observations)
+                    .contextualName(record.topic() + " send")
+                    .lowCardinalityKeyValue("messaging.system", "kafka")
+                    .parentObservation(reactorContext.getOrDefault(ObservationThreadLocalAccessor.KEY, null))
+                    .start();
+            return send(record).doOnError(observation::error).doFinally(signal -> observation.stop());
+        });
     }
 
     @Override

@@ -4,13 +4,19 @@ import org.fairrush.rush.ClaimCodec;
 import org.fairrush.rush.ClaimRecorded;
 import org.fairrush.rush.ClaimStream;
 import org.fairrush.rush.DeadLetter;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.kafka.receiver.KafkaReceiver;
@@ -19,6 +25,8 @@ import reactor.kafka.receiver.ReceiverRecord;
 
 /** {@link ClaimStream} on reactor-kafka: manual commits, batches of up to N records or T milliseconds. */
 public final class ReactorKafkaClaimStream implements ClaimStream {
+
+    private static final Set<String> TRACE_HEADERS = Set.of("traceparent", "tracestate", "baggage", "b3");
 
     private final KafkaReceiver<String, String> receiver;
     private final ClaimCodec codec;
@@ -43,8 +51,10 @@ public final class ReactorKafkaClaimStream implements ClaimStream {
         List<ClaimRecorded> claims = new ArrayList<>(records.size());
         List<DeadLetter> rejected = new ArrayList<>();
         Map<TopicPartition, ReceiverOffset> last = new LinkedHashMap<>();
+        List<Map<String, String>> traceContexts = new ArrayList<>();
         for (ReceiverRecord<String, String> record : records) {
             last.put(record.receiverOffset().topicPartition(), record.receiverOffset());
+            traceContext(record.headers()).ifPresent(traceContexts::add);
             try {
                 claims.add(codec.read(record.value()));
             } catch (RuntimeException unreadable) {
@@ -53,6 +63,20 @@ public final class ReactorKafkaClaimStream implements ClaimStream {
             }
         }
         Mono<Void> commit = Flux.fromIterable(last.values()).concatMap(ReceiverOffset::commit).then();
-        return new Batch(claims, rejected, commit);
+        return new Batch(claims, rejected, commit, traceContexts);
+    }
+
+    /** The propagation headers a traced grab's record carries (W3C, with B3 accepted too); none when tracing is off. */
+    private static Optional<Map<String, String>> traceContext(Headers headers) {
+        Map<String, String> context = null;
+        for (Header header : headers) {
+            if (TRACE_HEADERS.contains(header.key()) && header.value() != null) {
+                if (context == null) {
+                    context = new HashMap<>(4);
+                }
+                context.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));
+            }
+        }
+        return Optional.ofNullable(context);
     }
 }

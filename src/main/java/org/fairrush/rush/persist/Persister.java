@@ -4,6 +4,7 @@ import org.fairrush.rush.ClaimCodec;
 import org.fairrush.rush.ClaimPublisher;
 import org.fairrush.rush.ClaimRecorded;
 import org.fairrush.rush.ClaimSink;
+import org.fairrush.rush.ClaimLogs;
 import org.fairrush.rush.ClaimStream;
 import org.fairrush.rush.DeadLetter;
 import org.fairrush.rush.PoolRef;
@@ -17,6 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.transport.ReceiverContext;
 import io.r2dbc.spi.R2dbcNonTransientException;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import org.slf4j.Logger;
@@ -71,6 +75,7 @@ public final class Persister implements SmartLifecycle {
     private final String keyPrefix;
     private final RushMetrics metrics;
     private final Mono<Void> databaseAnswers;
+    private final ObservationRegistry observations;
     private Sinks.Empty<Void> stopping = Sinks.empty();
     private final AtomicLong deadLettered = new AtomicLong();
     private Disposable running;
@@ -87,6 +92,14 @@ public final class Persister implements SmartLifecycle {
 
     public Persister(ClaimStream stream, List<ClaimSink> sinks, PersistenceScripts scripts, TransactionalOperator transaction,
             ClaimPublisher deadLetters, ClaimCodec codec, String keyPrefix, Mono<Void> databaseAnswers, RushMetrics metrics) {
+        this(stream, sinks, scripts, transaction, deadLetters, codec, keyPrefix, databaseAnswers, metrics, ObservationRegistry.NOOP);
+    }
+
+    /** @param observations where the batch's spans go when tracing is on (NOOP when it is off) */
+    public Persister(ClaimStream stream, List<ClaimSink> sinks, PersistenceScripts scripts, TransactionalOperator transaction,
+            ClaimPublisher deadLetters, ClaimCodec codec, String keyPrefix, Mono<Void> databaseAnswers, RushMetrics metrics,
+            ObservationRegistry observations) {
+        this.observations = observations;
         this.stream = stream;
         this.sinks = sinks.stream().collect(Collectors.toMap(ClaimSink::kind, Function.identity()));
         this.scripts = scripts;
@@ -156,7 +169,33 @@ public final class Persister implements SmartLifecycle {
         Mono<Void> stored = setAside(batch.rejected())
                 .retryWhen(retryForever("setting aside " + batch.rejected().size() + " records"))
                 .then(store(byScope).retryWhen(retryForever("storing " + batch.claims().size() + " claims")));
-        return metrics.timePersisterBatch(batch.claims().size(), stored).thenReturn(new StoredBatch(batch, byScope));
+        return metrics.timePersisterBatch(batch.claims().size(), traced(batch, stored))
+                .doOnSuccess(done -> log.atDebug().addKeyValue(ClaimLogs.CLAIM_IDS, () -> ClaimLogs.ids(batch.claims()))
+                        .log("stored a batch of {} claims", batch.claims().size()))
+                .thenReturn(new StoredBatch(batch, byScope));
+    }
+
+    /**
+     * Storing the batch, as a span in the trace of each grab in it whose record carried a trace context
+     * (a child of that grab's Kafka send). Records without one (tracing off) cost nothing here.
+     */
+    private Mono<Void> traced(ClaimStream.Batch batch, Mono<Void> store) {
+        if (batch.traceContexts().isEmpty() || observations.isNoop()) {
+            return store;
+        }
+        return Mono.defer(() -> {
+            List<Observation> spans = batch.traceContexts().stream().map(headers -> {
+                ReceiverContext<Map<String, String>> context = new ReceiverContext<>(Map::get);
+                context.setCarrier(headers);
+                context.setRemoteServiceName("kafka");
+                return Observation.createNotStarted("fairrush.persister.store", () -> context, observations)
+                        .contextualName("store claim batch")
+                        .highCardinalityKeyValue("fairrush.batch.claims", Integer.toString(batch.claims().size()))
+                        .start();
+            }).toList();
+            return store.doOnError(failure -> spans.forEach(span -> span.error(failure)))
+                    .doFinally(signal -> spans.forEach(Observation::stop));
+        });
     }
 
     private Mono<Void> commitAndClear(StoredBatch stored) {
@@ -181,7 +220,8 @@ public final class Persister implements SmartLifecycle {
                             if (!theirs) {
                                 return Mono.error(failure);
                             }
-                            log.warn("a batch of {} claims failed ({}); storing them one by one", kept.size(), failure.toString());
+                            log.atWarn().addKeyValue(ClaimLogs.CLAIM_IDS, () -> ClaimLogs.ids(kept))
+                                    .log("a batch of {} claims failed ({}); storing them one by one", kept.size(), failure.toString());
                             return Flux.fromIterable(kept).concatMap(claim -> storeAlone(claim, 1)).then();
                         })));
     }
