@@ -112,6 +112,11 @@ class RushConfiguration {
     }
 
     @Bean
+    GrantInOrder grantInOrder(RushEngine engine, ReactiveStringRedisTemplate redis, SoldOutBoard soldOut) {
+        return new GrantInOrder(engine, redis, soldOut);
+    }
+
+    @Bean
     Leases leases(ReactiveStringRedisTemplate redis) {
         return new Leases(redis);
     }

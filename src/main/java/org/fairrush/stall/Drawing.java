@@ -11,6 +11,7 @@ import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import org.fairrush.draw.SeedCommitment;
 import org.fairrush.rush.RushEngine;
 import org.fairrush.stall.FairRepository.StoredDraw;
 import org.springframework.stereotype.Service;
