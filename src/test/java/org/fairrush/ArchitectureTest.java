@@ -61,8 +61,17 @@ class ArchitectureTest {
         assertHolds(noClasses().that().haveFullyQualifiedName("org.fairrush.web.Text")
                 .or().haveFullyQualifiedName("org.fairrush.stall.LotteryDraw")
                 .or().haveFullyQualifiedName("org.fairrush.voucher.Redeeming")
+                .or().haveFullyQualifiedName("org.fairrush.voucher.OpeningDraw")
                 .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "io.lettuce..", "org.apache.kafka..",
                         "reactor..", "io.r2dbc.."));
+    }
+
+    @Test
+    void theSharedDrawAlgorithmIsPureAndKnowsNoFeature() {
+        assertHolds(noClasses().that().resideInAPackage("org.fairrush.draw..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.fairrush.rush..", "org.fairrush.voucher..", "org.fairrush.stall..",
+                        "org.fairrush.web..", "org.fairrush.ops..", "org.fairrush.webhook..", "org.springframework..", "io.lettuce..",
+                        "org.apache.kafka..", "reactor..", "io.r2dbc.."));
     }
 
     @Test

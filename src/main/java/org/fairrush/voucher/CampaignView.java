@@ -1,6 +1,5 @@
 package org.fairrush.voucher;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -33,7 +32,7 @@ record CampaignView(
      * A randomized opening as the API shows it: the opening window, when its result is due, and the seed commitment
      * (published before the opening, so nobody can choose the seed after seeing the entries).
      */
-    record OpeningView(Duration openingWindow, Instant resultAt, String seedCommitment) {
+    record OpeningView(String openingWindow, Instant resultAt, String seedCommitment) {
     }
 
     static CampaignView of(Campaign c, long remaining, Instant now) {
@@ -45,7 +44,7 @@ record CampaignView(
     CampaignView with(Optional<Opening> opening) {
         return opening.map(o -> new CampaignView(id, name, stock, remaining, perMemberLimit, grabStartsAt, grabEndsAt, redeemStartsAt,
                         redeemEndsAt, discount, fairId, status, Opening.RANDOMIZED,
-                        new OpeningView(o.window(), o.resultAt(), o.commitment().hex())))
+                        new OpeningView(o.window().toString(), o.resultAt(), o.commitment().hex())))
                 .orElse(this);
     }
 }

@@ -1,4 +1,4 @@
-package org.fairrush.voucher;
+package org.fairrush;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -8,11 +8,11 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** The system clock moved forward by however much a test says: a window closes when the test decides, without a sleep. */
-final class ShiftedClock extends Clock {
+public final class ShiftedClock extends Clock {
 
     private final AtomicReference<Duration> shift = new AtomicReference<>(Duration.ZERO);
 
-    void advance(Duration by) {
+    public void advance(Duration by) {
         shift.accumulateAndGet(by, Duration::plus);
     }
 
