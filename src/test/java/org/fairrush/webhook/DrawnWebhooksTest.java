@@ -155,7 +155,8 @@ class DrawnWebhooksTest {
                 .values().stream().toList();
     }
 
-    private Map<?, ?> data(WebhookReceiver.Received request) {
-        return (Map<?, ?>) json.readValue(request.body(), Map.class).get("data");
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> data(WebhookReceiver.Received request) {
+        return (Map<String, Object>) json.readValue(request.body(), Map.class).get("data");
     }
 }
