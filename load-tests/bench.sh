@@ -73,6 +73,16 @@ ensure_tools() {
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 want() { [[ ",$STEPS," == *",$1,"* ]]; }
 
+# cpu_before / cpu_after STEP: CPU time by process group over a step (bench/cpu-by-process.py), per answered
+# request, logged and kept in $RESULTS/cpu_STEP.txt: which process saturates the machine.
+cpu_before() { python3 "$BENCH/cpu-by-process.py" snapshot $$ > "$WORK/cpu-before.json"; }
+cpu_after() {
+  python3 "$BENCH/cpu-by-process.py" snapshot $$ > "$WORK/cpu-after.json"
+  python3 "$BENCH/cpu-by-process.py" diff "$WORK/cpu-before.json" "$WORK/cpu-after.json" \
+    "$(jq -r '[.status[]] | add' "$RESULTS/$1.json")" > "$RESULTS/cpu_$1.txt"
+  log "$1: $(cat "$RESULTS/cpu_$1.txt")"
+}
+
 # save STEP JSON ANSWERS: one step's result with the load average before it.
 save() {
   jq --arg answers "$3" --arg loadavg "$LOAD_BEFORE" '. + {answers: $answers, loadavg: $loadavg}' <<<"$2" > "$RESULTS/$1.json"
@@ -199,16 +209,20 @@ step_refs() {
 step_trivial() {
   wrk_run "$WARMUP" get /actuator/health/liveness >/dev/null
   LOAD_BEFORE=$(loadavg)
+  cpu_before
   R=$(wrk_run "$DURATION" get /actuator/health/liveness)
   save trivial "$R" "$(jq -r '"\(.status["2xx"]) 200, \(.status.other + .socket_errors) errors"' <<<"$R")"
+  cpu_after trivial
 }
 
 # ---- (2) durable grab -------------------------------------------------------------------------------
 step_grab() {
   wrk_run "$WARMUP" grab "/api/v1/campaigns/$BIG/grabs" "$WORK/tokens.txt" "w$RUN" >/dev/null
   LOAD_BEFORE=$(loadavg)
+  cpu_before
   R=$(wrk_run "$DURATION" grab "/api/v1/campaigns/$BIG/grabs" "$WORK/tokens.txt" "m$RUN")
   save grab "$R" "$(jq -r '"\(.status["201"]) 201, \(.status["409"]) 409, \(.status["503"]) 503, \(.status.other + .socket_errors) errors"' <<<"$R")"
+  cpu_after grab
 }
 
 # ---- (2f) durable grab, a fresh token on every request (no token seen before: the verified-token cache
@@ -274,8 +288,10 @@ step_profile() { # NAME WRK-ARGS...: one run of wrk under async-profiler, flame 
 step_soldout() {
   wrk_run "$WARMUP" grab "/api/v1/campaigns/$GONE/grabs" "$WORK/tokens.txt" "x$RUN" >/dev/null
   LOAD_BEFORE=$(loadavg)
+  cpu_before
   R=$(wrk_run "$DURATION" grab "/api/v1/campaigns/$GONE/grabs" "$WORK/tokens.txt" "s$RUN")
   save soldout "$R" "$(jq -r '"\(.status["409"]) 409, \(.status["201"]) 201, \(.status.other + .socket_errors) errors"' <<<"$R")"
+  cpu_after soldout
 }
 
 # ---- (4) Redis ceiling: claim.lua by EVALSHA on a prepared pool ---------------------------------------

@@ -1,5 +1,6 @@
 package org.fairrush.ops;
 
+import org.fairrush.rush.Claims;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,7 +17,7 @@ import io.micrometer.core.instrument.Tags;
 import org.fairrush.ops.LiveSnapshot.Group;
 import org.fairrush.ops.LiveSnapshot.Pool;
 import org.fairrush.rush.PoolRef;
-import org.fairrush.rush.RushEngine;
+import org.fairrush.rush.PoolQueries;
 import org.fairrush.rush.WatchedPools;
 import org.fairrush.rush.WatchedPools.WatchedPool;
 import org.slf4j.Logger;
@@ -38,7 +39,7 @@ final class LiveBoard {
     private static final Logger log = LoggerFactory.getLogger(LiveBoard.class);
 
     private final List<WatchedPools> sources;
-    private final RushEngine engine;
+    private final PoolQueries poolQueries;
     private final MeterRegistry registry;
     private final PersisterLag lag;
     private final Clock clock;
@@ -51,10 +52,10 @@ final class LiveBoard {
     private Readings previous;
     private Disposable sampling;
 
-    LiveBoard(List<WatchedPools> sources, RushEngine engine, MeterRegistry registry, PersisterLag lag, Clock clock,
+    LiveBoard(List<WatchedPools> sources, PoolQueries poolQueries, MeterRegistry registry, PersisterLag lag, Clock clock,
             OpsProperties properties, String instance) {
         this.sources = List.copyOf(sources);
-        this.engine = engine;
+        this.poolQueries = poolQueries;
         this.registry = registry;
         this.lag = lag;
         this.clock = clock;
@@ -112,7 +113,7 @@ final class LiveBoard {
 
     private Mono<PoolReading> read(WatchedPool pool) {
         PoolRef ref = pool.ref();
-        return Mono.zip(engine.remaining(ref).defaultIfEmpty(-1L), engine.pendingCount(ref), engine.waitingCount(ref))
+        return Mono.zip(poolQueries.remaining(ref).defaultIfEmpty(-1L), poolQueries.pendingCount(ref), poolQueries.waitingCount(ref))
                 .map(numbers -> new PoolReading(pool, numbers.getT1(), numbers.getT2(), numbers.getT3()));
     }
 

@@ -4,8 +4,8 @@ import java.time.Clock;
 import java.util.List;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import org.fairrush.rush.ClaimLag;
-import org.fairrush.rush.RushEngine;
+import org.fairrush.rush.kafka.ClaimLag;
+import org.fairrush.rush.PoolQueries;
 import org.fairrush.rush.RushMetrics;
 import org.fairrush.rush.WatchedPools;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -40,9 +40,9 @@ class OpsConfiguration {
     }
 
     @Bean(initMethod = "start", destroyMethod = "stop")
-    LiveBoard liveBoard(List<WatchedPools> sources, RushEngine engine, MeterRegistry registry, PersisterLag lag, Clock clock,
+    LiveBoard liveBoard(List<WatchedPools> sources, PoolQueries poolQueries, MeterRegistry registry, PersisterLag lag, Clock clock,
             OpsProperties properties) {
         String instance = System.getenv().getOrDefault("HOSTNAME", "local");
-        return new LiveBoard(sources, engine, registry, lag, clock, properties, instance);
+        return new LiveBoard(sources, poolQueries, registry, lag, clock, properties, instance);
     }
 }

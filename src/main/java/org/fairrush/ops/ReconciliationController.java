@@ -3,7 +3,7 @@ package org.fairrush.ops;
 import java.time.Duration;
 
 import org.fairrush.rush.Leases;
-import org.fairrush.rush.Reconciliation;
+import org.fairrush.rush.recovery.Reconciliation;
 import org.fairrush.rush.RushProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -57,12 +57,12 @@ public record ClaimRecorded(
      * microsecond, the precision Postgres stores, so that a claim read back from Postgres (a rebuild of Redis)
      * is the claim Redis held.
      */
-    static ClaimRecorded draft(PoolRef ref, String actorId, Instant now, Map<String, String> attributes) {
+    public static ClaimRecorded draft(PoolRef ref, String actorId, Instant now, Map<String, String> attributes) {
         return draft(UUID.randomUUID(), ref, actorId, now, attributes);
     }
 
     /** A draft whose claim id the feature chose (e.g. derived from a voucher code, to find it by the code). */
-    static ClaimRecorded draft(UUID claimId, PoolRef ref, String actorId, Instant now, Map<String, String> attributes) {
+    public static ClaimRecorded draft(UUID claimId, PoolRef ref, String actorId, Instant now, Map<String, String> attributes) {
         return new ClaimRecorded(SCHEMA_VERSION, claimId, now.truncatedTo(ChronoUnit.MICROS), ref.kind(), ref.scope(), ref.pool(),
                 actorId, null, 0, null, Map.copyOf(attributes), 0);
     }

@@ -1,5 +1,6 @@
 package org.fairrush.rush;
 
+import org.fairrush.rush.lua.LuaScripts;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -23,11 +24,11 @@ public final class Leases {
     private final ReactiveStringRedisTemplate redis;
     private final String owner;
 
-    Leases(ReactiveStringRedisTemplate redis) {
+    public Leases(ReactiveStringRedisTemplate redis) {
         this(redis, UUID.randomUUID().toString());
     }
 
-    Leases(ReactiveStringRedisTemplate redis, String owner) {
+    public Leases(ReactiveStringRedisTemplate redis, String owner) {
         this.redis = redis;
         this.owner = owner;
     }

@@ -16,7 +16,7 @@ import reactor.core.publisher.Mono;
  * before the Redis connections. A failed pass is logged and the next one runs as planned; passes never overlap
  * (one that outlasts the interval makes the next tick drop).
  */
-abstract class PeriodicPass implements SmartLifecycle {
+public abstract class PeriodicPass implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(PeriodicPass.class);
 
@@ -24,13 +24,13 @@ abstract class PeriodicPass implements SmartLifecycle {
     private final Duration interval;
     private Disposable running;
 
-    PeriodicPass(String name, Duration interval) {
+    public PeriodicPass(String name, Duration interval) {
         this.name = name;
         this.interval = interval;
     }
 
     /** One pass over the work, as a test calls it too. */
-    abstract Mono<?> onePass();
+    protected abstract Mono<?> onePass();
 
     @Override
     public final synchronized void start() {

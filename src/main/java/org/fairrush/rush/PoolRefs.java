@@ -1,7 +1,7 @@
 package org.fairrush.rush;
 
 /** The text form of a {@link PoolRef} in the pool registry: {@code kind|scope|pool}. */
-final class PoolRefs {
+public final class PoolRefs {
 
     private PoolRefs() {
     }

@@ -2,7 +2,7 @@ package org.fairrush.rush;
 
 import java.util.Optional;
 
-/** What became of releasing a claim ({@link RushEngine#release}). */
+/** What became of releasing a claim ({@link ChangeOutbox#release}). */
 public sealed interface ReleaseOutcome {
 
     /**

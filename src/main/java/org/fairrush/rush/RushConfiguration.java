@@ -1,5 +1,24 @@
 package org.fairrush.rush;
 
+import org.fairrush.rush.kafka.ClaimLag;
+import org.fairrush.rush.kafka.ClaimTopics;
+import org.fairrush.rush.kafka.KafkaClaimPublisher;
+import org.fairrush.rush.kafka.ReactorKafkaClaimStream;
+import org.fairrush.rush.lua.ChangeScripts;
+import org.fairrush.rush.lua.ClaimScript;
+import org.fairrush.rush.lua.DefinePoolScript;
+import org.fairrush.rush.lua.GrantScript;
+import org.fairrush.rush.lua.PersistenceScripts;
+import org.fairrush.rush.lua.RebuildScript;
+import org.fairrush.rush.lua.ReleaseScript;
+import org.fairrush.rush.lua.ReplicaAckingPublisher;
+import org.fairrush.rush.lua.ReplicaAcks;
+import org.fairrush.rush.persist.Persister;
+import org.fairrush.rush.recovery.PendingSweeper;
+import org.fairrush.rush.recovery.PoolRetirement;
+import org.fairrush.rush.recovery.Reconciliation;
+import org.fairrush.rush.recovery.ScopeRebuild;
+import org.fairrush.rush.recovery.StrandedClaims;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
@@ -23,8 +42,6 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 import reactor.kafka.receiver.KafkaReceiver;
 import reactor.kafka.receiver.ReceiverOptions;
-import reactor.kafka.sender.KafkaSender;
-import reactor.kafka.sender.SenderOptions;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Wires the engine: scripts, Kafka ports, sold-out board and persister. */
@@ -54,28 +71,76 @@ class RushConfiguration {
         return new SoldOutBoard(redis, properties.keyPrefix(), properties.soldOutRecheck(), Clock.systemUTC());
     }
 
-    @Bean(destroyMethod = "close")
-    ReactorKafkaClaimPublisher claimPublisher(KafkaProperties kafka, ClaimCodec codec, ClaimTopics topics) {
+    @Bean(initMethod = "start", destroyMethod = "close")
+    KafkaClaimPublisher claimPublisher(KafkaProperties kafka, ClaimCodec codec, ClaimTopics topics) {
         Map<String, Object> config = kafka.buildProducerProperties();
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        SenderOptions<String, String> options = SenderOptions.<String, String>create(config)
-                .maxInFlight(1024)
-                .closeTimeout(java.time.Duration.ofSeconds(10));
-        return new ReactorKafkaClaimPublisher(KafkaSender.create(options), codec, topics.topicByKind(), topics.deadLetterTopic());
+        return new KafkaClaimPublisher(new org.apache.kafka.clients.producer.KafkaProducer<>(config), codec, topics.topicByKind(),
+                topics.deadLetterTopic());
+    }
+
+    // --- the script adapters, one per Lua script family, shared by the engine's parts ---
+
+    @Bean
+    ClaimScript claimScript(ReactiveStringRedisTemplate redis, ClaimCodec codec, RushProperties properties) {
+        return new ClaimScript(redis, codec, properties.idempotencyTtl());
     }
 
     @Bean
-    RushEngine rushEngine(ReactiveStringRedisTemplate redis, ClaimCodec codec, ClaimPublisher publisher,
-            SoldOutBoard soldOut, Clock clock, RushProperties properties, ObjectProvider<RushMetrics> metrics, List<ClaimSink> sinks,
-            ObjectProvider<ReplicaAcks> replicaAcks) {
-        ClaimPublisher durable = properties.redisReplicaAcks() > 0
+    ReleaseScript releaseScript(ReactiveStringRedisTemplate redis) {
+        return new ReleaseScript(redis);
+    }
+
+    @Bean
+    DefinePoolScript definePoolScript(ReactiveStringRedisTemplate redis) {
+        return new DefinePoolScript(redis);
+    }
+
+    @Bean
+    ChangeScripts changeScripts(ReactiveStringRedisTemplate redis, ClaimCodec codec) {
+        return new ChangeScripts(redis, codec);
+    }
+
+    @Bean
+    RebuildScript rebuildScript(ReactiveStringRedisTemplate redis, ClaimCodec codec) {
+        return new RebuildScript(redis, codec);
+    }
+
+    // --- the engine's parts ---
+
+    /** The publisher claims and changes are made durable with: Kafka, and the Redis replicas when so configured. */
+    private static ClaimPublisher durable(ClaimPublisher publisher, RushProperties properties, ObjectProvider<ReplicaAcks> replicaAcks) {
+        return properties.redisReplicaAcks() > 0
                 ? new ReplicaAckingPublisher(publisher, replicaAcks.getObject(), properties.keyPrefix())
                 : publisher;
-        return new RushEngine(redis, codec, durable, soldOut, clock, properties, metrics.getIfAvailable(() -> RushMetrics.NONE),
-                sinks);
+    }
+
+    @Bean
+    Claims claims(ReactiveStringRedisTemplate redis, ClaimScript claimScript, ReleaseScript releaseScript, ClaimPublisher publisher,
+            SoldOutBoard soldOut, Clock clock, RushProperties properties, ObjectProvider<RushMetrics> metrics, List<ClaimSink> sinks,
+            ObjectProvider<ReplicaAcks> replicaAcks) {
+        return new Claims(redis, claimScript, releaseScript, durable(publisher, properties, replicaAcks), soldOut, clock, properties,
+                metrics.getIfAvailable(() -> RushMetrics.NONE), sinks);
+    }
+
+    @Bean
+    ChangeOutbox changeOutbox(ReactiveStringRedisTemplate redis, ChangeScripts changeScripts, ClaimPublisher publisher,
+            SoldOutBoard soldOut, RushProperties properties, ObjectProvider<ReplicaAcks> replicaAcks) {
+        return new ChangeOutbox(redis, changeScripts, durable(publisher, properties, replicaAcks), soldOut, properties);
+    }
+
+    @Bean
+    PoolRegistry poolRegistry(ReactiveStringRedisTemplate redis, DefinePoolScript definePoolScript, SoldOutBoard soldOut, Clock clock,
+            RushProperties properties) {
+        return new PoolRegistry(redis, definePoolScript, soldOut, clock, properties);
+    }
+
+    @Bean
+    PoolQueries poolQueries(ReactiveStringRedisTemplate redis, ClaimCodec codec, RushProperties properties) {
+        return new PoolQueries(redis, codec, properties);
     }
 
     @Bean(destroyMethod = "close")
@@ -94,26 +159,27 @@ class RushConfiguration {
     }
 
     @Bean
-    Reconciliation reconciliation(RushEngine engine, ReactiveStringRedisTemplate redis, List<ClaimSink> sinks,
+    Reconciliation reconciliation(PoolRegistry registry, PoolQueries queries, ReactiveStringRedisTemplate redis, List<ClaimSink> sinks,
             ClaimLag lag, Clock clock) {
-        return new Reconciliation(engine, redis, sinks, lag, clock);
+        return new Reconciliation(registry, queries, redis, sinks, lag, clock);
     }
 
     /** Every minute, the PENDING records of claims stored in Postgres whose clear was lost (see StrandedClaims). */
     @Bean
-    StrandedClaims strandedClaims(RushEngine engine, ReactiveStringRedisTemplate redis, List<ClaimSink> sinks, ClaimCodec codec,
+    StrandedClaims strandedClaims(PoolRegistry registry, ReactiveStringRedisTemplate redis, List<ClaimSink> sinks, ClaimCodec codec,
             Clock clock, RushProperties properties) {
-        return new StrandedClaims(engine, redis, sinks, codec, clock, java.time.Duration.ofMinutes(1), properties.sweepAfter());
+        return new StrandedClaims(registry, redis, sinks, codec, clock, java.time.Duration.ofMinutes(1), properties.sweepAfter());
     }
 
     @Bean
-    ScopeRebuild scopeRebuild(RushEngine engine, ClaimLag lag) {
-        return new ScopeRebuild(engine, lag);
+    ScopeRebuild scopeRebuild(PoolRegistry registry, PoolQueries queries, RebuildScript rebuildScript, SoldOutBoard soldOut,
+            ClaimLag lag) {
+        return new ScopeRebuild(registry, queries, rebuildScript, soldOut, lag);
     }
 
     @Bean
-    GrantInOrder grantInOrder(RushEngine engine, ReactiveStringRedisTemplate redis, SoldOutBoard soldOut) {
-        return new GrantInOrder(engine, redis, soldOut);
+    GrantInOrder grantInOrder(PoolRegistry registry, ChangeOutbox outbox, ReactiveStringRedisTemplate redis, SoldOutBoard soldOut) {
+        return new GrantInOrder(registry, outbox, new GrantScript(redis), soldOut);
     }
 
     @Bean
@@ -122,15 +188,15 @@ class RushConfiguration {
     }
 
     @Bean
-    PendingSweeper pendingSweeper(RushEngine engine, ReactiveStringRedisTemplate redis, ClaimPublisher publisher,
+    PendingSweeper pendingSweeper(PoolRegistry registry, PoolQueries queries, ChangeOutbox outbox, ReactiveStringRedisTemplate redis, ClaimPublisher publisher,
             Clock clock, RushProperties properties, Leases leases) {
-        return new PendingSweeper(engine, redis, publisher, clock, properties, leases);
+        return new PendingSweeper(registry, queries, outbox, redis, publisher, clock, properties, leases);
     }
 
     @Bean
-    PoolRetirement poolRetirement(RushEngine engine, ReactiveStringRedisTemplate redis, SoldOutBoard soldOut, ClaimLag lag,
+    PoolRetirement poolRetirement(PoolRegistry registry, ReactiveStringRedisTemplate redis, SoldOutBoard soldOut, ClaimLag lag,
             Clock clock, RushProperties properties) {
-        return new PoolRetirement(engine, redis, soldOut, lag, clock, properties);
+        return new PoolRetirement(registry, redis, soldOut, lag, clock, properties);
     }
 
     @Bean

@@ -1,5 +1,7 @@
 package org.fairrush.rush;
 
+import org.fairrush.rush.lua.PersistenceScripts;
+import org.fairrush.rush.persist.Persister;
 import java.time.Duration;
 
 import jakarta.validation.Valid;

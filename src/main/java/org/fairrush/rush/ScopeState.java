@@ -1,11 +1,12 @@
 package org.fairrush.rush;
 
+import org.fairrush.rush.recovery.ScopeRebuild;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 /**
- * What Postgres implies a scope's Redis state to be: what {@link RushEngine#rebuild} writes after Redis lost
+ * What Postgres implies a scope's Redis state to be: what {@link ScopeRebuild#write} writes after Redis lost
  * its data.
  *
  * @param scope   the scope (a campaign, a fair), see {@link PoolRef#single}
@@ -47,7 +48,7 @@ public record ScopeState(PoolRef scope, Map<String, Integer> holders, List<Claim
             return new Pool(definition, remaining, List.of(), List.of(), false);
         }
 
-        boolean items() {
+        public boolean items() {
             return !definition.items().isEmpty();
         }
     }

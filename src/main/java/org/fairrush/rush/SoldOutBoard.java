@@ -1,5 +1,6 @@
 package org.fairrush.rush;
 
+import org.fairrush.rush.recovery.PoolRetirement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -29,7 +30,7 @@ import reactor.util.retry.Retry;
  * the mark while the pool stays empty. However messages are lost, an instance refuses a pool with units for at
  * most {@code recheck}; a resubscription forgets every mark at once.
  */
-final class SoldOutBoard {
+public final class SoldOutBoard {
 
     private static final Logger log = LoggerFactory.getLogger(SoldOutBoard.class);
 
@@ -42,18 +43,18 @@ final class SoldOutBoard {
     private final Clock clock;
     private Disposable subscription;
 
-    SoldOutBoard(ReactiveStringRedisTemplate redis, String keyPrefix) {
+    public SoldOutBoard(ReactiveStringRedisTemplate redis, String keyPrefix) {
         this(redis, keyPrefix, Duration.ofSeconds(1), Clock.systemUTC());
     }
 
-    SoldOutBoard(ReactiveStringRedisTemplate redis, String keyPrefix, Duration recheck, Clock clock) {
+    public SoldOutBoard(ReactiveStringRedisTemplate redis, String keyPrefix, Duration recheck, Clock clock) {
         this.redis = redis;
         this.channel = keyPrefix + ":soldout";
         this.recheckMillis = recheck.toMillis();
         this.clock = clock;
     }
 
-    void start() {
+    public void start() {
         subscription = redis.listenTo(ChannelTopic.of(channel))
                 .doOnNext(message -> apply(message.getMessage()))
                 .then()
@@ -66,30 +67,30 @@ final class SoldOutBoard {
                 .subscribe(message -> { }, failure -> log.debug("sold-out channel closed: {}", failure.toString()));
     }
 
-    void stop() {
+    public void stop() {
         if (subscription != null) {
             subscription.dispose();
         }
     }
 
-    boolean isSoldOut(PoolRef ref) {
+    public boolean isSoldOut(PoolRef ref) {
         Long until = soldOut.get(name(ref));
         return until != null && clock.millis() < until;
     }
 
     /** Marks the pool for {@code recheck}; tells the other instances when this one did not know it yet. */
-    Mono<Void> markSoldOut(PoolRef ref) {
+    public Mono<Void> markSoldOut(PoolRef ref) {
         Long before = soldOut.put(name(ref), clock.millis() + recheckMillis);
         return before == null ? redis.convertAndSend(channel, "+" + name(ref)).then() : Mono.empty();
     }
 
-    Mono<Void> markRestocked(PoolRef ref) {
+    public Mono<Void> markRestocked(PoolRef ref) {
         soldOut.remove(name(ref));
         return redis.convertAndSend(channel, "-" + name(ref)).then();
     }
 
     /** Tells every instance (this one included, through the channel) that the scope left Redis. */
-    Mono<Void> markRetired(PoolRef scope) {
+    public Mono<Void> markRetired(PoolRef scope) {
         forget(scope.scopeTag());
         return redis.convertAndSend(channel, "x" + PoolRefs.format(PoolRef.single(scope.kind(), scope.scope()))).then();
     }

@@ -3,7 +3,7 @@ package org.fairrush.stall;
 import java.util.UUID;
 
 import org.fairrush.rush.ReleaseOutcome;
-import org.fairrush.rush.RushEngine;
+import org.fairrush.rush.ChangeOutbox;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 
@@ -16,12 +16,12 @@ class Cancelling {
 
     private final Fairs fairs;
     private final Registrations registrations;
-    private final RushEngine engine;
+    private final ChangeOutbox outbox;
 
-    Cancelling(Fairs fairs, Registrations registrations, RushEngine engine) {
+    Cancelling(Fairs fairs, Registrations registrations, ChangeOutbox outbox) {
         this.fairs = fairs;
         this.registrations = registrations;
-        this.engine = engine;
+        this.outbox = outbox;
     }
 
     sealed interface Outcome {
@@ -46,7 +46,7 @@ class Cancelling {
                 .flatMap(registration -> !admin && !registration.merchantId().equals(callerId) ? Mono.just((Outcome) new NotYours())
                         // Its release is stored and Redis forgot it (clear.lua, or the fair was retired): cancelled before.
                         : registration.released() ? Mono.just((Outcome) new Cancelled(null))
-                        : engine.release(Fairs.pool(fairId, registration.category()), registrationId).map(Cancelling::outcome))
+                        : outbox.release(Fairs.pool(fairId, registration.category()), registrationId).map(Cancelling::outcome))
                 .defaultIfEmpty(new NotFound());
     }
 

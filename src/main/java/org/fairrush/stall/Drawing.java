@@ -12,7 +12,8 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import org.fairrush.draw.SeedCommitment;
-import org.fairrush.rush.RushEngine;
+import org.fairrush.rush.ChangeOutbox;
+import org.fairrush.rush.PoolQueries;
 import org.fairrush.stall.FairRepository.StoredDraw;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
@@ -33,17 +34,19 @@ class Drawing {
     private final FairRepository fairRepository;
     private final SeedCommitments commitments;
     private final RegistrationRepository registrations;
-    private final RushEngine engine;
+    private final ChangeOutbox outbox;
+    private final PoolQueries poolQueries;
     private final JsonMapper json;
     private final Clock clock;
 
     Drawing(Fairs fairs, FairRepository fairRepository, SeedCommitments commitments, RegistrationRepository registrations,
-            RushEngine engine, JsonMapper json, Clock clock) {
+            ChangeOutbox outbox, PoolQueries poolQueries, JsonMapper json, Clock clock) {
         this.fairs = fairs;
         this.fairRepository = fairRepository;
         this.commitments = commitments;
         this.registrations = registrations;
-        this.engine = engine;
+        this.outbox = outbox;
+        this.poolQueries = poolQueries;
         this.json = json;
         this.clock = clock;
     }
@@ -107,7 +110,7 @@ class Drawing {
     }
 
     private Mono<Outcome> first(Fair fair, String seed, SeedCommitment commitment) {
-        return engine.pendingCount(Fairs.scope(fair.id())).flatMap(pending -> pending > 0
+        return poolQueries.pendingCount(Fairs.scope(fair.id())).flatMap(pending -> pending > 0
                 ? Mono.just(busy())
                 : registrations.findWaiting(fair.id()).collectList().flatMap(entries -> sameAsRedis(fair, entries)
                         .flatMap(same -> same ? publish(fair, seed, commitment, entries) : Mono.just(busy()))));
@@ -128,7 +131,7 @@ class Drawing {
     private Mono<Boolean> sameAsRedis(Fair fair, List<Registration> entries) {
         Set<UUID> stored = entries.stream().map(Registration::id).collect(Collectors.toSet());
         return Flux.fromIterable(fair.categories())
-                .concatMap(category -> engine.waitingClaims(Fairs.pool(fair.id(), category.code())))
+                .concatMap(category -> poolQueries.waitingClaims(Fairs.pool(fair.id(), category.code())))
                 .collect(HashSet<UUID>::new, Set::add)
                 .map(stored::equals);
     }
@@ -136,10 +139,10 @@ class Drawing {
     private Mono<Boolean> apply(Fair fair, DrawView draw) {
         Map<String, Category> categories = fair.categories().stream().collect(Collectors.toMap(Category::code, Function.identity()));
         return Flux.fromIterable(draw.categories())
-                .concatMap(order -> engine.assignInOrder(Fairs.pool(fair.id(), order.code()),
+                .concatMap(order -> outbox.assignInOrder(Fairs.pool(fair.id(), order.code()),
                         order.order().stream().map(DrawView.Place::registrationId).toList(),
                         categories.get(order.code()).stallNumbers()))
-                .all(assignment -> assignment != RushEngine.Assignment.MISMATCH);
+                .all(assignment -> assignment != ChangeOutbox.Assignment.MISMATCH);
     }
 
     private static DrawView view(long fairId, LotteryDraw.Result result, SeedCommitment commitment, List<Registration> entries,

@@ -10,7 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.fairrush.draw.SeedCommitment;
 import org.fairrush.rush.PoolDefinition;
 import org.fairrush.rush.PoolRef;
-import org.fairrush.rush.RushEngine;
+import org.fairrush.rush.PoolQueries;
+import org.fairrush.rush.PoolRegistry;
 import org.fairrush.rush.ScopeState;
 import org.fairrush.stall.FairRequests.NewFair;
 import org.springframework.stereotype.Service;
@@ -34,22 +35,24 @@ class Fairs {
 
     private final FairRepository repository;
     private final SeedCommitments commitments;
-    private final RushEngine engine;
+    private final PoolRegistry poolRegistry;
+    private final PoolQueries poolQueries;
     private final TransactionalOperator transaction;
     private final Clock clock;
     private final StoredFairState stored;
     private final Map<Long, Fair> known = new ConcurrentHashMap<>();
 
-    Fairs(FairRepository repository, SeedCommitments commitments, RushEngine engine, TransactionalOperator transaction, Clock clock,
+    Fairs(FairRepository repository, SeedCommitments commitments, PoolRegistry poolRegistry, PoolQueries poolQueries, TransactionalOperator transaction, Clock clock,
             StoredFairState stored) {
         this.repository = repository;
         this.commitments = commitments;
-        this.engine = engine;
+        this.poolRegistry = poolRegistry;
+        this.poolQueries = poolQueries;
         this.transaction = transaction;
         this.clock = clock;
         this.stored = stored;
         // A fair retired from Redis is over: this instance need not keep it in memory.
-        engine.retiredScopes().filter(scope -> KIND.equals(scope.kind()))
+        poolRegistry.retiredScopes().filter(scope -> KIND.equals(scope.kind()))
                 .subscribe(scope -> known.remove(Long.parseLong(scope.scope())));
     }
 
@@ -67,7 +70,7 @@ class Fairs {
                 .flatMap(fair -> (request.seedCommitment() == null ? Mono.empty()
                         : commitments.put(fair.id(), new SeedCommitment(request.seedCommitment()), clock.instant()))
                         .thenMany(Flux.fromIterable(fair.categories()))
-                        .concatMap(category -> engine.define(definition(fair, category)))
+                        .concatMap(category -> poolRegistry.define(definition(fair, category)))
                         .then(Mono.just(fair)))
                 .as(transaction::transactional)
                 .doOnNext(fair -> known.put(fair.id(), fair))
@@ -104,14 +107,14 @@ class Fairs {
      */
     Mono<List<UUID>> waiting(Fair fair, String category) {
         PoolRef ref = pool(fair.id(), category);
-        return engine.remaining(ref).flatMap(present -> engine.waitingClaims(ref).collectList())
+        return poolQueries.remaining(ref).flatMap(present -> poolQueries.waitingClaims(ref).collectList())
                 .switchIfEmpty(Mono.defer(() -> retired(fair).map(state -> StoredFairState.pool(state, ref).waiting())))
                 .defaultIfEmpty(List.of());
     }
 
     /** The fair's state as Postgres holds it, or empty while the fair lives in Redis. */
     private Mono<ScopeState> retired(Fair fair) {
-        return engine.pastRetention(activeUntil(fair)) ? stored.of(fair) : Mono.empty();
+        return poolRegistry.pastRetention(activeUntil(fair)) ? stored.of(fair) : Mono.empty();
     }
 
     Mono<Fair> find(long id) {
@@ -139,7 +142,7 @@ class Fairs {
             page.forEach(fair -> known.putIfAbsent(fair.id(), fair));
             List<PoolRef> pools = page.stream().flatMap(fair -> fair.categories().stream().map(category -> pool(fair.id(), category.code())))
                     .toList();
-            return Mono.zip(repository.findDrawn(page.stream().filter(Fair::lottery).map(Fair::id).toList()), engine.itemNumbers(pools))
+            return Mono.zip(repository.findDrawn(page.stream().filter(Fair::lottery).map(Fair::id).toList()), poolQueries.itemNumbers(pools))
                     .flatMap(both -> Flux.fromIterable(page)
                             // A fair no longer in Redis (retired) is read from Postgres, as GET /fairs/{id} reads it.
                             .concatMap(fair -> inRedis(fair, both.getT2()) ? Mono.just(view(fair, both.getT1().contains(fair.id()), both.getT2()))
@@ -148,16 +151,16 @@ class Fairs {
         });
     }
 
-    private static boolean inRedis(Fair fair, Map<PoolRef, RushEngine.ItemNumbers> numbers) {
+    private static boolean inRedis(Fair fair, Map<PoolRef, PoolQueries.ItemNumbers> numbers) {
         return fair.categories().stream().allMatch(category -> {
-            RushEngine.ItemNumbers these = numbers.get(pool(fair.id(), category.code()));
+            PoolQueries.ItemNumbers these = numbers.get(pool(fair.id(), category.code()));
             return these != null && these.remaining() >= 0;
         });
     }
 
-    private FairView view(Fair fair, boolean drawn, Map<PoolRef, RushEngine.ItemNumbers> numbers) {
+    private FairView view(Fair fair, boolean drawn, Map<PoolRef, PoolQueries.ItemNumbers> numbers) {
         List<FairView.CategoryView> categories = fair.categories().stream().map(category -> {
-            RushEngine.ItemNumbers these = numbers.getOrDefault(pool(fair.id(), category.code()), new RushEngine.ItemNumbers(-1, 0));
+            PoolQueries.ItemNumbers these = numbers.getOrDefault(pool(fair.id(), category.code()), new PoolQueries.ItemNumbers(-1, 0));
             long left = fair.lottery() && !drawn ? category.stalls() : these.remaining();
             return new FairView.CategoryView(category.code(), category.name(), category.stalls(), category.feeCents(), left, these.waiting());
         }).toList();
@@ -178,7 +181,7 @@ class Fairs {
     /** Stalls left and waiting list length: from Redis while the pool lives there, else from Postgres once retired. */
     private Mono<FairView.CategoryView> categoryView(Fair fair, Category category, boolean drawn, Mono<ScopeState> retired) {
         PoolRef ref = pool(fair.id(), category.code());
-        Mono<Tuple2<Long, Long>> live = Mono.zip(engine.remaining(ref), engine.waitingCount(ref));
+        Mono<Tuple2<Long, Long>> live = Mono.zip(poolQueries.remaining(ref), poolQueries.waitingCount(ref));
         Mono<Tuple2<Long, Long>> stored = retired.map(state -> StoredFairState.pool(state, ref))
                 .map(pool -> Tuples.of(pool.remaining(), (long) pool.waiting().size()));
         return live.switchIfEmpty(stored).defaultIfEmpty(Tuples.of(-1L, 0L))

@@ -13,8 +13,8 @@ import java.util.stream.Collectors;
 
 import org.fairrush.rush.ClaimRecorded;
 import org.fairrush.rush.PoolRef;
-import org.fairrush.rush.Reconciliation;
-import org.fairrush.rush.ScopeRebuild;
+import org.fairrush.rush.recovery.Reconciliation;
+import org.fairrush.rush.recovery.ScopeRebuild;
 import org.fairrush.rush.ScopeState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -3,7 +3,8 @@ package org.fairrush.stall;
 import java.util.Map;
 
 import org.fairrush.rush.ClaimOutcome;
-import org.fairrush.rush.RushEngine;
+import org.fairrush.rush.Claims;
+import org.fairrush.rush.PoolRegistry;
 import org.fairrush.stall.FairRequests.NewRegistration;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
@@ -21,11 +22,13 @@ class Registering {
     static final String FEE_CENTS = "feeCents";
 
     private final Fairs fairs;
-    private final RushEngine engine;
+    private final Claims claims;
+    private final PoolRegistry poolRegistry;
 
-    Registering(Fairs fairs, RushEngine engine) {
+    Registering(Fairs fairs, Claims claims, PoolRegistry poolRegistry) {
         this.fairs = fairs;
-        this.engine = engine;
+        this.claims = claims;
+        this.poolRegistry = poolRegistry;
     }
 
     sealed interface Outcome {
@@ -49,7 +52,7 @@ class Registering {
     Mono<Outcome> register(long fairId, String merchantId, String idempotencyKey, NewRegistration request) {
         return fairs.find(fairId)
                 .flatMap(fair -> fair.category(request.category())
-                        .map(category -> engine.claim(Fairs.pool(fairId, category.code()), merchantId, idempotencyKey,
+                        .map(category -> claims.claim(Fairs.pool(fairId, category.code()), merchantId, idempotencyKey,
                                         attributes(request, category))
                                 .map(outcome -> outcome(fair, closedIfRetired(fair, outcome))))
                         .orElseGet(() -> Mono.just(new UnknownCategory(request.category()))))
@@ -72,7 +75,7 @@ class Registering {
      */
     private ClaimOutcome closedIfRetired(Fair fair, ClaimOutcome outcome) {
         return outcome instanceof ClaimOutcome.Refused refused && refused.reason() == ClaimOutcome.Refusal.UNKNOWN_POOL
-                && engine.pastRetention(Fairs.activeUntil(fair)) ? new ClaimOutcome.Refused(ClaimOutcome.Refusal.ENDED) : outcome;
+                && poolRegistry.pastRetention(Fairs.activeUntil(fair)) ? new ClaimOutcome.Refused(ClaimOutcome.Refusal.ENDED) : outcome;
     }
 
     /** Registrations are answered during the window, before any draw, so a lottery's waiting claim is an entry. */

@@ -7,7 +7,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
-import org.fairrush.rush.RushEngine;
+import org.fairrush.rush.PoolQueries;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -24,17 +24,17 @@ class Registrations {
 
     private final Fairs fairs;
     private final RegistrationRepository repository;
-    private final RushEngine engine;
+    private final PoolQueries poolQueries;
 
-    Registrations(Fairs fairs, RegistrationRepository repository, RushEngine engine) {
+    Registrations(Fairs fairs, RegistrationRepository repository, PoolQueries poolQueries) {
         this.fairs = fairs;
         this.repository = repository;
-        this.engine = engine;
+        this.poolQueries = poolQueries;
     }
 
     /** The current registration, or empty when the fair or registration is unknown. */
     Mono<Registration> find(long fairId, UUID registrationId) {
-        return engine.findClaim(Fairs.scope(fairId), registrationId)
+        return poolQueries.findClaim(Fairs.scope(fairId), registrationId)
                 .map(Registration::of)
                 .switchIfEmpty(repository.findById(registrationId))
                 .filter(registration -> registration.fairId() == fairId);
@@ -48,7 +48,7 @@ class Registrations {
 
     /** A waiting registration's place in its category's line (1 = next), from Redis, or from Postgres once the fair is retired. */
     private Mono<Long> waitingPosition(Fair fair, Registration registration) {
-        return engine.waitingPosition(Fairs.pool(fair.id(), registration.category()), registration.id())
+        return poolQueries.waitingPosition(Fairs.pool(fair.id(), registration.category()), registration.id())
                 .filter(found -> found > 0)
                 .switchIfEmpty(Mono.defer(() -> fairs.waiting(fair, registration.category())
                         .map(waiting -> waiting.indexOf(registration.id()) + 1L)));
@@ -85,7 +85,7 @@ class Registrations {
 
     /** Registrations of the fair recorded in Redis and not stored yet: not in the lists for a moment more. */
     Mono<Long> notYetListed(Fair fair) {
-        return engine.pendingCount(Fairs.scope(fair.id()));
+        return poolQueries.pendingCount(Fairs.scope(fair.id()));
     }
 
     static RegistrationRepository.FairOrder order(RegistrationView view) {
@@ -94,7 +94,7 @@ class Registrations {
 
     /** Stored registrations of one fair with their state in Redis: one HMGET, one draw lookup, waiting positions pipelined. */
     private Mono<List<RegistrationView>> current(Fair fair, List<Registration> stored) {
-        return Mono.zip(fairs.drawn(fair), engine.findClaims(Fairs.scope(fair.id()), stored.stream().map(Registration::id).toList()))
+        return Mono.zip(fairs.drawn(fair), poolQueries.findClaims(Fairs.scope(fair.id()), stored.stream().map(Registration::id).toList()))
                 .flatMap(both -> Flux.fromIterable(stored)
                         .map(registration -> Optional.ofNullable(both.getT2().get(registration.id())).map(Registration::of).orElse(registration))
                         .flatMapSequential(registration -> (registration.waiting() ? waitingPosition(fair, registration)

@@ -18,7 +18,7 @@ import org.fairrush.web.ProblemCodes;
 import org.fairrush.web.RequestExample;
 import org.fairrush.web.Page;
 import org.fairrush.rush.ClaimOutcome.Refusal;
-import org.fairrush.rush.Reconciliation;
+import org.fairrush.rush.recovery.Reconciliation;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;

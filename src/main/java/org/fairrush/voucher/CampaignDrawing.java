@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
 
 import org.fairrush.draw.SeedCommitment;
 import org.fairrush.rush.GrantInOrder;
-import org.fairrush.rush.RushEngine;
+import org.fairrush.rush.PoolQueries;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 
@@ -28,15 +28,15 @@ class CampaignDrawing {
     private final Campaigns campaigns;
     private final Openings openings;
     private final CampaignDraws draws;
-    private final RushEngine engine;
+    private final PoolQueries queries;
     private final GrantInOrder grants;
     private final Clock clock;
 
-    CampaignDrawing(Campaigns campaigns, Openings openings, CampaignDraws draws, RushEngine engine, GrantInOrder grants, Clock clock) {
+    CampaignDrawing(Campaigns campaigns, Openings openings, CampaignDraws draws, PoolQueries queries, GrantInOrder grants, Clock clock) {
         this.campaigns = campaigns;
         this.openings = openings;
         this.draws = draws;
-        this.engine = engine;
+        this.queries = queries;
         this.grants = grants;
         this.clock = clock;
     }
@@ -90,7 +90,7 @@ class CampaignDrawing {
     }
 
     private Mono<Outcome> first(Campaign campaign, Opening opening, String seed) {
-        return engine.pendingCount(Campaigns.pool(campaign.id())).flatMap(pending -> pending > 0
+        return queries.pendingCount(Campaigns.pool(campaign.id())).flatMap(pending -> pending > 0
                 ? Mono.just(busy())
                 : draws.undecidedEntries(campaign.id()).collectList().flatMap(entries -> sameAsRedis(campaign.id(), entries)
                         .flatMap(same -> same ? publish(campaign, opening, seed, entries) : Mono.just(busy()))));
@@ -108,14 +108,13 @@ class CampaignDrawing {
     /** Whether the entries read from Postgres are exactly the claims waiting in the entries pool (none still in flight). */
     private Mono<Boolean> sameAsRedis(long campaignId, List<OpeningDraw.Entry> entries) {
         Set<UUID> stored = entries.stream().map(OpeningDraw.Entry::entryId).collect(Collectors.toSet());
-        return engine.waitingClaims(Openings.entries(campaignId)).collect(HashSet<UUID>::new, Set::add).map(stored::equals);
+        return queries.waitingClaims(Openings.entries(campaignId)).collect(HashSet<UUID>::new, Set::add).map(stored::equals);
     }
 
     private Mono<Outcome> apply(Opening opening, CampaignDraws.Published published, boolean again) {
         List<UUID> order = published.result().order().stream().map(OpeningDraw.Place::entryId).toList();
         return grants.grant(Openings.entries(opening.campaignId()), Campaigns.pool(opening.campaignId()), order, opening.resultAt())
-                .map(granting -> granting.code() == GrantInOrder.Code.MISMATCH ? busy()
-                        : new Drawn(CampaignDrawView.drawn(opening, published), again));
+                .map(applied -> applied ? new Drawn(CampaignDrawView.drawn(opening, published), again) : busy());
     }
 
     private static Busy busy() {

@@ -8,7 +8,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.fairrush.rush.PoolRef;
-import org.fairrush.rush.RushEngine;
+import org.fairrush.rush.PoolQueries;
+import org.fairrush.rush.PoolRegistry;
 import org.fairrush.voucher.CampaignRequests.NewCampaign;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -26,19 +27,22 @@ class Campaigns {
 
     private final CampaignRepository repository;
     private final Openings openings;
-    private final RushEngine engine;
+    private final PoolRegistry poolRegistry;
+    private final PoolQueries poolQueries;
     private final TransactionalOperator transaction;
     private final Clock clock;
     private final Map<Long, Campaign> known = new ConcurrentHashMap<>();
 
-    Campaigns(CampaignRepository repository, Openings openings, RushEngine engine, TransactionalOperator transaction, Clock clock) {
+    Campaigns(CampaignRepository repository, Openings openings, PoolRegistry poolRegistry, PoolQueries poolQueries,
+            TransactionalOperator transaction, Clock clock) {
         this.repository = repository;
         this.openings = openings;
-        this.engine = engine;
+        this.poolRegistry = poolRegistry;
+        this.poolQueries = poolQueries;
         this.transaction = transaction;
         this.clock = clock;
         // A campaign retired from Redis is no longer grabbed: this instance need not keep it in memory.
-        engine.retiredScopes().filter(scope -> KIND.equals(scope.kind()))
+        poolRegistry.retiredScopes().filter(scope -> KIND.equals(scope.kind()))
                 .subscribe(scope -> known.remove(Long.parseLong(scope.scope())));
     }
 
@@ -53,7 +57,7 @@ class Campaigns {
     Mono<CampaignView> create(NewCampaign request) {
         return repository.insert(request)
                 .flatMap(campaign -> openings.create(campaign, request).flatMap(opening -> Flux.fromIterable(Openings.pools(campaign, opening))
-                        .concatMap(engine::define)
+                        .concatMap(poolRegistry::define)
                         .all(Boolean::booleanValue)
                         .flatMap(created -> created ? Mono.just(Map.entry(campaign, opening)) : Mono.error(new IllegalStateException(
                                 "Redis already holds a pool for campaign " + campaign.id() + ": Postgres and Redis disagree "
@@ -97,7 +101,7 @@ class Campaigns {
      */
     Mono<List<CampaignView>> list(Optional<Map.Entry<Instant, Long>> after, int count) {
         return repository.findPage(after, count).collectList()
-                .flatMap(page -> engine.remainingOfCounted(page.stream().map(campaign -> pool(campaign.id())).toList())
+                .flatMap(page -> poolQueries.remainingOfCounted(page.stream().map(campaign -> pool(campaign.id())).toList())
                         .zipWith(openings.findAll(page.stream().map(Campaign::id).toList()))
                         .flatMap(found -> {
                             Map<PoolRef, Long> remaining = found.getT1();
@@ -112,8 +116,8 @@ class Campaigns {
 
     Mono<CampaignView> setPaused(long id, boolean paused) {
         return repository.findById(id)
-                .flatMap(campaign -> engine.setPaused(pool(id), paused)
-                        .then(engine.setPaused(Openings.entries(id), paused))
+                .flatMap(campaign -> poolRegistry.setPaused(pool(id), paused)
+                        .then(poolRegistry.setPaused(Openings.entries(id), paused))
                         .then(repository.setPaused(id, paused))
                         .then(view(id)))
                 .doOnNext(view -> known.remove(id));
@@ -125,10 +129,10 @@ class Campaigns {
      * Redis lost a live pool (until it is rebuilt).
      */
     private Mono<CampaignView> withRemaining(Campaign campaign) {
-        Mono<Long> fromPostgres = engine.pastRetention(campaign.grabEndsAt())
+        Mono<Long> fromPostgres = poolRegistry.pastRetention(campaign.grabEndsAt())
                 ? repository.countVouchers(campaign.id()).map(stored -> campaign.stock() - stored)
                 : Mono.just(-1L);
-        return engine.remaining(pool(campaign.id()))
+        return poolQueries.remaining(pool(campaign.id()))
                 .switchIfEmpty(fromPostgres)
                 .map(remaining -> CampaignView.of(campaign, remaining, clock.instant()));
     }

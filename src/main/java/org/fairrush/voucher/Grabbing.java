@@ -8,8 +8,9 @@ import java.util.UUID;
 
 import org.fairrush.rush.ClaimOutcome;
 import org.fairrush.rush.ClaimRecorded;
+import org.fairrush.rush.Claims;
 import org.fairrush.rush.PoolRef;
-import org.fairrush.rush.RushEngine;
+import org.fairrush.rush.PoolRegistry;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 
@@ -25,14 +26,16 @@ class Grabbing {
 
     private final Campaigns campaigns;
     private final Openings openings;
-    private final RushEngine engine;
+    private final Claims claims;
+    private final PoolRegistry poolRegistry;
     private final Clock clock;
     private final VoucherCodes codes = new VoucherCodes();
 
-    Grabbing(Campaigns campaigns, Openings openings, RushEngine engine, Clock clock) {
+    Grabbing(Campaigns campaigns, Openings openings, Claims claims, PoolRegistry poolRegistry, Clock clock) {
         this.campaigns = campaigns;
         this.openings = openings;
-        this.engine = engine;
+        this.claims = claims;
+        this.poolRegistry = poolRegistry;
         this.clock = clock;
     }
 
@@ -84,7 +87,7 @@ class Grabbing {
     private Mono<ClaimOutcome> claim(Campaign campaign, boolean entering, String memberId, String idempotencyKey) {
         String code = codes.next(campaign.id());
         PoolRef pool = entering ? Openings.entries(campaign.id()) : Campaigns.pool(campaign.id());
-        return engine.claim(pool, memberId, idempotencyKey, Map.of(CODE, code), VoucherCodes.voucherId(code));
+        return claims.claim(pool, memberId, idempotencyKey, Map.of(CODE, code), VoucherCodes.voucherId(code));
     }
 
     private static boolean refused(ClaimOutcome outcome, ClaimOutcome.Refusal reason) {
@@ -96,7 +99,7 @@ class Grabbing {
      * closed window, not as a pool being restored.
      */
     private ClaimOutcome closedIfRetired(Campaign campaign, ClaimOutcome outcome) {
-        return refused(outcome, ClaimOutcome.Refusal.UNKNOWN_POOL) && engine.pastRetention(campaign.grabEndsAt())
+        return refused(outcome, ClaimOutcome.Refusal.UNKNOWN_POOL) && poolRegistry.pastRetention(campaign.grabEndsAt())
                 ? new ClaimOutcome.Refused(ClaimOutcome.Refusal.ENDED) : outcome;
     }
 

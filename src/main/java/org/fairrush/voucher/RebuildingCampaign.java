@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 import org.fairrush.rush.PoolDefinition;
-import org.fairrush.rush.Reconciliation;
-import org.fairrush.rush.ScopeRebuild;
+import org.fairrush.rush.recovery.Reconciliation;
+import org.fairrush.rush.recovery.ScopeRebuild;
 import org.fairrush.rush.ScopeState;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Service;

@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
-import org.fairrush.rush.RushEngine;
+import org.fairrush.rush.PoolQueries;
 import org.fairrush.voucher.VoucherRepository.StoredRedemption;
 import org.fairrush.voucher.VoucherRepository.StoredVoucher;
 import org.springframework.dao.DuplicateKeyException;
@@ -22,13 +22,13 @@ import reactor.core.publisher.Mono;
 class RedeemingVoucher {
 
     private final VoucherRepository vouchers;
-    private final RushEngine engine;
+    private final PoolQueries poolQueries;
     private final TransactionalOperator transaction;
     private final Clock clock;
 
-    RedeemingVoucher(VoucherRepository vouchers, RushEngine engine, TransactionalOperator transaction, Clock clock) {
+    RedeemingVoucher(VoucherRepository vouchers, PoolQueries poolQueries, TransactionalOperator transaction, Clock clock) {
         this.vouchers = vouchers;
-        this.engine = engine;
+        this.poolQueries = poolQueries;
         this.transaction = transaction;
         this.clock = clock;
     }
@@ -83,7 +83,7 @@ class RedeemingVoucher {
 
     private Mono<RedemptionOutcome> notStored(String code) {
         // One lookup by the id the code implies (VoucherCodes.voucherId), never a walk over the campaign's pending claims.
-        return engine.isPending(Campaigns.pool(VoucherCodes.campaignOf(code)), VoucherCodes.voucherId(code))
+        return poolQueries.isPending(Campaigns.pool(VoucherCodes.campaignOf(code)), VoucherCodes.voucherId(code))
                 .map(pending -> pending ? new NotYetStored() : new UnknownVoucher());
     }
 

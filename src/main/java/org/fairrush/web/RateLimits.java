@@ -25,7 +25,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * Rate limits on the rush endpoints (grab, register, redeem), per caller and per client address, as
- * Bucket4j token buckets kept in Redis so that they hold across instances. A request over a limit is
+ * token buckets kept in Redis so that they hold across instances: the caller's taken by one script call
+ * ({@link CallerBuckets}), the address's by Bucket4j with batching. A request over a limit is
  * answered 429 RATE_LIMITED with Retry-After and changes nothing. Runs after authentication, so the caller
  * is known; the client address is the one {@link ClientAddress} finds (behind proxies: fairrush.web.trusted-proxies).
  * Every other /api route is limited by {@link RouteLimits}.
@@ -38,8 +39,9 @@ final class RateLimits implements WebFilter {
             new PathPatternParserServerWebExchangeMatcher("/api/v1/redemptions", HttpMethod.POST));
 
     private final RateLimitConfiguration.RateLimitBuckets buckets;
+    private final CallerBuckets callers;
     private final ProblemResponses problems;
-    private final BucketConfiguration perCaller;
+    private final WebProperties.Rate perCaller;
     private final BucketConfiguration perAddress;
     private final String callerBuckets;
     private static final int SHARED_BUCKETS = 10_000;
@@ -54,14 +56,17 @@ final class RateLimits implements WebFilter {
     private final String addressBuckets;
     private final ClientAddress clients;
 
-    RateLimits(RateLimitConfiguration.RateLimitBuckets buckets, ProblemResponses problems, String keyPrefix, WebProperties properties) {
+    RateLimits(RateLimitConfiguration.RateLimitBuckets buckets, CallerBuckets callers, ProblemResponses problems, String keyPrefix,
+            WebProperties properties) {
         this.buckets = buckets;
+        this.callers = callers;
         this.problems = problems;
-        this.perCaller = configuration(properties.perCaller());
+        this.perCaller = properties.perCaller();
         this.perAddress = configuration(properties.perAddress());
         // Bucket4j keeps a bucket's configuration with its state; naming the rate in the key lets a new limit
-        // take effect at once instead of being shadowed by buckets made under the old one.
-        this.callerBuckets = keyPrefix + ":rl:caller:" + name(properties.perCaller()) + ":";
+        // take effect at once instead of being shadowed by buckets made under the old one. A caller's bucket is a
+        // hash of take-token.lua's (":tb:"), not one of Bucket4j's (":caller:", before 2026-12-02).
+        this.callerBuckets = keyPrefix + ":rl:tb:" + name(properties.perCaller()) + ":";
         this.addressBuckets = keyPrefix + ":rl:addr:" + name(properties.perAddress()) + ":";
         this.clients = new ClientAddress(properties.trustedProxies());
     }
@@ -93,10 +98,10 @@ final class RateLimits implements WebFilter {
      */
     private Mono<Long> check(ServerWebExchange exchange, String caller) {
         String client = clients.of(exchange.getRequest());
-        Mono<ConsumptionProbe> byCaller = caller.isEmpty() ? Mono.empty() : Mono.fromFuture(() -> consume(callerBuckets + caller, perCaller));
+        Mono<Duration> byCaller = caller.isEmpty() ? Mono.empty() : callers.take(callerBuckets + caller, perCaller);
         return byCaller
-                .filter(probe -> !probe.isConsumed())
-                .map(ConsumptionProbe::getNanosToWaitForRefill)
+                .filter(wait -> !wait.isZero())
+                .map(Duration::toNanos)
                 .switchIfEmpty(Mono.defer(() -> Mono.fromFuture(() -> consumeShared(addressBuckets + client, perAddress))
                         .map(probe -> probe.isConsumed() ? 0L : Math.max(1L, probe.getNanosToWaitForRefill()))));
     }
@@ -118,12 +123,6 @@ final class RateLimits implements WebFilter {
                 .withOptimization(Optimizations.batching())
                 .build(key, () -> CompletableFuture.completedFuture(configuration)));
         return proxy.tryConsumeAndReturnRemaining(1);
-    }
-
-    private CompletableFuture<ConsumptionProbe> consume(String bucket, BucketConfiguration configuration) {
-        return buckets.get().asAsync().builder()
-                .build(bucket, () -> CompletableFuture.completedFuture(configuration))
-                .tryConsumeAndReturnRemaining(1);
     }
 
     private Mono<Void> refuse(ServerWebExchange exchange, long waitNanos) {

@@ -1,10 +1,12 @@
 package org.fairrush.web;
 
+import java.time.Clock;
 import java.util.List;
 
 import org.fairrush.rush.RushProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
 import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
@@ -30,10 +32,10 @@ class SecurityConfiguration {
 
     @Bean
     SecurityWebFilterChain apiSecurity(ServerHttpSecurity http, ProblemResponses problems, RateLimitConfiguration.RateLimitBuckets buckets,
-            RushProperties rush, WebProperties web) {
+            ReactiveStringRedisTemplate redis, Clock clock, RushProperties rush, WebProperties web) {
         return BearerTokens.withRolesAndProblems(http, problems)
                 .addFilterAt(new InFlightLimit(web.maxInFlight(), problems), SecurityWebFiltersOrder.FIRST)
-                .addFilterAfter(new RateLimits(buckets, problems, rush.keyPrefix(), web), SecurityWebFiltersOrder.AUTHORIZATION)
+                .addFilterAfter(new RateLimits(buckets, new CallerBuckets(redis, clock), problems, rush.keyPrefix(), web), SecurityWebFiltersOrder.AUTHORIZATION)
                 // Every other /api route (edges): per caller and per address, weighted by what the route costs.
                 .addFilterAfter(new RouteLimits(buckets, problems, new ClientAddress(web.trustedProxies()), rush.keyPrefix(), web),
                         SecurityWebFiltersOrder.AUTHORIZATION)

@@ -6,7 +6,7 @@ import java.util.List;
 
 import org.fairrush.rush.ClaimEventTypes;
 import org.fairrush.rush.ClaimSink;
-import org.fairrush.rush.ClaimStreams;
+import org.fairrush.rush.kafka.ClaimStreams;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

@@ -1,5 +1,6 @@
 package org.fairrush.rush;
 
+import org.fairrush.rush.lua.PoolKeys;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -15,12 +16,12 @@ import tools.jackson.databind.json.JsonMapper;
  * The test JVM's real Redis for tests of the engine's scripts without an application context. Each
  * fixture gets its own key prefix below the run's prefix, so tests never see each other's pools.
  */
-final class RedisFixture implements AutoCloseable {
+public final class RedisFixture implements AutoCloseable {
 
     final LettuceConnectionFactory connections;
-    final ReactiveStringRedisTemplate redis;
-    final RushProperties properties;
-    final ClaimCodec codec = new ClaimCodec(JsonMapper.builder().findAndAddModules().build());
+    public final ReactiveStringRedisTemplate redis;
+    public final RushProperties properties;
+    public final ClaimCodec codec = new ClaimCodec(JsonMapper.builder().findAndAddModules().build());
 
     private RedisFixture(LettuceConnectionFactory connections, RushProperties properties) {
         this.connections = connections;
@@ -28,7 +29,7 @@ final class RedisFixture implements AutoCloseable {
         this.properties = properties;
     }
 
-    static RedisFixture create() {
+    public static RedisFixture create() {
         var stack = DevStack.forTests().properties();
         String url = (String) stack.get("spring.data.redis.url");
         java.net.URI uri = java.net.URI.create(url);
@@ -45,11 +46,11 @@ final class RedisFixture implements AutoCloseable {
         return new RedisFixture(connections, properties);
     }
 
-    PoolKeys keys(PoolRef ref) {
+    public PoolKeys keys(PoolRef ref) {
         return new PoolKeys(properties.keyPrefix(), ref);
     }
 
-    Duration idempotencyTtl() {
+    public Duration idempotencyTtl() {
         return properties.idempotencyTtl();
     }
 

@@ -1,5 +1,6 @@
 package org.fairrush.rush;
 
+import org.fairrush.rush.lua.PersistenceScripts;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;

@@ -41,8 +41,8 @@ class SoldOutStalenessTest {
         fixture.close();
     }
 
-    private RushEngine instance(ClaimPublisher kafka, SoldOutBoard board) {
-        return new RushEngine(fixture.redis, fixture.codec, kafka, board, Clock.fixed(NOW, ZoneOffset.UTC), fixture.properties);
+    private TestEngine instance(ClaimPublisher kafka, SoldOutBoard board) {
+        return TestEngine.of(fixture.redis, fixture.codec, kafka, board, Clock.fixed(NOW, ZoneOffset.UTC), fixture.properties);
     }
 
     private static ClaimPublisher kafka(java.util.function.Supplier<Mono<Void>> answer) {
@@ -61,34 +61,34 @@ class SoldOutStalenessTest {
 
     @Test
     void aLostRestockedMessageRefusesGrabsForAtMostTheRecheckTime() throws Exception {
-        RushEngine a = instance(kafka(kafkaAnswerToA::asMono), new SoldOutBoard(fixture.redis, fixture.properties.keyPrefix()));
-        RushEngine b = instance(kafka(Mono::empty),
+        TestEngine a = instance(kafka(kafkaAnswerToA::asMono), new SoldOutBoard(fixture.redis, fixture.properties.keyPrefix()));
+        TestEngine b = instance(kafka(Mono::empty),
                 new SoldOutBoard(fixture.redis, fixture.properties.keyPrefix(), RECHECK, boardClockOfB));
-        a.define(PoolDefinition.counted(pool, NOW.minusSeconds(60), NOW.plusSeconds(600), 1, 1)).block();
+        a.registry().define(PoolDefinition.counted(pool, NOW.minusSeconds(60), NOW.plusSeconds(600), 1, 1)).block();
 
-        CompletableFuture<ClaimOutcome> takenOnA = a.claim(pool, "m-1", "key-00001", Map.of()).toFuture();
-        assertThat(b.claim(pool, "m-2", "key-00002", Map.of()).block()).isEqualTo(new Refused(Refusal.SOLD_OUT));
+        CompletableFuture<ClaimOutcome> takenOnA = a.claims().claim(pool, "m-1", "key-00001", Map.of()).toFuture();
+        assertThat(b.claims().claim(pool, "m-2", "key-00002", Map.of()).block()).isEqualTo(new Refused(Refusal.SOLD_OUT));
         kafkaAnswerToA.tryEmitError(new IllegalStateException("broker gone"));
         assertThat(takenOnA.get(10, TimeUnit.SECONDS)).isInstanceOf(Busy.class);
-        assertThat(a.remaining(pool).block()).as("the unit is back in Redis").isEqualTo(1);
+        assertThat(a.queries().remaining(pool).block()).as("the unit is back in Redis").isEqualTo(1);
 
         boardClockOfB.advance(RECHECK);
 
-        assertThat(b.claim(pool, "m-3", "key-00003", Map.of()).block()).isInstanceOf(Granted.class);
+        assertThat(b.claims().claim(pool, "m-3", "key-00003", Map.of()).block()).isInstanceOf(Granted.class);
     }
 
     @Test
     void aPoolThatStaysEmptyStaysMarkedAfterTheRecheck() {
-        RushEngine b = instance(kafka(Mono::empty),
+        TestEngine b = instance(kafka(Mono::empty),
                 new SoldOutBoard(fixture.redis, fixture.properties.keyPrefix(), RECHECK, boardClockOfB));
-        b.define(PoolDefinition.counted(pool, NOW.minusSeconds(60), NOW.plusSeconds(600), 1, 1)).block();
-        b.claim(pool, "m-1", "key-00001", Map.of()).block();
-        b.claim(pool, "m-2", "key-00002", Map.of()).block();
+        b.registry().define(PoolDefinition.counted(pool, NOW.minusSeconds(60), NOW.plusSeconds(600), 1, 1)).block();
+        b.claims().claim(pool, "m-1", "key-00001", Map.of()).block();
+        b.claims().claim(pool, "m-2", "key-00002", Map.of()).block();
 
         boardClockOfB.advance(RECHECK);
 
-        assertThat(b.claim(pool, "m-3", "key-00003", Map.of()).block()).isEqualTo(new Refused(Refusal.SOLD_OUT));
-        assertThat(b.remaining(pool).block()).isZero();
+        assertThat(b.claims().claim(pool, "m-3", "key-00003", Map.of()).block()).isEqualTo(new Refused(Refusal.SOLD_OUT));
+        assertThat(b.queries().remaining(pool).block()).isZero();
     }
 
     /** A clock a test moves by hand (no sleeping). */

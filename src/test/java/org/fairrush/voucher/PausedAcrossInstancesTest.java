@@ -6,9 +6,10 @@ import java.time.Duration;
 import org.fairrush.Api;
 import org.fairrush.FairrushTest;
 import org.fairrush.Fixtures;
-import org.fairrush.rush.Reconciliation;
-import org.fairrush.rush.RushEngine;
-import org.fairrush.rush.ScopeRebuild;
+import org.fairrush.rush.recovery.Reconciliation;
+import org.fairrush.rush.PoolQueries;
+import org.fairrush.rush.PoolRegistry;
+import org.fairrush.rush.recovery.ScopeRebuild;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -30,7 +31,9 @@ class PausedAcrossInstancesTest {
     @Autowired
     Openings openings;
     @Autowired
-    RushEngine engine;
+    PoolRegistry poolRegistry;
+    @Autowired
+    PoolQueries poolQueries;
     @Autowired
     TransactionalOperator transaction;
     @Autowired
@@ -47,7 +50,7 @@ class PausedAcrossInstancesTest {
         // A grab that is wrongly let through waits for Kafka; give it time to answer rather than time out.
         Api api = new Api(http.mutate().responseTimeout(Duration.ofSeconds(30)).build());
         long campaignId = api.createCampaign(Fixtures.openCampaign(10, 1));
-        Campaigns otherInstance = new Campaigns(repository, openings, engine, transaction, clock);
+        Campaigns otherInstance = new Campaigns(repository, openings, poolRegistry, poolQueries, transaction, clock);
         otherInstance.find(campaignId).block();
 
         http.post().uri("/api/v1/campaigns/{id}/pause", campaignId).headers(h -> h.setBearerAuth(Fixtures.adminToken()))

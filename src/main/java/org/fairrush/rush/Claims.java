@@ -1,0 +1,168 @@
+package org.fairrush.rush;
+
+import org.fairrush.rush.lua.ClaimScript;
+import org.fairrush.rush.lua.PoolKeys;
+import org.fairrush.rush.lua.ReleaseScript;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import org.fairrush.rush.ClaimOutcome.Busy;
+import org.fairrush.rush.ClaimOutcome.Granted;
+import org.fairrush.rush.ClaimOutcome.Refusal;
+import org.fairrush.rush.ClaimOutcome.Refused;
+import org.fairrush.rush.ClaimOutcome.Waitlisted;
+import org.fairrush.rush.lua.ClaimScript.ScriptAnswer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import reactor.core.publisher.Mono;
+
+/**
+ * Claims, the engine's hot path (docs/design.md sections 1 and 2): one atomic claim script in Redis, then the
+ * claim event to Kafka, and a grant only once Kafka acknowledged it. A claim that cannot be made durable is
+ * reversed in Redis and answered {@link Busy}.
+ */
+public class Claims {
+
+    private static final Logger log = LoggerFactory.getLogger(Claims.class);
+
+    private final ReactiveStringRedisTemplate redis;
+    private final ClaimScript claimScript;
+    private final ReleaseScript releaseScript;
+    private final ClaimPublisher publisher;
+    private final SoldOutBoard soldOut;
+    private final Clock clock;
+    private final String keyPrefix;
+    private final Duration sendTimeout;
+    private final RushMetrics metrics;
+    private final Map<String, ClaimSink> sinks;
+
+    /** @param sinks where replays of claims Redis keeps no copy of are read from (one per kind) */
+    Claims(ReactiveStringRedisTemplate redis, ClaimScript claimScript, ReleaseScript releaseScript, ClaimPublisher publisher,
+            SoldOutBoard soldOut, Clock clock, RushProperties properties, RushMetrics metrics, List<ClaimSink> sinks) {
+        this.redis = redis;
+        this.claimScript = claimScript;
+        this.releaseScript = releaseScript;
+        this.publisher = publisher;
+        this.soldOut = soldOut;
+        this.clock = clock;
+        this.keyPrefix = properties.keyPrefix();
+        this.sendTimeout = properties.sendTimeout();
+        this.metrics = metrics;
+        this.sinks = sinks.stream().collect(Collectors.toMap(ClaimSink::kind, sink -> sink));
+    }
+
+    /**
+     * One claim attempt. The same actor and idempotency key always get the first claim back and never
+     * a second unit.
+     *
+     * @param attributes the feature's data to carry with the claim (e.g. the voucher code it generated)
+     */
+    public Mono<ClaimOutcome> claim(PoolRef ref, String actorId, String idempotencyKey, Map<String, String> attributes) {
+        return claim(ref, actorId, idempotencyKey, attributes, UUID.randomUUID());
+    }
+
+    /**
+     * One claim attempt whose claim id, if it is granted, is {@code claimId}: a feature that can derive the id
+     * from what a client later shows (a voucher code) then finds the pending claim in O(1), see
+     * {@link PoolQueries#isPending}. The id must be as unguessable and unique as a random UUID.
+     */
+    public Mono<ClaimOutcome> claim(PoolRef ref, String actorId, String idempotencyKey, Map<String, String> attributes,
+            UUID claimId) {
+        PoolKeys keys = new PoolKeys(keyPrefix, ref);
+        Mono<Boolean> knownSoldOut = soldOut.isSoldOut(ref)
+                ? redis.hasKey(keys.idempotency(actorId, idempotencyKey)).map(replay -> !replay)
+                : Mono.just(false);
+        return knownSoldOut.flatMap(refuse -> refuse
+                        ? Mono.<ClaimOutcome>just(new Refused(Refusal.SOLD_OUT))
+                        : runClaim(keys, actorId, idempotencyKey, attributes, claimId))
+                .doOnNext(outcome -> metrics.claimed(ref.kind(), outcome))
+                .doOnError(failure -> metrics.claimFailed(ref.kind(), failure));
+    }
+
+    private Mono<ClaimOutcome> runClaim(PoolKeys keys, String actorId, String idempotencyKey, Map<String, String> attributes,
+            UUID claimId) {
+        Instant now = clock.instant();
+        ClaimRecorded draft = ClaimRecorded.draft(claimId, keys.ref(), actorId, now, attributes);
+        return metrics.timeClaimScript(claimScript.run(keys, draft, idempotencyKey, now)).flatMap(answer -> switch (answer.code()) {
+            case GRANTED -> (answer.waitlist() ? Mono.<Void>empty() : markIfEmptied(keys.ref(), answer.number()))
+                    .then(makeDurable(keys, answer.claim(), idempotencyKey, new Granted(answer.claim(), answer.number(), false)));
+            case WAITLISTED -> makeDurable(keys, answer.claim(), idempotencyKey,
+                    new Waitlisted(answer.claim(), answer.number(), false));
+            case REPLAYED -> replay(keys.ref(), answer);
+            case SOLD_OUT -> soldOut.markSoldOut(keys.ref()).thenReturn(new Refused(Refusal.SOLD_OUT));
+            case LIMIT_REACHED -> Mono.just(new Refused(Refusal.LIMIT_REACHED));
+            case NOT_STARTED -> Mono.just(new Refused(Refusal.NOT_STARTED));
+            case ENDED -> Mono.just(new Refused(Refusal.ENDED));
+            case PAUSED -> Mono.just(new Refused(Refusal.PAUSED));
+            case UNKNOWN_POOL -> Mono.just(new Refused(Refusal.UNKNOWN_POOL));
+        });
+    }
+
+    private Mono<Void> markIfEmptied(PoolRef ref, long remaining) {
+        return remaining == 0 ? soldOut.markSoldOut(ref) : Mono.empty();
+    }
+
+    /**
+     * A replay answers the first claim only once that claim is durable; while its event is still on the
+     * way (the first request is waiting for Kafka, or died and the sweeper has not republished yet) the
+     * caller is asked to come back, which is never wrong: a 201 always means stored or acknowledged.
+     */
+    private Mono<ClaimOutcome> replay(PoolRef ref, ScriptAnswer answer) {
+        if (answer.number() == 0 || answer.claim() != null) {
+            return Mono.just(replayed(answer));
+        }
+        // Stored, and Redis keeps no copy (the idempotency entry holds its id only): Postgres answers.
+        ClaimSink sink = sinks.get(ref.kind());
+        Mono<ClaimRecorded> stored = sink == null ? Mono.empty() : sink.find(answer.replayedId());
+        return stored.map(claim -> replayed(new ScriptAnswer(answer.code(), answer.number(), claim, 0, false, answer.replayedId())))
+                .defaultIfEmpty(new Busy("the earlier request with this Idempotency-Key is being stored"));
+    }
+
+    private static ClaimOutcome replayed(ScriptAnswer answer) {
+        if (answer.number() == 0) {
+            return new Refused(Refusal.IN_PROGRESS);
+        }
+        ClaimRecorded claim = answer.claim();
+        return claim.waiting() ? new Waitlisted(claim, answer.position(), true) : new Granted(claim, -1, true);
+    }
+
+    private Mono<ClaimOutcome> makeDurable(PoolKeys keys, ClaimRecorded claim, String idempotencyKey, ClaimOutcome outcome) {
+        return metrics.timeKafkaSend(publisher.publish(claim).timeout(sendTimeout))
+                .then(markAcknowledged(keys, claim))
+                .thenReturn(outcome)
+                .onErrorResume(failure -> reverse(keys, claim, idempotencyKey, outcome, failure));
+    }
+
+    /**
+     * Kafka holds the event: from now on the claim is durable, so a replay of it may be answered 201 and it
+     * can no longer be reversed. If Redis fails here the claim still stands; a replay then waits for the
+     * persister.
+     */
+    private Mono<Void> markAcknowledged(PoolKeys keys, ClaimRecorded claim) {
+        return markAcknowledged(redis, keys, claim.eventId().toString())
+                .onErrorResume(failure -> Mono.fromRunnable(() ->
+                        log.warn("could not mark claim {} acknowledged: {}", claim.eventId(), failure.toString())));
+    }
+
+    /** Durable from now on, and no longer the sweeper's concern (both commands go out pipelined). */
+    public static Mono<Void> markAcknowledged(ReactiveStringRedisTemplate redis, PoolKeys keys, String claimId) {
+        return Mono.when(redis.opsForSet().add(keys.confirmed(), claimId), redis.opsForZSet().remove(keys.unsent(), claimId));
+    }
+
+    private Mono<ClaimOutcome> reverse(PoolKeys keys, ClaimRecorded claim, String idempotencyKey, ClaimOutcome outcome,
+            Throwable failure) {
+        log.warn("claim {} not acknowledged by Kafka ({}), reversing it", claim.eventId(), failure.toString());
+        return releaseScript.run(keys, claim, idempotencyKey, clock.instant()).flatMap(result -> switch (result) {
+            case REVERSED -> (claim.waiting() ? Mono.<Void>empty() : soldOut.markRestocked(keys.ref()))
+                    .thenReturn((ClaimOutcome) new Busy("the claim could not be stored right now"));
+            // Already taken over or stored by the persister: the event reached Kafka after all.
+            case DURABLE, UNKNOWN -> Mono.just(outcome);
+        });
+    }
+}

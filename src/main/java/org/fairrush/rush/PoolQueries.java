@@ -1,0 +1,163 @@
+package org.fairrush.rush;
+
+import org.fairrush.rush.lua.PoolKeys;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.springframework.data.domain.Range;
+import org.springframework.data.redis.connection.Limit;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** Read models of the engine's Redis state, for features (lists, a registration's place) and ops (the live board). */
+public class PoolQueries {
+
+    private final ReactiveStringRedisTemplate redis;
+    private final ClaimCodec codec;
+    private final String keyPrefix;
+
+    PoolQueries(ReactiveStringRedisTemplate redis, ClaimCodec codec, RushProperties properties) {
+        this.redis = redis;
+        this.codec = codec;
+        this.keyPrefix = properties.keyPrefix();
+    }
+
+    /** The current state of a claim of a scope with items or a waiting list, or empty when unknown. */
+    public Mono<ClaimRecorded> findClaim(PoolRef scope, UUID claimId) {
+        return redis.<String, String>opsForHash().get(keys(scope).claims(), claimId.toString()).map(codec::read);
+    }
+
+    /** The current state of many claims of one scope in one HMGET; claims unknown to Redis are absent. */
+    public Mono<Map<UUID, ClaimRecorded>> findClaims(PoolRef scope, List<UUID> claimIds) {
+        if (claimIds.isEmpty()) {
+            return Mono.just(Map.of());
+        }
+        return redis.<String, String>opsForHash().multiGet(keys(scope).claims(), claimIds.stream().map(UUID::toString).toList())
+                .map(values -> {
+                    Map<UUID, ClaimRecorded> found = new HashMap<>();
+                    for (int i = 0; i < claimIds.size(); i++) {
+                        if (values.get(i) != null) {
+                            found.put(claimIds.get(i), codec.read(values.get(i)));
+                        }
+                    }
+                    return found;
+                });
+    }
+
+    /** A waiting claim's position in its pool's waiting list (1 = next), or 0 when it is not waiting. */
+    public Mono<Long> waitingPosition(PoolRef ref, UUID claimId) {
+        return redis.opsForList().indexOf(keys(ref).waitlist(), claimId.toString()).map(index -> index + 1).defaultIfEmpty(0L);
+    }
+
+    /** How many claims wait for a pool. */
+    public Mono<Long> waitingCount(PoolRef ref) {
+        return redis.opsForList().size(keys(ref).waitlist());
+    }
+
+    /** The claims waiting for a pool, next first. */
+    public Flux<UUID> waitingClaims(PoolRef ref) {
+        return redis.opsForList().range(keys(ref).waitlist(), 0, -1).map(UUID::fromString);
+    }
+
+    /** Units left in a pool, or empty when the pool is not loaded. */
+    public Mono<Long> remaining(PoolRef ref) {
+        PoolKeys keys = keys(ref);
+        return redis.opsForHash().get(keys.meta(), "items").flatMap(items -> "1".equals(items)
+                ? redis.opsForList().size(keys.stock())
+                : redis.opsForValue().get(keys.stock()).map(Long::parseLong));
+    }
+
+    /**
+     * Units left in each of many counted pools (a list of campaigns) in one MGET, whatever their number; a pool
+     * not loaded is absent from the map.
+     */
+    public Mono<Map<PoolRef, Long>> remainingOfCounted(List<PoolRef> refs) {
+        if (refs.isEmpty()) {
+            return Mono.just(Map.of());
+        }
+        return redis.opsForValue().multiGet(refs.stream().map(ref -> keys(ref).stock()).toList()).map(values -> {
+            Map<PoolRef, Long> remaining = new HashMap<>();
+            for (int i = 0; i < refs.size(); i++) {
+                if (values.get(i) != null) {
+                    remaining.put(refs.get(i), Long.parseLong(values.get(i)));
+                }
+            }
+            return remaining;
+        });
+    }
+
+    /** What a list shows of a pool with items: units left (-1 when not loaded) and claims waiting. */
+    public record ItemNumbers(long remaining, long waiting) {
+    }
+
+    /**
+     * The numbers of many pools (a list of fairs' categories), their commands sent at once on the connection
+     * (pipelined): a round trip's wait or two, not one per pool. A pool's stock is a list of items or, for a lottery
+     * pool before its draw, a counter: {@link #remaining} reads whichever it is.
+     */
+    public Mono<Map<PoolRef, ItemNumbers>> itemNumbers(List<PoolRef> refs) {
+        return Flux.fromIterable(refs)
+                .flatMapSequential(ref -> Mono.zip(remaining(ref).defaultIfEmpty(-1L), waitingCount(ref))
+                        .map(numbers -> Map.entry(ref, new ItemNumbers(numbers.getT1(), numbers.getT2()))))
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue);
+    }
+
+    /** Claims of a scope recorded in Redis whose events are not yet stored in Postgres. */
+    public Mono<Long> pendingCount(PoolRef ref) {
+        return redis.opsForHash().size(keys(ref).pending());
+    }
+
+    /** The claims of a scope recorded in Redis whose events are not yet stored in Postgres. */
+    public Flux<ClaimRecorded> pendingClaims(PoolRef scope) {
+        return redis.<String, String>opsForHash().values(keys(scope).pending()).map(codec::read);
+    }
+
+    /** Changes of a scope's claims (releases, promotions, a draw's) that Kafka has not acknowledged yet. */
+    public Mono<Long> unpublishedChanges(PoolRef ref) {
+        return redis.opsForHash().size(keys(ref).changes());
+    }
+
+    /**
+     * Whether the claim is recorded in Redis and its event not yet stored, e.g. a voucher scanned a moment
+     * after the grab: one HEXISTS, however many claims of the scope are pending.
+     */
+    public Mono<Boolean> isPending(PoolRef ref, UUID claimId) {
+        return redis.opsForHash().hasKey(keys(ref).pending(), claimId.toString());
+    }
+
+    /**
+     * Claims of a scope recorded before {@code before} and not yet known to be in Kafka (at most
+     * {@code limit}): what the sweeper republishes. Reads only those, however many claims are pending.
+     */
+    public Flux<ClaimRecorded> unsentClaims(PoolRef scope, Instant before, int limit) {
+        PoolKeys keys = keys(scope);
+        return redis.opsForZSet()
+                .rangeByScore(keys.unsent(), Range.closed(0d, (double) before.toEpochMilli()), Limit.limit().count(limit))
+                .collectList()
+                .flatMapMany(ids -> ids.isEmpty() ? Flux.empty() : redis.<String, String>opsForHash()
+                        .multiGet(keys.pending(), ids)
+                        .flatMapMany(values -> {
+                            List<ClaimRecorded> found = new ArrayList<>();
+                            List<Object> gone = new ArrayList<>();
+                            for (int i = 0; i < ids.size(); i++) {
+                                if (values.get(i) == null) {
+                                    gone.add(ids.get(i));
+                                } else {
+                                    found.add(codec.read(values.get(i)));
+                                }
+                            }
+                            // Stored or reversed meanwhile: nothing left to send for those.
+                            Mono<Long> forget = gone.isEmpty() ? Mono.just(0L) : redis.opsForZSet().remove(keys.unsent(), gone.toArray());
+                            return forget.thenMany(Flux.fromIterable(found));
+                        }));
+    }
+
+    private PoolKeys keys(PoolRef ref) {
+        return new PoolKeys(keyPrefix, ref);
+    }
+}

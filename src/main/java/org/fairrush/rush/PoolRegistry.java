@@ -1,0 +1,91 @@
+package org.fairrush.rush;
+
+import org.fairrush.rush.lua.DefinePoolScript;
+import org.fairrush.rush.lua.PoolKeys;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The pools the engine holds in Redis: defining them, pausing them, and the registry the background jobs
+ * (sweeper, reconciliation, retirement) walk; pools whose life is over leave it again (PoolRetirement).
+ */
+public class PoolRegistry {
+
+    private final ReactiveStringRedisTemplate redis;
+    private final DefinePoolScript defineScript;
+    private final SoldOutBoard soldOut;
+    private final Clock clock;
+    private final String keyPrefix;
+    private final Duration retention;
+
+    PoolRegistry(ReactiveStringRedisTemplate redis, DefinePoolScript defineScript, SoldOutBoard soldOut, Clock clock,
+            RushProperties properties) {
+        this.redis = redis;
+        this.defineScript = defineScript;
+        this.soldOut = soldOut;
+        this.clock = clock;
+        this.keyPrefix = properties.keyPrefix();
+        this.retention = properties.retention();
+    }
+
+    /** Loads a pool into Redis; emits false (and changes nothing) when it was there already. */
+    public Mono<Boolean> define(PoolDefinition pool) {
+        return defineScript.run(keys(pool.ref()), pool)
+                .flatMap(created -> register(pool.ref()).thenReturn(created));
+    }
+
+    /** Every pool defined so far (for the sweeper and reconciliation). */
+    public Flux<PoolRef> pools() {
+        return redis.opsForSet().members(registryKey()).map(PoolRefs::parse);
+    }
+
+    /** Lists a pool (again) for the background jobs, e.g. once a rebuild loaded it. */
+    public Mono<Void> register(PoolRef ref) {
+        return redis.opsForSet().add(registryKey(), PoolRefs.format(ref)).then();
+    }
+
+    /** Forgets pools retired from Redis: the background loops no longer visit them. */
+    public Mono<Void> unregister(List<PoolRef> refs) {
+        return refs.isEmpty() ? Mono.empty()
+                : redis.opsForSet().remove(registryKey(), refs.stream().map(PoolRefs::format).toArray()).then();
+    }
+
+    String registryKey() {
+        return keyPrefix + ":pools";
+    }
+
+    /**
+     * Pauses or resumes claims on a pool. A pool not in Redis (retired, or lost until its rebuild) is left alone:
+     * a lone 'paused' field would be a key no retirement ever removes.
+     */
+    public Mono<Void> setPaused(PoolRef ref, boolean paused) {
+        String meta = keys(ref).meta();
+        return redis.hasKey(meta).flatMap(present -> present ? redis.opsForHash().put(meta, "paused", paused ? "1" : "0") : Mono.just(false))
+                .then();
+    }
+
+    /**
+     * Whether a pool whose claims could change until {@code activeUntil} may have been retired from Redis by now:
+     * a feature that finds no Redis state for it then answers from Postgres (which holds all of it), rather than
+     * as a pool Redis lost.
+     */
+    public boolean pastRetention(Instant activeUntil) {
+        return !clock.instant().isBefore(activeUntil.plus(retention));
+    }
+
+    /** Scopes retired from Redis, heard by this instance: a feature drops what it keeps of them in memory. */
+    public Flux<PoolRef> retiredScopes() {
+        return soldOut.retired();
+    }
+
+    /** Where a pool's state lives in Redis under this engine's key prefix. */
+    public PoolKeys keys(PoolRef ref) {
+        return new PoolKeys(keyPrefix, ref);
+    }
+}

@@ -1,0 +1,58 @@
+package org.fairrush.rush.kafka;
+
+import org.fairrush.rush.ClaimCodec;
+import org.fairrush.rush.ClaimRecorded;
+import org.fairrush.rush.ClaimStream;
+import org.fairrush.rush.DeadLetter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.common.TopicPartition;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.kafka.receiver.KafkaReceiver;
+import reactor.kafka.receiver.ReceiverOffset;
+import reactor.kafka.receiver.ReceiverRecord;
+
+/** {@link ClaimStream} on reactor-kafka: manual commits, batches of up to N records or T milliseconds. */
+public final class ReactorKafkaClaimStream implements ClaimStream {
+
+    private final KafkaReceiver<String, String> receiver;
+    private final ClaimCodec codec;
+    private final int batchSize;
+    private final Duration batchWindow;
+
+    public ReactorKafkaClaimStream(KafkaReceiver<String, String> receiver, ClaimCodec codec, int batchSize, Duration batchWindow) {
+        this.receiver = receiver;
+        this.codec = codec;
+        this.batchSize = batchSize;
+        this.batchWindow = batchWindow;
+    }
+
+    @Override
+    public Flux<Batch> batches() {
+        // Fair backpressure: a batch is not emitted (and records not drained) while the persister is still busy
+        // with the previous one, instead of overflowing.
+        return receiver.receive().bufferTimeout(batchSize, batchWindow, true).map(this::batch);
+    }
+
+    private Batch batch(List<ReceiverRecord<String, String>> records) {
+        List<ClaimRecorded> claims = new ArrayList<>(records.size());
+        List<DeadLetter> rejected = new ArrayList<>();
+        Map<TopicPartition, ReceiverOffset> last = new LinkedHashMap<>();
+        for (ReceiverRecord<String, String> record : records) {
+            last.put(record.receiverOffset().topicPartition(), record.receiverOffset());
+            try {
+                claims.add(codec.read(record.value()));
+            } catch (RuntimeException unreadable) {
+                rejected.add(new DeadLetter(record.topic() + "@" + record.partition() + ":" + record.offset(), record.key(),
+                        record.value(), "unreadable: " + unreadable.getMessage()));
+            }
+        }
+        Mono<Void> commit = Flux.fromIterable(last.values()).concatMap(ReceiverOffset::commit).then();
+        return new Batch(claims, rejected, commit);
+    }
+}

@@ -1,0 +1,61 @@
+package org.fairrush.rush.lua;
+
+import org.fairrush.rush.ClaimCodec;
+import org.fairrush.rush.ClaimRecorded;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import reactor.core.publisher.Mono;
+
+/** Calls claim.lua and turns its answer into a {@link ScriptAnswer}. */
+public final class ClaimScript {
+
+    private static final RedisScript<List<Object>> SCRIPT = LuaScripts.list("claim");
+
+    private final ReactiveStringRedisTemplate redis;
+    private final ClaimCodec codec;
+    private final String ttlSeconds;
+
+    public ClaimScript(ReactiveStringRedisTemplate redis, ClaimCodec codec, Duration idempotencyTtl) {
+        this.redis = redis;
+        this.codec = codec;
+        this.ttlSeconds = Long.toString(Math.max(1, idempotencyTtl.toSeconds()));
+    }
+
+    /**
+     * The script's answer: a result code, a number whose meaning depends on it, the claim, a waiting claim's
+     * position, whether the pool has a waiting list, and for a replay the earlier claim's id (its claim is null when
+     * Redis keeps no copy of it: then it is stored, and read from Postgres).
+     */
+    public record ScriptAnswer(Code code, long number, ClaimRecorded claim, long position, boolean waitlist, UUID replayedId) {
+
+        ScriptAnswer(Code code, long number, ClaimRecorded claim, long position, boolean waitlist) {
+            this(code, number, claim, position, waitlist, null);
+        }
+    }
+
+    public enum Code {
+        GRANTED, REPLAYED, SOLD_OUT, LIMIT_REACHED, NOT_STARTED, ENDED, PAUSED, UNKNOWN_POOL, WAITLISTED
+    }
+
+    public Mono<ScriptAnswer> run(PoolKeys keys, ClaimRecorded draft, String idempotencyKey, Instant now) {
+        List<String> args = List.of(Long.toString(now.toEpochMilli()), draft.actorId(), codec.write(draft), ttlSeconds);
+        return redis.execute(SCRIPT, keys.claimKeys(draft.actorId(), idempotencyKey), args)
+                .next()
+                .map(this::answer);
+    }
+
+    private ScriptAnswer answer(List<Object> reply) {
+        Code code = Code.values()[Math.toIntExact((Long) reply.get(0))];
+        long number = (Long) reply.get(1);
+        String json = String.valueOf(reply.get(2));
+        long position = reply.size() > 3 ? (Long) reply.get(3) : 0;
+        boolean waitlist = reply.size() > 4 && (Long) reply.get(4) == 1L;
+        UUID replayedId = reply.size() > 5 ? UUID.fromString(String.valueOf(reply.get(5))) : null;
+        return new ScriptAnswer(code, number, json.isEmpty() ? null : codec.read(json), position, waitlist, replayedId);
+    }
+}

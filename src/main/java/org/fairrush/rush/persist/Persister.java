@@ -1,0 +1,297 @@
+package org.fairrush.rush.persist;
+
+import org.fairrush.rush.ClaimCodec;
+import org.fairrush.rush.ClaimPublisher;
+import org.fairrush.rush.ClaimRecorded;
+import org.fairrush.rush.ClaimSink;
+import org.fairrush.rush.ClaimStream;
+import org.fairrush.rush.DeadLetter;
+import org.fairrush.rush.PoolRef;
+import org.fairrush.rush.RushMetrics;
+import org.fairrush.rush.lua.PersistenceScripts;
+import org.fairrush.rush.lua.PoolKeys;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import io.r2dbc.spi.R2dbcNonTransientException;
+import io.r2dbc.spi.R2dbcNonTransientResourceException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.InvalidDataAccessResourceUsageException;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.util.retry.Retry;
+
+/**
+ * Moves claim events from the log into Postgres (docs/design.md section 2): per batch, the persister takes
+ * the claims over in Redis (so a late reversal cannot contradict them and reversed ones are skipped),
+ * stores them through the features' {@link ClaimSink}s in one transaction, commits the log position, and
+ * then clears their PENDING records.
+ *
+ * <p>Two stages overlap, each in log order: while one batch's position is being committed and its PENDING
+ * records cleared, the next batch is already being stored. A position is committed only after its batch
+ * (and so every batch before it) is stored; at most {@value #UNCOMMITTED_BATCHES} stored batches wait for
+ * their commit, and a crash in between only delivers them again (storing is idempotent).
+ *
+ * <p>A database that is down or slow is retried with backoff, batch after batch in order, and the log
+ * position is not committed until the batch is stored. A record that can never be stored (unreadable,
+ * refused by the database's constraints, or failing alone again and again in a way nobody classified while
+ * the database answers other statements) goes to the dead-letter topic with its reason instead of blocking
+ * its partition for ever. Stopping lets the batch in hand finish first.
+ *
+ * <p>A lifecycle bean: it consumes only while its application context runs, so a stopped (or, in tests, paused)
+ * context leaves the consumer group instead of keeping partitions it can no longer store; a restarted one
+ * joins again.
+ */
+public final class Persister implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(Persister.class);
+
+    /** Stored batches that may wait for their log position to be committed while the next one is stored. */
+    static final int UNCOMMITTED_BATCHES = 2;
+
+    /** Tries of a record stored alone, failing in a way nobody classified, before it is set aside. */
+    static final int TRIES_ALONE = 3;
+
+    private final ClaimStream stream;
+    private final Map<String, ClaimSink> sinks;
+    private final PersistenceScripts scripts;
+    private final TransactionalOperator transaction;
+    private final ClaimPublisher deadLetters;
+    private final ClaimCodec codec;
+    private final String keyPrefix;
+    private final RushMetrics metrics;
+    private final Mono<Void> databaseAnswers;
+    private Sinks.Empty<Void> stopping = Sinks.empty();
+    private final AtomicLong deadLettered = new AtomicLong();
+    private Disposable running;
+    private Mono<Void> finished = Mono.empty();
+
+    /**
+     * @param databaseAnswers completes when the database answers a trivial statement: tells a record's own fault
+     *                        (the database answers, yet the record fails) from the database's (it does not)
+     */
+    public Persister(ClaimStream stream, List<ClaimSink> sinks, PersistenceScripts scripts, TransactionalOperator transaction,
+            ClaimPublisher deadLetters, ClaimCodec codec, String keyPrefix, Mono<Void> databaseAnswers) {
+        this(stream, sinks, scripts, transaction, deadLetters, codec, keyPrefix, databaseAnswers, RushMetrics.NONE);
+    }
+
+    public Persister(ClaimStream stream, List<ClaimSink> sinks, PersistenceScripts scripts, TransactionalOperator transaction,
+            ClaimPublisher deadLetters, ClaimCodec codec, String keyPrefix, Mono<Void> databaseAnswers, RushMetrics metrics) {
+        this.stream = stream;
+        this.sinks = sinks.stream().collect(Collectors.toMap(ClaimSink::kind, Function.identity()));
+        this.scripts = scripts;
+        this.transaction = transaction;
+        this.deadLetters = deadLetters;
+        this.codec = codec;
+        this.keyPrefix = keyPrefix;
+        this.metrics = metrics;
+        this.databaseAnswers = databaseAnswers;
+    }
+
+    @Override
+    public synchronized void start() {
+        if (isRunning()) {
+            return;
+        }
+        stopping = Sinks.empty();
+        Sinks.Empty<Void> done = Sinks.empty();
+        finished = done.asMono();
+        running = stream.batches()
+                .takeUntilOther(stopping.asMono())
+                .concatMap(this::storeBatch, 1)
+                .concatMap(this::commitAndClear, UNCOMMITTED_BATCHES)
+                .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(10))
+                        .doBeforeRetry(signal -> log.warn("claim stream failed, resubscribing: {}", signal.failure().toString())))
+                .doFinally(signal -> done.tryEmitEmpty())
+                .subscribe(stored -> { }, failure -> log.error("persister stopped", failure));
+    }
+
+    /** Lets the batch in hand be stored and committed, then stops consuming. */
+    @Override
+    public synchronized void stop() {
+        stopping.tryEmitEmpty();
+        try {
+            finished.block(Duration.ofSeconds(15));
+        } catch (RuntimeException timedOut) {
+            log.warn("persister did not finish its batch in time; it will be delivered again");
+        }
+        if (running != null) {
+            running.dispose();
+        }
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+        return running != null && !running.isDisposed();
+    }
+
+    /**
+     * Started before and stopped after the web server (whose graceful shutdown runs at DEFAULT_PHASE - 2048):
+     * the service stops taking claims first, then the persister finishes its batch.
+     */
+    @Override
+    public int getPhase() {
+        return SmartLifecycle.DEFAULT_PHASE - 4096;
+    }
+
+    /** Records set aside on the dead-letter topic since start. */
+    long deadLettered() {
+        return deadLettered.get();
+    }
+
+    /** Stores a batch (its poison records set aside first) and emits it once stored, for its commit. */
+    private Mono<StoredBatch> storeBatch(ClaimStream.Batch batch) {
+        Map<PoolKeys, List<ClaimRecorded>> byScope = batch.claims().stream()
+                .collect(Collectors.groupingBy(claim -> new PoolKeys(keyPrefix, PoolRef.single(claim.kind(), claim.scope()))));
+        Mono<Void> stored = setAside(batch.rejected())
+                .retryWhen(retryForever("setting aside " + batch.rejected().size() + " records"))
+                .then(store(byScope).retryWhen(retryForever("storing " + batch.claims().size() + " claims")));
+        return metrics.timePersisterBatch(batch.claims().size(), stored).thenReturn(new StoredBatch(batch, byScope));
+    }
+
+    private Mono<Void> commitAndClear(StoredBatch stored) {
+        return stored.batch().commit().then(clear(stored.byScope()));
+    }
+
+    private record StoredBatch(ClaimStream.Batch batch, Map<PoolKeys, List<ClaimRecorded>> byScope) {
+    }
+
+    private static Retry retryForever(String what) {
+        return Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(100)).maxBackoff(Duration.ofSeconds(10))
+                .doBeforeRetry(signal -> log.warn("{} failed, retrying: {}", what, signal.failure().toString()));
+    }
+
+    private Mono<Void> store(Map<PoolKeys, List<ClaimRecorded>> byScope) {
+        return Flux.fromIterable(byScope.entrySet())
+                .concatMap(scope -> scripts.confirm(scope.getKey(), scope.getValue()))
+                .flatMapIterable(Function.identity())
+                .collectList()
+                .flatMap(kept -> storeTogether(kept)
+                        .onErrorResume(failure -> mayBeTheRecords(failure).flatMap(theirs -> {
+                            if (!theirs) {
+                                return Mono.error(failure);
+                            }
+                            log.warn("a batch of {} claims failed ({}); storing them one by one", kept.size(), failure.toString());
+                            return Flux.fromIterable(kept).concatMap(claim -> storeAlone(claim, 1)).then();
+                        })));
+    }
+
+    private Mono<Void> storeTogether(List<ClaimRecorded> claims) {
+        return Flux.fromIterable(claims.stream().collect(Collectors.groupingBy(ClaimRecorded::kind)).entrySet())
+                .concatMap(kind -> sink(kind.getKey()).store(kind.getValue()))
+                .then()
+                .as(transaction::transactional);
+    }
+
+    /**
+     * Stores one claim of a batch that failed. Refused for good: set aside at once. Failing in a way nobody
+     * classified while the database answers: tried {@value #TRIES_ALONE} times, then set aside. Otherwise the
+     * error goes up and the whole batch is retried.
+     */
+    private Mono<Void> storeAlone(ClaimRecorded claim, int attempt) {
+        return storeTogether(List.of(claim)).onErrorResume(failure -> {
+            if (refusedForGood(failure)) {
+                return setAside(claim, "refused by the database: " + failure.getMessage());
+            }
+            return mayBeTheRecords(failure).flatMap(theirs -> {
+                if (!theirs) {
+                    return Mono.error(failure);
+                }
+                return attempt < TRIES_ALONE
+                        ? Mono.delay(Duration.ofMillis(100L * attempt)).then(storeAlone(claim, attempt + 1))
+                        : setAside(claim, "failed " + TRIES_ALONE + " times while the database answered: " + failure);
+            });
+        });
+    }
+
+    private Mono<Void> setAside(ClaimRecorded claim, String reason) {
+        return setAside(List.of(new DeadLetter(claim.kind() + ":" + claim.scope(), claim.poolRef().scopeTag(), codec.write(claim), reason)));
+    }
+
+    /**
+     * Whether the records themselves may be why a store failed: refused for good, or an error nobody classified
+     * while the database answers. A failure of the database's connection or a timeout is never the records'.
+     */
+    private Mono<Boolean> mayBeTheRecords(Throwable failure) {
+        if (refusedForGood(failure)) {
+            return Mono.just(true);
+        }
+        if (databaseUnavailable(failure)) {
+            return Mono.just(false);
+        }
+        return databaseAnswers.thenReturn(true).onErrorReturn(false);
+    }
+
+    /** The database (or the way to it) failed, not the statement: worth retrying the same batch. */
+    private static boolean databaseUnavailable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof org.springframework.dao.DataAccessResourceFailureException
+                    || t instanceof org.springframework.dao.TransientDataAccessException
+                    || t instanceof io.r2dbc.spi.R2dbcTransientException
+                    || t instanceof R2dbcNonTransientResourceException
+                    || t instanceof java.io.IOException
+                    || t instanceof java.util.concurrent.TimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Mono<Void> setAside(List<DeadLetter> letters) {
+        return Flux.fromIterable(letters)
+                .concatMap(letter -> {
+                    log.error("setting aside {} on the dead-letter topic: {}", letter.source(), letter.reason());
+                    return deadLetters.deadLetter(letter).doOnSuccess(sent -> deadLettered.incrementAndGet());
+                })
+                .then();
+    }
+
+    /** Errors that the same batch would meet again however often it is retried. */
+    private static boolean refusedForGood(Throwable failure) {
+        if (failure instanceof DataIntegrityViolationException || failure instanceof InvalidDataAccessResourceUsageException) {
+            return true;
+        }
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof R2dbcNonTransientException && !(t instanceof R2dbcNonTransientResourceException)) {
+                return true;
+            }
+            if (t instanceof UnknownKind) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Mono<Void> clear(Map<PoolKeys, List<ClaimRecorded>> byScope) {
+        return Flux.fromIterable(byScope.entrySet())
+                .concatMap(scope -> scripts.clear(scope.getKey(), scope.getValue()))
+                .then()
+                .retryWhen(Retry.backoff(5, Duration.ofMillis(100)))
+                // Left pending, the claims are republished by the sweeper and stored again idempotently.
+                .onErrorResume(failure -> Mono.fromRunnable(() -> log.warn("clearing pending claims failed: {}", failure.toString())));
+    }
+
+    private ClaimSink sink(String kind) {
+        ClaimSink sink = sinks.get(kind);
+        if (sink == null) {
+            throw new UnknownKind(kind);
+        }
+        return sink;
+    }
+
+    private static final class UnknownKind extends IllegalStateException {
+        UnknownKind(String kind) {
+            super("no ClaimSink for claims of kind " + kind);
+        }
+    }
+}

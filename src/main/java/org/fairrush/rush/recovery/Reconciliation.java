@@ -1,0 +1,84 @@
+package org.fairrush.rush.recovery;
+
+import org.fairrush.rush.ClaimRecorded;
+import org.fairrush.rush.ClaimSink;
+import org.fairrush.rush.PoolQueries;
+import org.fairrush.rush.PoolRef;
+import org.fairrush.rush.PoolRegistry;
+import org.fairrush.rush.kafka.ClaimLag;
+import org.fairrush.rush.lua.PoolKeys;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import reactor.core.publisher.Mono;
+
+/**
+ * Checks invariant 3 of docs/design.md per pool: stock_total = remaining in Redis + units stored in Postgres
+ * + units pending (recorded in Redis, not yet stored). Reports OK or the exact difference, with the
+ * persisters' consumer lag beside it (a lag above zero means stored counts are still catching up).
+ */
+public final class Reconciliation {
+
+    private final PoolRegistry registry;
+    private final PoolQueries queries;
+    private final ReactiveStringRedisTemplate redis;
+    private final Map<String, ClaimSink> sinks;
+    private final ClaimLag lag;
+    private final Clock clock;
+
+    public Reconciliation(PoolRegistry registry, PoolQueries queries, ReactiveStringRedisTemplate redis, List<ClaimSink> sinks, ClaimLag lag, Clock clock) {
+        this.registry = registry;
+        this.queries = queries;
+        this.redis = redis;
+        this.sinks = sinks.stream().collect(Collectors.toMap(ClaimSink::kind, Function.identity()));
+        this.lag = lag;
+        this.clock = clock;
+    }
+
+    /**
+     * @param total            the pool's stock
+     * @param remaining        units left in Redis (-1 when the pool is missing from Redis)
+     * @param stored           units held by claims stored in Postgres
+     * @param pendingNotStored units held by pending claims not in Postgres yet
+     * @param difference       total - remaining - stored - pendingNotStored; 0 when the invariant holds
+     */
+    public record PoolReport(String kind, String scope, String pool, long total, long remaining, long stored,
+            long pendingNotStored, long difference, boolean ok) {
+    }
+
+    /** @param consumerLag claim events not yet committed by the persisters, -1 when Kafka cannot be asked */
+    public record Report(Instant at, long consumerLag, boolean ok, List<PoolReport> pools) {
+    }
+
+    public Mono<Report> all() {
+        return registry.pools().concatMap(this::pool).collectList()
+                .zipWith(lag.total().onErrorReturn(-1L))
+                .map(both -> new Report(clock.instant(), both.getT2(),
+                        both.getT1().stream().allMatch(PoolReport::ok), both.getT1()));
+    }
+
+    public Mono<PoolReport> pool(PoolRef ref) {
+        ClaimSink sink = sinks.get(ref.kind());
+        PoolKeys keys = registry.keys(ref);
+        Mono<Long> total = redis.<String, String>opsForHash().get(keys.meta(), "total").map(Long::parseLong).defaultIfEmpty(-1L);
+        Mono<Long> remaining = queries.remaining(ref).defaultIfEmpty(-1L);
+        Mono<Long> stored = sink.countHolding(ref);
+        Mono<Long> pendingNotStored = queries.pendingClaims(PoolRef.single(ref.kind(), ref.scope()))
+                .filter(claim -> claim.pool().equals(ref.pool()) && ClaimRecorded.HELD.equals(claim.status()))
+                .map(ClaimRecorded::eventId)
+                .collectList()
+                .flatMap(pending -> sink.storedAmong(pending).collectList()
+                        .map(storedIds -> pending.stream().filter(id -> !storedIds.contains(id)).count()));
+        return Mono.zip(total, remaining, stored, pendingNotStored).map(n -> {
+            long difference = n.getT1() - Math.max(0, n.getT2()) - n.getT3() - n.getT4();
+            return new PoolReport(ref.kind(), ref.scope(), ref.pool(), n.getT1(), n.getT2(), n.getT3(), n.getT4(),
+                    difference, difference == 0 && n.getT2() >= 0);
+        });
+    }
+}

@@ -1,0 +1,39 @@
+package org.fairrush.rush;
+
+import org.fairrush.rush.lua.ChangeScripts;
+import org.fairrush.rush.lua.ClaimScript;
+import org.fairrush.rush.lua.DefinePoolScript;
+import org.fairrush.rush.lua.RebuildScript;
+import org.fairrush.rush.lua.ReleaseScript;
+import org.fairrush.rush.recovery.ScopeRebuild;
+import java.time.Clock;
+import java.util.List;
+
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import reactor.core.publisher.Mono;
+
+/** The engine's parts wired as RushConfiguration wires them, for tests that build an engine of their own. */
+public record TestEngine(Claims claims, ChangeOutbox outbox, PoolRegistry registry, PoolQueries queries, ScopeRebuild scopeRebuild) {
+
+    public static TestEngine of(ReactiveStringRedisTemplate redis, ClaimCodec codec, ClaimPublisher publisher, SoldOutBoard soldOut,
+            Clock clock, RushProperties properties) {
+        return of(redis, codec, publisher, soldOut, clock, properties, RushMetrics.NONE, List.of());
+    }
+
+    public static TestEngine of(ReactiveStringRedisTemplate redis, ClaimCodec codec, ClaimPublisher publisher, SoldOutBoard soldOut,
+            Clock clock, RushProperties properties, RushMetrics metrics, List<ClaimSink> sinks) {
+        PoolRegistry registry = new PoolRegistry(redis, new DefinePoolScript(redis), soldOut, clock, properties);
+        PoolQueries queries = new PoolQueries(redis, codec, properties);
+        Claims claims = new Claims(redis, new ClaimScript(redis, codec, properties.idempotencyTtl()), new ReleaseScript(redis),
+                publisher, soldOut, clock, properties, metrics, sinks);
+        ChangeOutbox outbox = new ChangeOutbox(redis, new ChangeScripts(redis, codec), publisher, soldOut, properties);
+        // No lag: these tests write a rebuilt state directly, they never wait for the persisters to drain.
+        ScopeRebuild rebuild = new ScopeRebuild(registry, queries, new RebuildScript(redis, codec), soldOut, null);
+        return new TestEngine(claims, outbox, registry, queries, rebuild);
+    }
+
+    /** Writes a scope's rebuilt state (what a rebuild does once the scope is drained). */
+    public Mono<Void> rebuild(ScopeState state) {
+        return scopeRebuild.write(state);
+    }
+}

@@ -1,0 +1,108 @@
+package org.fairrush.rush.persist;
+
+import org.fairrush.rush.ClaimPublisher;
+import org.fairrush.rush.ClaimRecorded;
+import org.fairrush.rush.RushProperties;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.fairrush.Api;
+import org.fairrush.FairrushTest;
+import org.fairrush.Fixtures;
+import org.fairrush.Invariants;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Poison records do not block their partition: an unreadable record and a claim the database refuses for
+ * good go to the dead-letter topic with the reason, and the claims behind them are stored.
+ */
+@FairrushTest
+class DeadLetterTest {
+
+    @Autowired
+    WebTestClient http;
+    @Autowired
+    DatabaseClient db;
+    @Autowired
+    ClaimPublisher publisher;
+    @Autowired
+    RushProperties properties;
+    @Value("${spring.kafka.bootstrap-servers}")
+    String bootstrapServers;
+
+    @Test
+    void setsPoisonAsideAndStoresTheClaimsBehindIt() {
+        long campaignId = new Api(http).createCampaign(Fixtures.openCampaign(10, 1));
+        String scopeKey = "c:" + campaignId;
+        try (var producer = new KafkaProducer<String, String>(producerConfig())) {
+            producer.send(new ProducerRecord<>(properties.topicPrefix() + "voucher-claims", scopeKey, "{not json")).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        ClaimRecorded orphan = new ClaimRecorded(ClaimRecorded.SCHEMA_VERSION, UUID.randomUUID(), Instant.now(), "c",
+                "987654321", "", "member-x", null, 1, ClaimRecorded.HELD, Map.of("code", "987654321-AAAA-BBBB-CCCC"));
+        publisher.publish(orphan).block();
+        String behind = (String) new Api(http).grabbed("member-behind", campaignId).get("voucherId");
+
+        Invariants.assertCampaignHolds(http, db, campaignId, 10, 1, List.of(behind));
+        List<ConsumerRecord<String, String>> letters = deadLetters(2);
+        assertThat(letters).anySatisfy(letter -> {
+            assertThat(letter.value()).isEqualTo("{not json");
+            assertThat(reason(letter)).startsWith("unreadable");
+        });
+        assertThat(letters).anySatisfy(letter -> {
+            assertThat(letter.value()).contains(orphan.eventId().toString());
+            assertThat(reason(letter)).startsWith("refused by the database");
+        });
+    }
+
+    private Properties producerConfig() {
+        Properties config = new Properties();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        return config;
+    }
+
+    private List<ConsumerRecord<String, String>> deadLetters(int atLeast) {
+        Properties config = new Properties();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "dead-letter-reader-" + UUID.randomUUID());
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        List<ConsumerRecord<String, String>> letters = new ArrayList<>();
+        try (var consumer = new KafkaConsumer<String, String>(config)) {
+            consumer.subscribe(List.of(properties.topicPrefix() + "dead-letters"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                consumer.poll(Duration.ofMillis(500)).forEach(letters::add);
+                return letters.size() >= atLeast;
+            });
+        }
+        return letters;
+    }
+
+    private static String reason(ConsumerRecord<String, String> letter) {
+        return new String(letter.headers().lastHeader("fairrush-reason").value());
+    }
+}

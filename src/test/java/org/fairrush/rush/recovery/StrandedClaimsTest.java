@@ -1,0 +1,72 @@
+package org.fairrush.rush.recovery;
+
+import org.fairrush.rush.ClaimCodec;
+import org.fairrush.rush.ClaimRecorded;
+import org.fairrush.rush.ClaimSink;
+import org.fairrush.rush.PoolRef;
+import org.fairrush.rush.PoolRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.fairrush.Api;
+import org.fairrush.FairrushTest;
+import org.fairrush.Fixtures;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.transaction.reactive.TransactionalOperator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A PENDING record whose claim is stored but whose clear was lost (Redis away after the commit, or the persister
+ * killed between commit and clear) is cleared by the next pass; one not stored yet, or too young, is left alone.
+ */
+@FairrushTest
+class StrandedClaimsTest {
+
+    @Autowired
+    StrandedClaims stranded;
+    @Autowired
+    PoolRegistry registry;
+    @Autowired
+    List<ClaimSink> sinks;
+    @Autowired
+    ClaimCodec codec;
+    @Autowired
+    ReactiveStringRedisTemplate redis;
+    @Autowired
+    TransactionalOperator transaction;
+    @Autowired
+    WebTestClient http;
+
+    @Test
+    void clearsThePendingRecordOfAStoredClaimAndLeavesTheOthers() {
+        long campaignId = new Api(http).createCampaign(Fixtures.openCampaign(10, 1));
+        PoolRef scope = PoolRef.single("c", Long.toString(campaignId));
+        Instant anHourAgo = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.MICROS);
+        ClaimRecorded storedButPending = claim(scope, "m-1", anHourAgo);
+        ClaimRecorded notStored = claim(scope, "m-2", anHourAgo);
+        ClaimRecorded storedJustNow = claim(scope, "m-3", Instant.now().truncatedTo(ChronoUnit.MICROS));
+        ClaimSink vouchers = sinks.stream().filter(sink -> sink.kind().equals("c")).findFirst().orElseThrow();
+        vouchers.store(List.of(storedButPending, storedJustNow)).as(transaction::transactional).block(Duration.ofSeconds(10));
+        for (ClaimRecorded claim : List.of(storedButPending, notStored, storedJustNow)) {
+            redis.opsForHash().put(registry.keys(scope).pending(), claim.eventId().toString(), codec.write(claim)).block();
+        }
+
+        assertThat(stranded.pass().block(Duration.ofSeconds(30))).isEqualTo(1);
+
+        assertThat(redis.<String, String>opsForHash().keys(registry.keys(scope).pending()).collectList().block())
+                .containsExactlyInAnyOrder(notStored.eventId().toString(), storedJustNow.eventId().toString());
+    }
+
+    private static ClaimRecorded claim(PoolRef scope, String member, Instant at) {
+        return new ClaimRecorded(ClaimRecorded.SCHEMA_VERSION, UUID.randomUUID(), at, scope.kind(), scope.scope(), "", member, null, 1,
+                ClaimRecorded.HELD, Map.of("code", scope.scope() + "-" + UUID.randomUUID()));
+    }
+}
