@@ -187,7 +187,7 @@ class RandomizedOpeningTest {
 
         CLOCK.advance(WINDOW);
         await().atMost(Duration.ofSeconds(30)).until(() -> {
-            automaticDraws.onePass().blockLast();
+            automaticDraws.onePass().block();
             return "DRAWN".equals(publishedDraw(campaignId).get("status"));
         });
 
