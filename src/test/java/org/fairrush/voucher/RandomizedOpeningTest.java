@@ -125,11 +125,11 @@ class RandomizedOpeningTest {
         String first = entrants.get(0);
 
         api.grab(first, campaignId, key(first)).expectStatus().isAccepted().expectHeader().valueEquals("Idempotent-Replayed", "true");
-        api.grab(first, campaignId, "another key").expectStatus().isAccepted().expectBody().jsonPath("$.status").isEqualTo("ENTERED");
+        api.grab(first, campaignId, "another-key-0001").expectStatus().isAccepted().expectBody().jsonPath("$.status").isEqualTo("ENTERED");
         assertThat(draw(campaignId, SEED).getResponseBody()).containsEntry("code", "OPENING_NOT_OVER");
 
         CLOCK.advance(WINDOW);
-        api.grab("c" + campaignId + "-latecomer", campaignId, "late").expectStatus().isEqualTo(409)
+        api.grab("c" + campaignId + "-latecomer", campaignId, "late-key-0001").expectStatus().isEqualTo(409)
                 .expectBody().jsonPath("$.code").isEqualTo("NOT_STARTED");
         assertThat(draw(campaignId, "a seed chosen after seeing the entries").getResponseBody()).containsEntry("code", "SEED_MISMATCH");
         Map<String, Object> drawn = drawOnceStored(campaignId, SEED);
@@ -150,7 +150,7 @@ class RandomizedOpeningTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> vouchersStored(campaignId) == 3);
         String winner = winners.iterator().next();
         assertThat(api.wallet(winner)).extracting(voucher -> ((Number) voucher.get("campaignId")).longValue()).containsExactly(campaignId);
-        api.grab("c" + campaignId + "-latecomer", campaignId, "late again").expectStatus().isEqualTo(409)
+        api.grab("c" + campaignId + "-latecomer", campaignId, "late-key-0002").expectStatus().isEqualTo(409)
                 .expectBody().jsonPath("$.code").isEqualTo("SOLD_OUT");
     }
 

@@ -73,7 +73,7 @@ class DrawnWebhooksTest {
         body.put("openingWindow", "PT2M");
         body.put("seedCommitment", org.fairrush.draw.SeedCommitment.of(SEED).hex());
         long campaignId = api.createCampaign(body);
-        IntStream.range(0, 5).forEach(i -> api.grab("drawn-hook-" + campaignId + "-" + i, campaignId, "k").expectStatus().isAccepted());
+        IntStream.range(0, 5).forEach(i -> api.grab("drawn-hook-" + campaignId + "-" + i, campaignId, "entry-key-01").expectStatus().isAccepted());
         CLOCK.advance(Duration.ofMinutes(2));
 
         awaitDrawn("/api/v1/campaigns/{id}/draw", campaignId);
@@ -95,7 +95,7 @@ class DrawnWebhooksTest {
         long fairId = createLotteryFair(CLOCK.instant().plus(Duration.ofMinutes(2)));
         IntStream.range(0, 3).forEach(i -> http.post().uri("/api/v1/fairs/{id}/registrations", fairId)
                 .headers(h -> h.setBearerAuth(Fixtures.merchantToken("drawn-merchant-" + fairId + "-" + i)))
-                .header("Idempotency-Key", "k").contentType(MediaType.APPLICATION_JSON)
+                .header("Idempotency-Key", "registration-key-01").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("category", "FOOD", "merchantName", "Stall " + i, "specialOffer", false))
                 .exchange().expectStatus().is2xxSuccessful());
         CLOCK.advance(Duration.ofMinutes(2).plusSeconds(1));
