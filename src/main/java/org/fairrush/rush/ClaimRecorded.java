@@ -19,7 +19,8 @@ import java.util.UUID;
  * @param actorId       who claimed (member or merchant id)
  * @param item          the concrete item handed out (a stall number), null for counted stock
  * @param seq           the n-th claim of this actor in this scope
- * @param status        HELD, or WAITING for a claim that joined the waiting list, RELEASED once given up
+ * @param status        HELD, or WAITING for a claim that joined the waiting list, OFFERED for a waiting claim offered a
+ *                      freed unit for a while (see {@link Offers}), RELEASED once given up
  * @param attributes    the feature's own data about the claim (a voucher code, a fee), opaque to the engine
  * @param revision      0 for the claim as first made; each later change of the same claim (released, promoted
  *                      from the waiting list, handed an item by a draw) is published again as the whole claim
@@ -45,6 +46,7 @@ public record ClaimRecorded(
     public static final String HELD = "HELD";
     public static final String WAITING = "WAITING";
     public static final String RELEASED = "RELEASED";
+    public static final String OFFERED = "OFFERED";
 
     /** A claim as first made (revision 0). */
     public ClaimRecorded(int schemaVersion, UUID eventId, Instant occurredAt, String kind, String scope, String pool,

@@ -8,12 +8,14 @@ import org.fairrush.rush.lua.ChangeScripts;
 import org.fairrush.rush.lua.ClaimScript;
 import org.fairrush.rush.lua.DefinePoolScript;
 import org.fairrush.rush.lua.GrantScript;
+import org.fairrush.rush.lua.OfferScript;
 import org.fairrush.rush.lua.PersistenceScripts;
 import org.fairrush.rush.lua.RebuildScript;
 import org.fairrush.rush.lua.ReleaseScript;
 import org.fairrush.rush.lua.ReplicaAckingPublisher;
 import org.fairrush.rush.lua.ReplicaAcks;
 import org.fairrush.rush.persist.Persister;
+import org.fairrush.rush.recovery.OfferExpiry;
 import org.fairrush.rush.recovery.PendingSweeper;
 import org.fairrush.rush.recovery.PoolRetirement;
 import org.fairrush.rush.recovery.Reconciliation;
@@ -191,6 +193,19 @@ class RushConfiguration {
     PendingSweeper pendingSweeper(PoolRegistry registry, PoolQueries queries, ChangeOutbox outbox, ReactiveStringRedisTemplate redis, ClaimPublisher publisher,
             Clock clock, RushProperties properties, Leases leases) {
         return new PendingSweeper(registry, queries, outbox, redis, publisher, clock, properties, leases);
+    }
+
+    /** Waiting-list offers: the transitions features call (offer.lua), and their expiry on the sweeper's interval. */
+    @Bean
+    Offers offers(ChangeOutbox outbox, ReactiveStringRedisTemplate redis, ClaimCodec codec, SoldOutBoard soldOut, Clock clock,
+            RushProperties properties) {
+        return new Offers(outbox, new OfferScript(redis, codec), redis, soldOut, clock, properties.keyPrefix());
+    }
+
+    @Bean
+    OfferExpiry offerExpiry(PoolRegistry registry, PoolQueries queries, Offers offers, List<OfferTerms> terms, Leases leases,
+            Clock clock, RushProperties properties) {
+        return new OfferExpiry(registry, queries, offers, terms, leases, clock, properties.keyPrefix(), properties.sweepInterval());
     }
 
     @Bean

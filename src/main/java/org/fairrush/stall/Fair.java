@@ -4,7 +4,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** A union fair: when and where, its registration window, how stalls are allocated, and its categories. */
+/**
+ * A union fair: when and where, its registration window, how stalls are allocated, its categories, and how a freed
+ * stall reaches its waiting list.
+ */
 record Fair(
         long id,
         String name,
@@ -15,10 +18,12 @@ record Fair(
         Instant registrationOpensAt,
         Instant registrationClosesAt,
         Allocation allocation,
-        List<Category> categories) {
+        List<Category> categories,
+        Waitlist waitlist) {
 
     Fair {
         categories = List.copyOf(categories);
+        waitlist = waitlist == null ? Waitlist.AUTO_CONFIRM : waitlist;
     }
 
     Optional<Category> category(String code) {

@@ -1,5 +1,6 @@
 package org.fairrush.stall;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,7 @@ import reactor.core.publisher.Mono;
 class FairRepository {
 
     private static final String COLUMNS = "id, name, theme, venue, starts_at, ends_at, registration_opens_at, "
-            + "registration_closes_at, allocation";
+            + "registration_closes_at, allocation, waitlist_mode, waitlist_hold_seconds";
 
     private final DatabaseClient db;
 
@@ -31,12 +32,17 @@ class FairRepository {
     }
 
     Mono<Fair> insert(NewFair f) {
-        return db.sql("insert into fair (name, theme, venue, starts_at, ends_at, registration_opens_at, registration_closes_at, "
-                        + "allocation) values (:name, :theme, :venue, :starts, :ends, :opens, :closes, :allocation) returning id")
+        Waitlist waitlist = f.waitlistRule();
+        var insert = db.sql("insert into fair (name, theme, venue, starts_at, ends_at, registration_opens_at, registration_closes_at, "
+                        + "allocation, waitlist_mode, waitlist_hold_seconds) values (:name, :theme, :venue, :starts, :ends, :opens, :closes, "
+                        + ":allocation, :waitlistMode, :holdSeconds) returning id")
                 .bind("name", f.name()).bind("theme", f.theme()).bind("venue", f.venue())
                 .bind("starts", f.startsAt()).bind("ends", f.endsAt())
                 .bind("opens", f.registrationOpensAt()).bind("closes", f.registrationClosesAt())
                 .bind("allocation", f.allocation().name())
+                .bind("waitlistMode", waitlist.mode().name());
+        insert = waitlist.offers() ? insert.bind("holdSeconds", waitlist.holdFor().toSeconds()) : insert.bindNull("holdSeconds", Long.class);
+        return insert
                 .map(row -> row.get("id", Long.class))
                 .one()
                 .flatMap(id -> insertCategories(id, f.categories()).then(findById(id)));
@@ -73,7 +79,8 @@ class FairRepository {
 
     private static Fair withCategories(Fair fair, Map<Long, List<Category>> byFair) {
         return new Fair(fair.id(), fair.name(), fair.theme(), fair.venue(), fair.startsAt(), fair.endsAt(),
-                fair.registrationOpensAt(), fair.registrationClosesAt(), fair.allocation(), byFair.getOrDefault(fair.id(), List.of()));
+                fair.registrationOpensAt(), fair.registrationClosesAt(), fair.allocation(), byFair.getOrDefault(fair.id(), List.of()),
+                fair.waitlist());
     }
 
     private Mono<Map<Long, List<Category>>> categories(List<Long> fairIds) {
@@ -126,6 +133,13 @@ class FairRepository {
                 row.get("registration_opens_at", Instant.class),
                 row.get("registration_closes_at", Instant.class),
                 Allocation.valueOf(row.get("allocation", String.class)),
-                categories);
+                categories,
+                waitlist(row));
+    }
+
+    private static Waitlist waitlist(Readable row) {
+        Waitlist.Mode mode = Waitlist.Mode.valueOf(row.get("waitlist_mode", String.class));
+        return mode == Waitlist.Mode.OFFER ? Waitlist.offering(Duration.ofSeconds(row.get("waitlist_hold_seconds", Long.class)))
+                : Waitlist.AUTO_CONFIRM;
     }
 }

@@ -38,13 +38,31 @@ final class FairRequests {
             @NotNull Allocation allocation,
             @NotEmpty @Size(max = 20) List<@Valid @NotNull NewCategory> categories,
             @Pattern(regexp = SeedCommitment.PATTERN, message = "must be 64 hex digits: the SHA-256 of the seed's UTF-8 bytes")
-            String seedCommitment) {
+            String seedCommitment,
+            @Valid NewWaitlist waitlist) {
 
         NewFair {
             name = Text.nfc(name);
             theme = Text.nfc(theme);
             venue = Text.nfc(venue);
         }
+
+        /** The fair's waiting-list rule: AUTO_CONFIRM when absent; an OFFER holds for 24 hours unless told otherwise. */
+        Waitlist waitlistRule() {
+            if (waitlist == null || waitlist.mode() == Waitlist.Mode.AUTO_CONFIRM) {
+                return Waitlist.AUTO_CONFIRM;
+            }
+            return Waitlist.offering(waitlist.holdFor() == null ? Waitlist.DEFAULT_HOLD : waitlist.holdFor());
+        }
+    }
+
+    /**
+     * How a freed stall reaches the waiting list.
+     *
+     * @param mode    AUTO_CONFIRM (default): the first in line holds it at once; OFFER: it is offered to the first in line
+     * @param holdFor how long an offer holds (ISO-8601, e.g. "PT24H", the default; from one minute to 30 days; OFFER only)
+     */
+    record NewWaitlist(@NotNull Waitlist.Mode mode, java.time.Duration holdFor) {
     }
 
     record NewCategory(
@@ -118,6 +136,7 @@ final class FairRequests {
         if (fair.registrationClosesAt().isAfter(fair.startsAt())) {
             broken.add(new RuleBroken("registrationClosesAt", "must not be after startsAt"));
         }
+        brokenWaitlistRule(fair.waitlist()).ifPresent(broken::add);
         if (fair.seedCommitment() != null && fair.allocation() != Allocation.LOTTERY) {
             broken.add(new RuleBroken("seedCommitment", "only a lottery fair has a seed to commit to"));
         }
@@ -128,6 +147,19 @@ final class FairRequests {
             }
         }
         return broken;
+    }
+
+    private static java.util.Optional<RuleBroken> brokenWaitlistRule(NewWaitlist waitlist) {
+        if (waitlist == null || waitlist.holdFor() == null || waitlist.mode() == null) {
+            return java.util.Optional.empty();
+        }
+        if (waitlist.mode() != Waitlist.Mode.OFFER) {
+            return java.util.Optional.of(new RuleBroken("waitlist.holdFor", "only an OFFER waiting list holds offers"));
+        }
+        if (waitlist.holdFor().compareTo(Waitlist.SHORTEST_HOLD) < 0 || waitlist.holdFor().compareTo(Waitlist.LONGEST_HOLD) > 0) {
+            return java.util.Optional.of(new RuleBroken("waitlist.holdFor", "must be from PT1M to P30D"));
+        }
+        return java.util.Optional.empty();
     }
 
     static ApiProblem invalid(List<RuleBroken> broken) {

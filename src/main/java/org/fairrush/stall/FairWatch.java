@@ -38,7 +38,7 @@ class FairWatch implements WatchedPools {
     public Flux<WatchedPool> watched(Instant now, int limit) {
         return db.sql("select f.id, f.name, c.code, c.name as category_name, c.stalls, "
                         + "(select count(*) from registration r where r.fair_id = f.id and r.category = c.code "
-                        + "and r.status = 'HELD') as stored "
+                        + "and r.status in ('HELD', 'OFFERED')) as stored "
                         + "from fair f join fair_category c on c.fair_id = f.id "
                         + "where f.registration_opens_at < :ahead and f.registration_closes_at > :after "
                         + "order by f.registration_opens_at, f.id, c.position limit :limit")

@@ -165,7 +165,8 @@ class Fairs {
             return new FairView.CategoryView(category.code(), category.name(), category.stalls(), category.feeCents(), left, these.waiting());
         }).toList();
         return new FairView(fair.id(), fair.name(), fair.theme(), fair.venue(), fair.startsAt(), fair.endsAt(), fair.registrationOpensAt(),
-                fair.registrationClosesAt(), fair.allocation(), fair.status(clock.instant(), drawn), categories);
+                fair.registrationClosesAt(), fair.allocation(), fair.status(clock.instant(), drawn), categories,
+                        FairView.WaitlistView.of(fair.waitlist()));
     }
 
     private Mono<FairView> view(Fair fair) {
@@ -175,7 +176,8 @@ class Fairs {
                 .collectList()
                 .map(categories -> new FairView(fair.id(), fair.name(), fair.theme(), fair.venue(), fair.startsAt(), fair.endsAt(),
                         fair.registrationOpensAt(), fair.registrationClosesAt(), fair.allocation(),
-                        fair.status(clock.instant(), drawn), categories)));
+                        fair.status(clock.instant(), drawn), categories,
+                        FairView.WaitlistView.of(fair.waitlist()))));
     }
 
     /** Stalls left and waiting list length: from Redis while the pool lives there, else from Postgres once retired. */

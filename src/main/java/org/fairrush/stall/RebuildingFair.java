@@ -87,7 +87,9 @@ class RebuildingFair {
         if (fair.lottery() && !drawn) {
             return new ScopeState.Pool(Fairs.definition(fair, category), 0, List.of(), waiting, false);
         }
-        Set<String> held = claims.stream().filter(claim -> ClaimRecorded.HELD.equals(claim.status()))
+        // An offered stall is taken until the offer ends, as a held one is.
+        Set<String> held = claims.stream().filter(claim -> ClaimRecorded.HELD.equals(claim.status())
+                        || ClaimRecorded.OFFERED.equals(claim.status()))
                 .map(ClaimRecorded::item).collect(Collectors.toSet());
         List<String> free = category.stallNumbers().stream().filter(stall -> !held.contains(stall)).toList();
         List<UUID> order = fair.lottery() ? inDrawOrder(category, waiting, draw.get()) : waiting;

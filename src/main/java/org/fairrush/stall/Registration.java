@@ -4,19 +4,27 @@ import java.time.Instant;
 import java.util.UUID;
 
 import org.fairrush.rush.ClaimRecorded;
+import org.fairrush.rush.Offers;
 
 /**
  * A merchant's registration at a fair, read from Redis (current) or Postgres (stored).
  *
- * @param claimStatus the engine's HELD, WAITING or RELEASED
+ * @param claimStatus    the engine's HELD, WAITING, OFFERED or RELEASED
+ * @param offerExpiresAt when the open stall offer ends (OFFERED only)
+ * @param offerOutcome   DECLINED or EXPIRED for a registration released because its offer ended unaccepted
  */
 record Registration(UUID id, long fairId, String category, String merchantId, String merchantName, boolean specialOffer,
-        long feeCents, String claimStatus, String stallNumber, Instant registeredAt) {
+        long feeCents, String claimStatus, String stallNumber, Instant registeredAt, Instant offerExpiresAt, String offerOutcome) {
 
     static Registration of(ClaimRecorded claim) {
         return new Registration(claim.eventId(), Long.parseLong(claim.scope()), claim.pool(), claim.actorId(),
                 claim.attributes().get(Registering.MERCHANT_NAME), Boolean.parseBoolean(claim.attributes().get(Registering.SPECIAL_OFFER)),
-                Long.parseLong(claim.attributes().get(Registering.FEE_CENTS)), claim.status(), claim.item(), claim.occurredAt());
+                Long.parseLong(claim.attributes().get(Registering.FEE_CENTS)), claim.status(), claim.item(), claim.occurredAt(),
+                Offers.expiresAt(claim).orElse(null), claim.released() ? claim.attributes().get(Offers.OUTCOME) : null);
+    }
+
+    boolean offered() {
+        return ClaimRecorded.OFFERED.equals(claimStatus);
     }
 
     boolean released() {
@@ -29,14 +37,18 @@ record Registration(UUID id, long fairId, String category, String merchantId, St
 
     /**
      * The status the API shows: CONFIRMED (holds a stall), WAITLISTED, ENTERED (a lottery entry before the
-     * draw) or CANCELLED.
+     * draw), OFFERED (a freed stall is offered until offerExpiresAt), CANCELLED, or DECLINED / EXPIRED (an offer
+     * ended unaccepted).
      */
     String status(Fair fair, boolean drawn) {
         if (ClaimRecorded.HELD.equals(claimStatus)) {
             return "CONFIRMED";
         }
+        if (offered()) {
+            return "OFFERED";
+        }
         if (ClaimRecorded.RELEASED.equals(claimStatus)) {
-            return "CANCELLED";
+            return offerOutcome != null ? offerOutcome : "CANCELLED";
         }
         return fair.lottery() && !drawn ? "ENTERED" : "WAITLISTED";
     }

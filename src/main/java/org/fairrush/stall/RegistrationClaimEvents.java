@@ -8,13 +8,15 @@ import java.util.Set;
 
 import org.fairrush.rush.ClaimEventTypes;
 import org.fairrush.rush.ClaimRecorded;
+import org.fairrush.rush.Offers;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
  * What a registration's claim revisions mean to webhook receivers: holding a stall is registration.confirmed,
- * waiting is registration.waitlisted, released is registration.cancelled. A lottery fair's waiting claims as first
+ * waiting is registration.waitlisted, offered a stall (an OFFER fair's waiting list) is registration.offered, released
+ * is registration.cancelled (also when an offer was declined or expired: {@code offerOutcome} says so). A lottery fair's waiting claims as first
  * made are entries, not a waiting list: they mean nothing until the draw publishes them again (confirmed or
  * waitlisted) with a higher revision.
  */
@@ -24,6 +26,7 @@ class RegistrationClaimEvents implements ClaimEventTypes {
     static final String CONFIRMED = "registration.confirmed";
     static final String WAITLISTED = "registration.waitlisted";
     static final String CANCELLED = "registration.cancelled";
+    static final String OFFERED = "registration.offered";
 
     private final DatabaseClient db;
 
@@ -38,7 +41,7 @@ class RegistrationClaimEvents implements ClaimEventTypes {
 
     @Override
     public Set<String> types() {
-        return Set.of(CONFIRMED, WAITLISTED, CANCELLED);
+        return Set.of(CONFIRMED, WAITLISTED, CANCELLED, OFFERED);
     }
 
     @Override
@@ -62,6 +65,7 @@ class RegistrationClaimEvents implements ClaimEventTypes {
             case ClaimRecorded.HELD -> CONFIRMED;
             case ClaimRecorded.WAITING -> WAITLISTED;
             case ClaimRecorded.RELEASED -> CANCELLED;
+            case ClaimRecorded.OFFERED -> OFFERED;
             default -> null;
         };
         return Optional.ofNullable(type).map(named -> new ClaimEvent(ClaimEvent.idOf(claim), named, claim, data(claim)));
@@ -76,6 +80,10 @@ class RegistrationClaimEvents implements ClaimEventTypes {
         data.put("stallNumber", claim.item());
         data.put("revision", claim.revision());
         data.put("registeredAt", claim.occurredAt().toString());
+        Offers.expiresAt(claim).ifPresent(expiresAt -> data.put("offerExpiresAt", expiresAt.toString()));
+        if (claim.released() && claim.attributes().containsKey(Offers.OUTCOME)) {
+            data.put("offerOutcome", claim.attributes().get(Offers.OUTCOME));
+        }
         return data;
     }
 }

@@ -1,5 +1,6 @@
 package org.fairrush.stall;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -12,6 +13,7 @@ import java.util.stream.Collectors;
 
 import org.fairrush.rush.ClaimRecorded;
 import org.fairrush.rush.ClaimSink;
+import org.fairrush.rush.Offers;
 import org.fairrush.rush.PoolRef;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
@@ -110,14 +112,16 @@ class RegistrationClaimSink implements ClaimSink {
             return Mono.empty();
         }
         return db.sql("update registration r set status = e.status, stall_number = coalesce(e.stall, r.stall_number), "
-                        + "revision = e.revision, updated_at = now() "
-                        + "from unnest(:ids::uuid[], :statuses::text[], :stalls::text[], :revisions::int[]) "
-                        + "as e(id, status, stall, revision) "
+                        + "revision = e.revision, offer_expires_at = e.offer_expires_at, offer_outcome = e.offer_outcome, updated_at = now() "
+                        + "from unnest(:ids::uuid[], :statuses::text[], :stalls::text[], :revisions::int[], :offerEnds::timestamptz[], "
+                        + ":offerOutcomes::text[]) as e(id, status, stall, revision, offer_expires_at, offer_outcome) "
                         + "where r.id = e.id and r.status <> 'RELEASED' and (r.revision < e.revision or e.status = 'RELEASED')")
                 .bind("ids", ids(changes))
                 .bind("statuses", changes.stream().map(ClaimRecorded::status).toArray(String[]::new))
                 .bind("stalls", changes.stream().map(ClaimRecorded::item).toArray(String[]::new))
                 .bind("revisions", changes.stream().map(ClaimRecorded::revision).toArray(Integer[]::new))
+                .bind("offerEnds", offerEnds(changes))
+                .bind("offerOutcomes", offerOutcomes(changes))
                 .then();
     }
 
@@ -127,15 +131,16 @@ class RegistrationClaimSink implements ClaimSink {
      */
     private Mono<Void> insertNew(List<ClaimRecorded> rows) {
         return db.sql("insert into registration (id, fair_id, category, merchant_id, merchant_name, special_offer, fee_cents, "
-                        + "status, stall_number, revision, registered_at) "
+                        + "status, stall_number, revision, registered_at, offer_expires_at, offer_outcome) "
                         + "select e.id, e.fair_id, e.category, e.merchant_id, e.merchant_name, e.special_offer, e.fee_cents, "
                         + "case when e.status <> 'RELEASED' and exists (select 1 from registration o where o.fair_id = e.fair_id "
                         + "and o.merchant_id = e.merchant_id and o.status <> 'RELEASED' and o.registered_at > e.registered_at) "
-                        + "then 'RELEASED' else e.status end, e.stall, e.revision, e.registered_at "
+                        + "then 'RELEASED' else e.status end, e.stall, e.revision, e.registered_at, e.offer_expires_at, e.offer_outcome "
                         + "from unnest(:ids::uuid[], :fairs::bigint[], :categories::text[], :merchants::text[], :names::text[], "
                         + ":offers::boolean[], :fees::bigint[], :statuses::text[], :stalls::text[], :revisions::int[], "
-                        + ":madeAt::timestamptz[]) as e(id, fair_id, category, merchant_id, merchant_name, special_offer, "
-                        + "fee_cents, status, stall, revision, registered_at) "
+                        + ":madeAt::timestamptz[], :offerEnds::timestamptz[], :offerOutcomes::text[]) as e(id, fair_id, category, "
+                        + "merchant_id, merchant_name, special_offer, fee_cents, status, stall, revision, registered_at, offer_expires_at, "
+                        + "offer_outcome) "
                         + "on conflict (id) do nothing")
                 .bind("ids", ids(rows))
                 .bind("fairs", rows.stream().map(c -> Long.valueOf(c.scope())).toArray(Long[]::new))
@@ -148,12 +153,15 @@ class RegistrationClaimSink implements ClaimSink {
                 .bind("stalls", rows.stream().map(ClaimRecorded::item).toArray(String[]::new))
                 .bind("revisions", rows.stream().map(ClaimRecorded::revision).toArray(Integer[]::new))
                 .bind("madeAt", rows.stream().map(c -> c.occurredAt().toString()).toArray(String[]::new))
+                .bind("offerEnds", offerEnds(rows))
+                .bind("offerOutcomes", offerOutcomes(rows))
                 .then();
     }
 
     @Override
     public Mono<Long> countHolding(PoolRef pool) {
-        return db.sql("select count(*) from registration where fair_id = :fair and category = :category and status = 'HELD'")
+        return db.sql("select count(*) from registration where fair_id = :fair and category = :category "
+                        + "and status in ('HELD', 'OFFERED')")
                 .bind("fair", Long.valueOf(pool.scope())).bind("category", pool.pool())
                 .map(row -> row.get(0, Long.class)).one();
     }
@@ -166,6 +174,16 @@ class RegistrationClaimSink implements ClaimSink {
         return db.sql("select id from registration where id = any(:ids)")
                 .bind("ids", claimIds.toArray(UUID[]::new))
                 .map(row -> row.get("id", UUID.class)).all();
+    }
+
+    /** When each claim's open offer ends (null unless OFFERED). */
+    private static String[] offerEnds(List<ClaimRecorded> claims) {
+        return claims.stream().map(claim -> Offers.expiresAt(claim).map(Instant::toString).orElse(null)).toArray(String[]::new);
+    }
+
+    /** How each released claim's offer ended (DECLINED, EXPIRED; null for anything else). */
+    private static String[] offerOutcomes(List<ClaimRecorded> claims) {
+        return claims.stream().map(claim -> claim.released() ? claim.attributes().get(Offers.OUTCOME) : null).toArray(String[]::new);
     }
 
     private static String[] ids(List<ClaimRecorded> claims) {

@@ -1,12 +1,14 @@
 package org.fairrush.stall;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 import io.r2dbc.spi.Readable;
 import org.fairrush.rush.ClaimRecorded;
+import org.fairrush.rush.Offers;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
@@ -17,7 +19,7 @@ import reactor.core.publisher.Mono;
 class RegistrationRepository {
 
     private static final String COLUMNS = "id, fair_id, category, merchant_id, merchant_name, special_offer, fee_cents, status, "
-            + "stall_number, registered_at";
+            + "stall_number, registered_at, offer_expires_at, offer_outcome";
 
     private final DatabaseClient db;
 
@@ -86,15 +88,29 @@ class RegistrationRepository {
         return new ClaimRecorded(ClaimRecorded.SCHEMA_VERSION, row.get("id", UUID.class), row.get("registered_at", Instant.class),
                 Fairs.KIND, Long.toString(row.get("fair_id", Long.class)), row.get("category", String.class), row.get("merchant_id", String.class),
                 row.get("stall_number", String.class), 1, row.get("status", String.class),
-                Registering.attributes(row.get("merchant_name", String.class), row.get("special_offer", Boolean.class),
-                        row.get("fee_cents", Long.class)),
-                row.get("revision", Integer.class));
+                attributes(row), row.get("revision", Integer.class));
+    }
+
+    /** A registration's claim attributes: the feature's own, and the engine's of an offer (see {@link Offers}). */
+    private static Map<String, String> attributes(Readable row) {
+        Map<String, String> attributes = new HashMap<>(Registering.attributes(row.get("merchant_name", String.class),
+                row.get("special_offer", Boolean.class), row.get("fee_cents", Long.class)));
+        Instant offerExpiresAt = row.get("offer_expires_at", Instant.class);
+        if (offerExpiresAt != null) {
+            attributes.put(Offers.EXPIRES_AT, Long.toString(offerExpiresAt.toEpochMilli()));
+        }
+        String offerOutcome = row.get("offer_outcome", String.class);
+        if (offerOutcome != null) {
+            attributes.put(Offers.OUTCOME, offerOutcome);
+        }
+        return attributes;
     }
 
     private static Registration registration(Readable row) {
         return new Registration(row.get("id", UUID.class), row.get("fair_id", Long.class), row.get("category", String.class),
                 row.get("merchant_id", String.class), row.get("merchant_name", String.class),
                 row.get("special_offer", Boolean.class), row.get("fee_cents", Long.class), row.get("status", String.class),
-                row.get("stall_number", String.class), row.get("registered_at", Instant.class));
+                row.get("stall_number", String.class), row.get("registered_at", Instant.class), row.get("offer_expires_at", Instant.class),
+                row.get("offer_outcome", String.class));
     }
 }

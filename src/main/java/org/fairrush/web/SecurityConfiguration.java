@@ -61,6 +61,8 @@ class SecurityConfiguration {
                         .pathMatchers(HttpMethod.PUT, "/api/v1/fairs/*/seed-commitment").hasRole(ADMIN)
                         .pathMatchers(HttpMethod.POST, "/api/v1/fairs/*/registrations").hasRole(MERCHANT)
                         .pathMatchers(HttpMethod.GET, "/api/v1/fairs/*/registrations").hasRole(ADMIN)
+                        .pathMatchers(HttpMethod.POST, "/api/v1/fairs/*/registrations/*/accept",
+                                "/api/v1/fairs/*/registrations/*/decline").hasRole(MERCHANT)
                         .pathMatchers("/api/v1/fairs/*/registrations/*").hasAnyRole(MERCHANT, ADMIN)
                         .pathMatchers(HttpMethod.GET, "/api/v1/me/registrations").hasRole(MERCHANT)
                         .pathMatchers("/api/v1/webhooks", "/api/v1/webhooks/**").hasRole(ADMIN)

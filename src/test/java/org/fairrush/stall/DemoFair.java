@@ -45,7 +45,7 @@ class DemoFair implements ApplicationRunner {
                 Allocation.FIRST_COME, List.of(
                         new NewCategory("FOOD", "Food and local specialties", 12, 15_000L),
                         new NewCategory("CRAFT", "Crafts and trendy toys", 10, 10_000L),
-                        new NewCategory("SERVICE", "Legal aid, counselling, health checks, job recruitment", 8, 0L)), null);
+                        new NewCategory("SERVICE", "Legal aid, counselling, health checks, job recruitment", 8, 0L)), null, null);
         FairView created = fairs.create(demo).block(Duration.ofSeconds(30));
         log.info("demo fair {} '{}' open for registration until {}", created.id(), created.name(), created.registrationClosesAt());
     }

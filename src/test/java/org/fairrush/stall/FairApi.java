@@ -89,6 +89,21 @@ final class FairApi {
                 .retryWhen(Retry.backoff(20, Duration.ofMillis(50)).maxBackoff(Duration.ofMillis(500)));
     }
 
+    Answer answerOffer(long fairId, String registrationId, String token, String answer) {
+        return offerAnswer(fairId, registrationId, token, answer).block(Duration.ofSeconds(30));
+    }
+
+    /** Accepts or declines ({@code answer}) an offered stall; retried while the service answers 503. */
+    Mono<Answer> offerAnswer(long fairId, String registrationId, String token, String answer) {
+        return client.post().uri("/api/v1/fairs/{id}/registrations/{rid}/{answer}", fairId, registrationId, answer)
+                .headers(h -> h.setBearerAuth(token))
+                .exchangeToMono(response -> response.bodyToMono(JSON).defaultIfEmpty(Map.of())
+                        .map(json -> new Answer(response.statusCode().value(), json, false)))
+                .flatMap(reply -> reply.status() == HttpStatus.SERVICE_UNAVAILABLE.value() ? Mono.error(new IllegalStateException("busy"))
+                        : Mono.just(reply))
+                .retryWhen(Retry.backoff(20, Duration.ofMillis(50)).maxBackoff(Duration.ofMillis(500)));
+    }
+
     Map<String, Object> registration(long fairId, String registrationId, String token) {
         return http.get().uri("/api/v1/fairs/{id}/registrations/{rid}", fairId, registrationId).headers(h -> h.setBearerAuth(token))
                 .exchange().expectStatus().isOk().expectBody(JSON).returnResult().getResponseBody();

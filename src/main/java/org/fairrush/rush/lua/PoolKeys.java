@@ -47,6 +47,11 @@ public record PoolKeys(String prefix, PoolRef ref) {
         return scoped("changes");
     }
 
+    /** Sorted set claimId -> expiry (epoch ms) of the scope's open waiting-list offers (offer.lua), for the expiry pass. */
+    public String offers() {
+        return scoped("offers");
+    }
+
     /** Claims recorded but not yet known to be in Kafka, by claim time: what the sweeper looks at. */
     public String unsent() {
         return scoped("unsent");
@@ -54,6 +59,10 @@ public record PoolKeys(String prefix, PoolRef ref) {
 
     public String sweeperLease() {
         return scoped("sweeper");
+    }
+
+    public String offerExpiryLease() {
+        return scoped("offer-expiry");
     }
 
     /**

@@ -36,7 +36,7 @@ public final class RetireScript {
      */
     public Mono<Result> run(PoolKeys scope, List<PoolKeys> pools, Instant now, Duration retention) {
         List<String> keys = new ArrayList<>(List.of(scope.pending(), scope.unsent(), scope.changes(), scope.holders(),
-                scope.confirmed(), scope.reversed(), scope.claims(), scope.sweeperLease()));
+                scope.confirmed(), scope.reversed(), scope.claims(), scope.sweeperLease(), scope.offers()));
         pools.forEach(pool -> keys.addAll(List.of(pool.meta(), pool.stock(), pool.waitlist())));
         List<String> args = List.of(Long.toString(now.toEpochMilli()), Long.toString(retention.toMillis()));
         return redis.execute(SCRIPT, keys, args).next().map(code -> Result.values()[Math.toIntExact(code)]);
