@@ -4,6 +4,8 @@
 # invariants are checked afterwards through the API), stops the stack, and exits non-zero when the
 # service did not come up or the simulation's assertions failed.
 #   load-tests/smoke.sh                  port from SMOKE_PORT (default: the first free one from 18090)
+#   SMOKE_SIMULATION=org.fairrush.load.RandomizedOpeningSimulation SMOKE_ARGS="-Dmembers=100 -Dstock=30" load-tests/smoke.sh
+#                                        another simulation, with its sizes, on the same short-lived stack
 # Safe without a terminal (CI=true, no stdin) and as root; everything it starts is stopped on exit.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/stack.sh"
@@ -22,7 +24,7 @@ fi
 
 status=0
 ( cd "$ROOT" && ./mvnw -B -f load-tests/pom.xml gatling:test \
-    -Dgatling.simulationClass=org.fairrush.load.SmokeSimulation \
+    -Dgatling.simulationClass="${SMOKE_SIMULATION:-org.fairrush.load.SmokeSimulation}" ${SMOKE_ARGS:-} \
     -Dfairrush.baseUrl="http://127.0.0.1:$PORT" </dev/null ) || status=$?
 
 if [ "$status" -ne 0 ]; then

@@ -98,8 +98,17 @@ class ArchitectureTest {
                 .or().haveFullyQualifiedName("org.fairrush.voucher.VoucherStatus")
                 .or().haveFullyQualifiedName("org.fairrush.rush.DailyQuota")
                 .or().haveFullyQualifiedName("org.fairrush.voucher.Refunding")
+                .or().haveFullyQualifiedName("org.fairrush.voucher.OpeningDraw")
                 .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "io.lettuce..", "org.apache.kafka..",
                         "reactor..", "io.r2dbc.."));
+    }
+
+    @Test
+    void theSharedDrawAlgorithmIsPureAndKnowsNoFeature() {
+        assertHolds(noClasses().that().resideInAPackage("org.fairrush.draw..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.fairrush.rush..", "org.fairrush.voucher..", "org.fairrush.stall..",
+                        "org.fairrush.web..", "org.fairrush.ops..", "org.fairrush.webhook..", "org.springframework..", "io.lettuce..",
+                        "org.apache.kafka..", "reactor..", "io.r2dbc.."));
     }
 
     @Test

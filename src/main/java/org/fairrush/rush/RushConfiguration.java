@@ -7,6 +7,7 @@ import org.fairrush.rush.kafka.ReactorKafkaClaimStream;
 import org.fairrush.rush.lua.ChangeScripts;
 import org.fairrush.rush.lua.ClaimScript;
 import org.fairrush.rush.lua.DefinePoolScript;
+import org.fairrush.rush.lua.GrantScript;
 import org.fairrush.rush.lua.OfferScript;
 import org.fairrush.rush.lua.PersistenceScripts;
 import org.fairrush.rush.lua.RebuildScript;
@@ -186,6 +187,11 @@ class RushConfiguration {
     @Bean
     DailyCounters dailyCounters(ReactiveStringRedisTemplate redis, RushProperties properties) {
         return new DailyCounters(redis, properties.keyPrefix());
+    }
+
+    @Bean
+    GrantInOrder grantInOrder(PoolRegistry registry, ChangeOutbox outbox, ReactiveStringRedisTemplate redis, SoldOutBoard soldOut) {
+        return new GrantInOrder(registry, outbox, new GrantScript(redis), soldOut);
     }
 
     @Bean

@@ -11,6 +11,7 @@ import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import org.fairrush.draw.SeedCommitment;
 import org.fairrush.rush.ChangeOutbox;
 import org.fairrush.rush.PoolQueries;
 import org.fairrush.stall.FairRepository.StoredDraw;

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.validation.Valid;
+import org.fairrush.draw.SeedCommitment;
 import org.fairrush.stall.FairRequests.NewDraw;
 import org.fairrush.stall.FairRequests.NewFair;
 import org.fairrush.stall.FairRequests.NewSeedCommitment;

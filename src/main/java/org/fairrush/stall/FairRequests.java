@@ -14,6 +14,7 @@ import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
+import org.fairrush.draw.SeedCommitment;
 import org.fairrush.web.ApiProblem;
 import org.fairrush.web.FreeText;
 import org.fairrush.web.Text;

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.fairrush.draw.SeedCommitment;
 import org.fairrush.rush.PoolDefinition;
 import org.fairrush.rush.PoolRef;
 import org.fairrush.rush.PoolQueries;

@@ -1,18 +1,15 @@
 package org.fairrush.stall;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
+import org.fairrush.draw.SeededRanking;
+
 /**
- * The lottery draw as a pure function of (seed, entries) and the stalls per category; README.md section
+ * The lottery draw (the {@link SeededRanking} family) as a pure function of (seed, entries) and the stalls per category; README.md section
  * "Lottery draw" states the same algorithm for anyone who wants to recompute a published result:
  * <ol>
  *   <li>entries are sorted by category code, then merchant id (UTF-8 byte order);</li>
@@ -24,10 +21,9 @@ import java.util.Map;
  */
 final class LotteryDraw {
 
-    static final String ALGORITHM = "sha256-rank-v1";
+    static final String ALGORITHM = SeededRanking.ALGORITHM;
 
-    private static final Comparator<String> UTF8_ORDER =
-            (a, b) -> Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    private static final Comparator<String> UTF8_ORDER = SeededRanking.UTF8_ORDER;
     static final Comparator<Entry> ENTRY_ORDER = Comparator.comparing(Entry::category, UTF8_ORDER)
             .thenComparing(Entry::merchantId, UTF8_ORDER);
 
@@ -63,13 +59,11 @@ final class LotteryDraw {
     }
 
     static String digest(List<Entry> sortedEntries) {
-        StringBuilder text = new StringBuilder();
-        sortedEntries.forEach(entry -> text.append(entry.category()).append(',').append(entry.merchantId()).append('\n'));
-        return sha256(text.toString());
+        return SeededRanking.digest(sortedEntries.stream().map(entry -> entry.category() + "," + entry.merchantId()).toList());
     }
 
     static String rankKey(String seed, Entry entry) {
-        return sha256(seed + "\n" + entry.category() + "\n" + entry.merchantId());
+        return SeededRanking.rankKey(seed, entry.category(), entry.merchantId());
     }
 
     private static List<Placed> place(List<Entry> ordered, List<String> stalls) {
@@ -82,11 +76,4 @@ final class LotteryDraw {
         return placed;
     }
 
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException impossible) {
-            throw new IllegalStateException("every JVM has SHA-256", impossible);
-        }
-    }
 }

@@ -2,6 +2,7 @@ package org.fairrush.stall;
 
 import java.time.Instant;
 
+import org.fairrush.draw.SeedCommitment;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Mono;

@@ -8,8 +8,9 @@ import java.util.Map;
 import java.util.Optional;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
 import org.fairrush.voucher.CampaignRequests.NewCampaign;
-import org.fairrush.voucher.Grabbing.GrabbedVoucher;
 import org.fairrush.web.ApiProblem;
 import org.fairrush.web.Caller;
 import org.fairrush.web.ErrorCode;
@@ -42,10 +43,12 @@ class CampaignController {
     private final Campaigns campaigns;
     private final Grabbing grabbing;
     private final RebuildingCampaign rebuilding;
+    private final CampaignDrawing drawing;
     private final Clock clock;
 
-    CampaignController(Campaigns campaigns, Grabbing grabbing, RebuildingCampaign rebuilding, Clock clock) {
+    CampaignController(Campaigns campaigns, Grabbing grabbing, RebuildingCampaign rebuilding, CampaignDrawing drawing, Clock clock) {
         this.campaigns = campaigns;
+        this.drawing = drawing;
         this.grabbing = grabbing;
         this.rebuilding = rebuilding;
         this.clock = clock;
@@ -113,16 +116,30 @@ class CampaignController {
      * (header Idempotent-Replayed: true) and never a second one.
      */
     @ProblemCodes({ErrorCode.CAMPAIGN_NOT_FOUND, ErrorCode.SOLD_OUT, ErrorCode.LIMIT_REACHED, ErrorCode.NOT_STARTED,
-            ErrorCode.ENDED, ErrorCode.PAUSED, ErrorCode.REQUEST_IN_PROGRESS, ErrorCode.DAILY_SOLD_OUT, ErrorCode.DAILY_LIMIT_REACHED})
+            ErrorCode.ENDED, ErrorCode.PAUSED, ErrorCode.REQUEST_IN_PROGRESS, ErrorCode.DAILY_SOLD_OUT, ErrorCode.DAILY_LIMIT_REACHED,
+            ErrorCode.NOT_SELECTED})
     @PostMapping("/{id}/grabs")
-    Mono<ResponseEntity<GrabbedVoucher>> grab(@PathVariable long id,
+    Mono<ResponseEntity<Object>> grab(@PathVariable long id,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey, Authentication caller) {
         String key = Caller.requireIdempotencyKey(idempotencyKey);
-        return grabbing.grab(id, Caller.of(caller).id(), key).map(outcome -> {
+        String memberId = Caller.of(caller).id();
+        return grabbing.grab(id, memberId, key).map(outcome -> {
             if (outcome instanceof Grabbing.Grabbed grabbed) {
                 return ResponseEntity.status(HttpStatus.CREATED)
                         .header("Idempotent-Replayed", Boolean.toString(grabbed.replayed()))
                         .body(grabbed.voucher());
+            }
+            if (outcome instanceof Grabbing.Entered entered) {
+                return ResponseEntity.status(HttpStatus.ACCEPTED)
+                        .header("Idempotent-Replayed", Boolean.toString(entered.replayed()))
+                        .body(new Entry(Entry.ENTERED, id, memberId, entered.resultAt()));
+            }
+            if (outcome instanceof Grabbing.NotSelected) {
+                throw ApiProblem.of(ErrorCode.NOT_SELECTED, "The opening's draw did not select your entry; see GET .../draw");
+            }
+            if (outcome instanceof Grabbing.DrawPending pending) {
+                throw ApiProblem.retryLater(ErrorCode.NOT_STARTED, "The randomized opening closed at " + pending.resultAt()
+                        + " and is being drawn; first-come grabs of the vouchers left start right after", Duration.ofSeconds(2));
             }
             if (outcome instanceof Grabbing.Refused refused) {
                 throw refusal(refused.reason(), refused.retryAt());
@@ -132,6 +149,52 @@ class CampaignController {
             }
             throw notFound(id);
         });
+    }
+
+    /** The 202 body of a grab inside a randomized opening's window: an entry, whose result is known at {@code resultAt}. */
+    record Entry(String status, long campaignId, String memberId, Instant resultAt) {
+        static final String ENTERED = "ENTERED";
+    }
+
+    record NewDraw(@NotBlank @Size(max = 200) String seed) {
+    }
+
+    /**
+     * Draws a randomized opening with the seed whose SHA-256 is the campaign's commitment (201), or answers the
+     * published draw again (200). A campaign whose seed the service generated draws itself at its result time.
+     */
+    @ProblemCodes({ErrorCode.CAMPAIGN_NOT_FOUND, ErrorCode.VALIDATION_FAILED, ErrorCode.OPENING_NOT_OVER, ErrorCode.SEED_MISMATCH})
+    @RequestExample("""
+            {"seed": "2030-05-01 union board, dice 4-1-6"}""")
+    @PostMapping("/{id}/draw")
+    Mono<ResponseEntity<CampaignDrawView>> draw(@PathVariable long id, @Valid @RequestBody NewDraw request) {
+        return drawing.draw(id, request.seed()).map(outcome -> {
+            if (outcome instanceof CampaignDrawing.Drawn drawn) {
+                return ResponseEntity.status(drawn.again() ? HttpStatus.OK : HttpStatus.CREATED).body(drawn.draw());
+            }
+            if (outcome instanceof CampaignDrawing.FirstCome) {
+                throw ApiProblem.invalid("seed", "this campaign allocates first come, first served; it has no draw");
+            }
+            if (outcome instanceof CampaignDrawing.OpeningNotOver open) {
+                throw ApiProblem.of(ErrorCode.OPENING_NOT_OVER, "The draw can run once the opening closes at " + open.resultAt());
+            }
+            if (outcome instanceof CampaignDrawing.SeedMismatch mismatch) {
+                throw ApiProblem.of(ErrorCode.SEED_MISMATCH, "The seed's SHA-256 is not the campaign's seed commitment "
+                        + mismatch.commitment().hex() + "; nothing was drawn");
+            }
+            if (outcome instanceof CampaignDrawing.Busy busy) {
+                throw ApiProblem.retryLater(ErrorCode.BUSY, busy.why(), Duration.ofSeconds(1));
+            }
+            throw notFound(id);
+        });
+    }
+
+    /** A randomized opening's draw: pending (its commitment and result time) or published (all needed to recompute it). */
+    @ProblemCodes(ErrorCode.CAMPAIGN_NOT_FOUND)
+    @GetMapping("/{id}/draw")
+    Mono<CampaignDrawView> publishedDraw(@PathVariable long id) {
+        return drawing.published(id).switchIfEmpty(Mono.error(() -> ApiProblem.of(ErrorCode.CAMPAIGN_NOT_FOUND,
+                "No randomized opening with campaign id " + id)));
     }
 
     private ApiProblem refusal(Refusal reason, Instant retryAt) {

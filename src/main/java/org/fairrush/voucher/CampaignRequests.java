@@ -18,6 +18,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.Size;
+import org.fairrush.draw.SeedCommitment;
 import org.fairrush.web.FreeText;
 import org.fairrush.web.Text;
 
@@ -46,24 +47,36 @@ final class CampaignRequests {
             @Min(1) @Max(100) Integer perMemberDailyLimit,
             @Valid NewValidity validity,
             @Size(min = 1, max = 28) List<@NotNull @Valid NewRedeemHours> redeemHours,
-            Duration refundWindow) {
+            Duration refundWindow,
+            @Pattern(regexp = Opening.FIRST_COME + "|" + Opening.RANDOMIZED, message = "must be FIRST_COME or RANDOMIZED_OPENING")
+            String allocation,
+            Duration openingWindow,
+            @Pattern(regexp = SeedCommitment.PATTERN, message = "must be 64 hex digits (the SHA-256 of the seed)") String seedCommitment) {
 
         NewCampaign {
             name = Text.nfc(name);
         }
 
-        /** A campaign without coupon rules, with the default refund window. */
+        /** A first-come campaign without coupon rules, with the default refund window. */
         NewCampaign(String name, Integer stock, Integer perMemberLimit, Instant grabStartsAt, Instant grabEndsAt,
                 Instant redeemStartsAt, Instant redeemEndsAt, NewDiscount discount, Long fairId) {
             this(name, stock, perMemberLimit, grabStartsAt, grabEndsAt, redeemStartsAt, redeemEndsAt, discount, fairId,
-                    null, null, null, null, null, null);
+                    null, null, null, null, null, null, null, null, null);
+        }
+
+        /** A campaign without coupon rules and the default refund window, first come or with a randomized opening. */
+        NewCampaign(String name, Integer stock, Integer perMemberLimit, Instant grabStartsAt, Instant grabEndsAt,
+                Instant redeemStartsAt, Instant redeemEndsAt, NewDiscount discount, Long fairId, String allocation,
+                Duration openingWindow, String seedCommitment) {
+            this(name, stock, perMemberLimit, grabStartsAt, grabEndsAt, redeemStartsAt, redeemEndsAt, discount, fairId,
+                    null, null, null, null, null, null, allocation, openingWindow, seedCommitment);
         }
 
         /** A campaign without coupon rules, with its refund window (null: the default). */
         NewCampaign(String name, Integer stock, Integer perMemberLimit, Instant grabStartsAt, Instant grabEndsAt,
                 Instant redeemStartsAt, Instant redeemEndsAt, NewDiscount discount, Long fairId, Duration refundWindow) {
             this(name, stock, perMemberLimit, grabStartsAt, grabEndsAt, redeemStartsAt, redeemEndsAt, discount, fairId,
-                    null, null, null, null, null, refundWindow);
+                    null, null, null, null, null, refundWindow, null, null, null);
         }
 
         /** A campaign with coupon rules and the default refund window. */
@@ -71,11 +84,15 @@ final class CampaignRequests {
                 Instant redeemStartsAt, Instant redeemEndsAt, NewDiscount discount, Long fairId, String zone, Integer dailyStock,
                 Integer perMemberDailyLimit, NewValidity validity, List<NewRedeemHours> redeemHours) {
             this(name, stock, perMemberLimit, grabStartsAt, grabEndsAt, redeemStartsAt, redeemEndsAt, discount, fairId,
-                    zone, dailyStock, perMemberDailyLimit, validity, redeemHours, null);
+                    zone, dailyStock, perMemberDailyLimit, validity, redeemHours, null, null, null, null);
         }
 
         Duration refundWindowOrDefault() {
             return refundWindow == null ? DEFAULT_REFUND_WINDOW : refundWindow;
+        }
+
+        boolean randomized() {
+            return Opening.RANDOMIZED.equals(allocation);
         }
 
         /** The coupon rules asked for; call only once {@link #brokenRules} found none broken. */
@@ -127,6 +144,7 @@ final class CampaignRequests {
         if (refundWindow.isNegative() || refundWindow.compareTo(MAX_REFUND_WINDOW) > 0 || refundWindow.getNano() != 0) {
             broken.add(new RuleBroken("refundWindow", "must be whole seconds from PT0S to P366D"));
         }
+        broken.addAll(brokenOpeningRules(campaign));
         NewDiscount discount = campaign.discount();
         if (discount.minSpendCents() > 0 && discount.amountOffCents() > discount.minSpendCents()) {
             broken.add(new RuleBroken("discount.amountOffCents", "must not exceed minSpendCents"));
@@ -174,5 +192,36 @@ final class CampaignRequests {
             broken.add(new RuleBroken(field + ".to", "must be after from (a span ends the day it starts)"));
         }
         return broken;
+    }
+
+    static final Duration LONGEST_OPENING = Duration.ofHours(1);
+
+    /** A randomized opening needs a window, inside the grab window; a first-come campaign has neither window nor seed. */
+    private static List<RuleBroken> brokenOpeningRules(NewCampaign campaign) {
+        if (!campaign.randomized()) {
+            List<RuleBroken> broken = new ArrayList<>();
+            if (campaign.openingWindow() != null) {
+                broken.add(new RuleBroken("openingWindow", "only a RANDOMIZED_OPENING campaign has an opening window"));
+            }
+            if (campaign.seedCommitment() != null) {
+                broken.add(new RuleBroken("seedCommitment", "only a RANDOMIZED_OPENING campaign has a seed to commit to"));
+            }
+            return broken;
+        }
+        if (campaign.dailyStock() != null || campaign.perMemberDailyLimit() != null) {
+            // A drawn winner's grant is no grab of a day; daily caps and a draw are not combined.
+            return List.of(new RuleBroken("allocation", "a RANDOMIZED_OPENING campaign has no dailyStock or perMemberDailyLimit"));
+        }
+        Duration window = campaign.openingWindow();
+        if (window == null) {
+            return List.of(new RuleBroken("openingWindow", "is required for RANDOMIZED_OPENING (e.g. PT10S)"));
+        }
+        if (window.isNegative() || window.isZero() || window.compareTo(LONGEST_OPENING) > 0) {
+            return List.of(new RuleBroken("openingWindow", "must be positive and at most " + LONGEST_OPENING));
+        }
+        if (!campaign.grabStartsAt().plus(window).isBefore(campaign.grabEndsAt())) {
+            return List.of(new RuleBroken("openingWindow", "must end before grabEndsAt"));
+        }
+        return List.of();
     }
 }

@@ -7,7 +7,6 @@ import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import org.fairrush.rush.PoolDefinition;
 import org.fairrush.rush.PoolRef;
 import org.fairrush.rush.PoolQueries;
 import org.fairrush.rush.PoolRegistry;
@@ -27,14 +26,17 @@ class Campaigns {
     static final String KIND = "c";
 
     private final CampaignRepository repository;
+    private final Openings openings;
     private final PoolRegistry poolRegistry;
     private final PoolQueries poolQueries;
     private final TransactionalOperator transaction;
     private final Clock clock;
     private final Map<Long, Campaign> known = new ConcurrentHashMap<>();
 
-    Campaigns(CampaignRepository repository, PoolRegistry poolRegistry, PoolQueries poolQueries, TransactionalOperator transaction, Clock clock) {
+    Campaigns(CampaignRepository repository, Openings openings, PoolRegistry poolRegistry, PoolQueries poolQueries,
+            TransactionalOperator transaction, Clock clock) {
         this.repository = repository;
+        this.openings = openings;
         this.poolRegistry = poolRegistry;
         this.poolQueries = poolQueries;
         this.transaction = transaction;
@@ -54,14 +56,18 @@ class Campaigns {
      */
     Mono<CampaignView> create(NewCampaign request) {
         return repository.insert(request)
-                .flatMap(campaign -> poolRegistry.define(PoolDefinition.counted(pool(campaign.id()), campaign.grabStartsAt(),
-                                campaign.grabEndsAt(), campaign.perMemberLimit(), campaign.stock()))
-                        .flatMap(created -> created ? Mono.just(campaign) : Mono.error(new IllegalStateException(
+                .flatMap(campaign -> openings.create(campaign, request).flatMap(opening -> Flux.fromIterable(Openings.pools(campaign, opening))
+                        .concatMap(poolRegistry::define)
+                        .all(Boolean::booleanValue)
+                        .flatMap(created -> created ? Mono.just(Map.entry(campaign, opening)) : Mono.error(new IllegalStateException(
                                 "Redis already holds a pool for campaign " + campaign.id() + ": Postgres and Redis disagree "
-                                        + "(restored database?); the campaign was not created"))))
+                                        + "(restored database?); the campaign was not created")))))
                 .as(transaction::transactional)
-                .doOnNext(campaign -> known.put(campaign.id(), campaign))
-                .map(campaign -> CampaignView.of(campaign, campaign.stock(), clock.instant()));
+                .doOnNext(created -> {
+                    known.put(created.getKey().id(), created.getKey());
+                    openings.remember(created.getValue(), created.getKey().id());
+                })
+                .map(created -> CampaignView.of(created.getKey(), created.getKey().stock(), clock.instant()).with(created.getValue()));
     }
 
     /**
@@ -85,7 +91,8 @@ class Campaigns {
     }
 
     Mono<CampaignView> view(long id) {
-        return repository.findById(id).flatMap(this::withRemaining);
+        return repository.findById(id).flatMap(this::withRemaining)
+                .flatMap(view -> openings.find(id).map(view::with));
     }
 
     /**
@@ -95,11 +102,14 @@ class Campaigns {
     Mono<List<CampaignView>> list(Optional<Map.Entry<Instant, Long>> after, int count) {
         return repository.findPage(after, count).collectList()
                 .flatMap(page -> poolQueries.remainingOfCounted(page.stream().map(campaign -> pool(campaign.id())).toList())
-                        .flatMap(remaining -> {
+                        .zipWith(openings.findAll(page.stream().map(Campaign::id).toList()))
+                        .flatMap(found -> {
+                            Map<PoolRef, Long> remaining = found.getT1();
                             Instant now = clock.instant();
                             return Flux.fromIterable(page).concatMap(campaign -> {
                                 Long left = remaining.get(pool(campaign.id()));
-                                return left != null ? Mono.just(CampaignView.of(campaign, left, now)) : withRemaining(campaign);
+                                return (left != null ? Mono.just(CampaignView.of(campaign, left, now)) : withRemaining(campaign))
+                                        .map(view -> view.with(Optional.ofNullable(found.getT2().get(campaign.id()))));
                             }).collectList();
                         }));
     }
@@ -107,6 +117,7 @@ class Campaigns {
     Mono<CampaignView> setPaused(long id, boolean paused) {
         return repository.findById(id)
                 .flatMap(campaign -> poolRegistry.setPaused(pool(id), paused)
+                        .then(poolRegistry.setPaused(Openings.entries(id), paused))
                         .then(repository.setPaused(id, paused))
                         .then(view(id)))
                 .doOnNext(view -> known.remove(id));

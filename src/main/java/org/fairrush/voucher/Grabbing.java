@@ -1,37 +1,60 @@
 package org.fairrush.voucher;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import org.fairrush.rush.ClaimOutcome;
 import org.fairrush.rush.ClaimRecorded;
 import org.fairrush.rush.Claims;
+import org.fairrush.rush.PoolRef;
 import org.fairrush.rush.PoolRegistry;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 
-/** A member grabbing a voucher: the campaign's rules are the pool's, the engine does the rest. */
+/**
+ * A member grabbing a voucher: the campaign's rules are the pool's, the engine does the rest. In a randomized
+ * opening's window a grab is an entry in the campaign's entries pool (see {@link Openings}); after it, a grab goes to
+ * the campaign's pool as usual, and a replay of an entry's Idempotency-Key answers the entry's result.
+ */
 @Service
 class Grabbing {
 
     static final String CODE = "code";
 
     private final Campaigns campaigns;
+    private final Openings openings;
     private final Claims claims;
     private final PoolRegistry poolRegistry;
+    private final Clock clock;
     private final VoucherCodes codes = new VoucherCodes();
 
-    Grabbing(Campaigns campaigns, Claims claims, PoolRegistry poolRegistry) {
+    Grabbing(Campaigns campaigns, Openings openings, Claims claims, PoolRegistry poolRegistry, Clock clock) {
         this.campaigns = campaigns;
+        this.openings = openings;
         this.claims = claims;
         this.poolRegistry = poolRegistry;
+        this.clock = clock;
     }
 
     sealed interface GrabOutcome {
     }
 
     record Grabbed(GrabbedVoucher voucher, boolean replayed) implements GrabOutcome {
+    }
+
+    /** An entry in a randomized opening: its result is known at {@code resultAt}. */
+    record Entered(Instant resultAt, boolean replayed) implements GrabOutcome {
+    }
+
+    /** The entry was drawn and not selected. */
+    record NotSelected() implements GrabOutcome {
+    }
+
+    /** The opening window is over and its draw not applied yet: first-come grabs start right after it. */
+    record DrawPending(Instant resultAt) implements GrabOutcome {
     }
 
     record NoSuchCampaign() implements GrabOutcome {
@@ -56,13 +79,27 @@ class Grabbing {
 
     Mono<GrabOutcome> grab(long campaignId, String memberId, String idempotencyKey) {
         return campaigns.find(campaignId)
-                .flatMap(campaign -> {
-                    String code = codes.next(campaignId);
-                    return claims.claim(Campaigns.pool(campaignId), memberId, idempotencyKey, Map.of(CODE, code),
-                                    VoucherCodes.voucherId(code), campaign.rules().dailyQuota())
-                            .map(outcome -> outcome(campaign, closedIfRetired(campaign, outcome)));
-                })
+                .flatMap(campaign -> openings.find(campaignId).flatMap(opening -> {
+                    boolean entering = opening.isPresent() && opening.get().entering(clock.instant());
+                    return claim(campaign, entering, memberId, idempotencyKey)
+                            // The window closed between this instance's look at the clock and the script's: a grab now.
+                            .flatMap(outcome -> entering && refused(outcome, ClaimOutcome.Refusal.ENDED)
+                                    ? claim(campaign, false, memberId, idempotencyKey) : Mono.just(outcome))
+                            .map(outcome -> outcome(campaign, opening, closedIfRetired(campaign, outcome)));
+                }))
                 .defaultIfEmpty(new NoSuchCampaign());
+    }
+
+    private Mono<ClaimOutcome> claim(Campaign campaign, boolean entering, String memberId, String idempotencyKey) {
+        String code = codes.next(campaign.id());
+        PoolRef pool = entering ? Openings.entries(campaign.id()) : Campaigns.pool(campaign.id());
+        // An entry is no grant: the day's caps count grants (a randomized campaign has none, CampaignRequests).
+        return claims.claim(pool, memberId, idempotencyKey, Map.of(CODE, code), VoucherCodes.voucherId(code),
+                entering ? null : campaign.rules().dailyQuota());
+    }
+
+    private static boolean refused(ClaimOutcome outcome, ClaimOutcome.Refusal reason) {
+        return outcome instanceof ClaimOutcome.Refused refused && refused.reason() == reason;
     }
 
     /**
@@ -70,11 +107,17 @@ class Grabbing {
      * closed window, not as a pool being restored.
      */
     private ClaimOutcome closedIfRetired(Campaign campaign, ClaimOutcome outcome) {
-        return outcome instanceof ClaimOutcome.Refused refused && refused.reason() == ClaimOutcome.Refusal.UNKNOWN_POOL
-                && poolRegistry.pastRetention(campaign.grabEndsAt()) ? new ClaimOutcome.Refused(ClaimOutcome.Refusal.ENDED) : outcome;
+        return refused(outcome, ClaimOutcome.Refusal.UNKNOWN_POOL) && poolRegistry.pastRetention(campaign.grabEndsAt())
+                ? new ClaimOutcome.Refused(ClaimOutcome.Refusal.ENDED) : outcome;
     }
 
-    private static GrabOutcome outcome(Campaign campaign, ClaimOutcome outcome) {
+    private GrabOutcome outcome(Campaign campaign, Optional<Opening> opening, ClaimOutcome outcome) {
+        if (opening.isPresent()) {
+            Optional<GrabOutcome> ofOpening = openingOutcome(campaign, opening.get(), outcome);
+            if (ofOpening.isPresent()) {
+                return ofOpening.get();
+            }
+        }
         if (outcome instanceof ClaimOutcome.Granted granted) {
             return new Grabbed(voucher(campaign, granted.claim()), granted.replayed());
         }
@@ -84,7 +127,29 @@ class Grabbing {
         if (outcome instanceof ClaimOutcome.Busy busy) {
             return new Busy(busy.why());
         }
-        throw new IllegalStateException("campaign pools have no waiting list: " + outcome);
+        throw new IllegalStateException("a campaign's own pool has no waiting list: " + outcome);
+    }
+
+    /**
+     * What a randomized opening makes of an outcome: a waiting claim is an entry; a member who entered already (their
+     * one entry counts against a limit of one in the window) is answered their entry; a released entry was not
+     * selected; the campaign's pool not open yet after the window means the draw is still to come.
+     */
+    private Optional<GrabOutcome> openingOutcome(Campaign campaign, Opening opening, ClaimOutcome outcome) {
+        if (outcome instanceof ClaimOutcome.Waitlisted waiting) {
+            return Optional.of(new Entered(opening.resultAt(), waiting.replayed()));
+        }
+        Instant now = clock.instant();
+        if (refused(outcome, ClaimOutcome.Refusal.LIMIT_REACHED) && opening.entering(now)) {
+            return Optional.of(new Entered(opening.resultAt(), true));
+        }
+        if (outcome instanceof ClaimOutcome.Granted granted && granted.claim().released()) {
+            return Optional.of(new NotSelected());
+        }
+        if (refused(outcome, ClaimOutcome.Refusal.NOT_STARTED) && !opening.entering(now)) {
+            return Optional.of(new DrawPending(opening.resultAt()));
+        }
+        return Optional.empty();
     }
 
     private static GrabbedVoucher voucher(Campaign campaign, ClaimRecorded claim) {

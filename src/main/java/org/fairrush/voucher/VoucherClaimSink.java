@@ -2,9 +2,11 @@ package org.fairrush.voucher;
 
 import java.time.Instant;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import org.fairrush.rush.ClaimRecorded;
 import org.fairrush.rush.ClaimSink;
@@ -43,8 +45,51 @@ class VoucherClaimSink implements ClaimSink {
         return "voucher-claims";
     }
 
+    /**
+     * Held claims are vouchers (a first-come grab, or an opening's entry selected by its draw: same id and code). The
+     * entries of a randomized opening (waiting claims, and their later revisions: selected or released) are kept in
+     * campaign_entry, each at its highest revision.
+     */
     @Override
     public Mono<Void> store(List<ClaimRecorded> claims) {
+        List<ClaimRecorded> vouchers = claims.stream().filter(claim -> ClaimRecorded.HELD.equals(claim.status())).toList();
+        Collection<ClaimRecorded> entries = claims.stream().filter(claim -> claim.waiting() || claim.revision() > 0)
+                .collect(Collectors.toMap(ClaimRecorded::eventId, claim -> claim,
+                        (a, b) -> a.revision() >= b.revision() ? a : b, LinkedHashMap::new)).values();
+        return storeEntries(List.copyOf(entries)).then(storeVouchers(vouchers));
+    }
+
+    private Mono<Void> storeEntries(List<ClaimRecorded> entries) {
+        if (entries.isEmpty()) {
+            return Mono.empty();
+        }
+        return db.sql("insert into campaign_entry (id, campaign_id, member_id, code, entered_at, status, revision) "
+                        + "select * from unnest(:ids::uuid[], :campaigns::bigint[], :members::text[], :codes::text[], "
+                        + ":enteredAt::timestamptz[], :statuses::text[], :revisions::int[]) on conflict (id) do update "
+                        + "set status = excluded.status, revision = excluded.revision where campaign_entry.revision < excluded.revision")
+                .bind("ids", entries.stream().map(c -> c.eventId().toString()).toArray(String[]::new))
+                .bind("campaigns", entries.stream().map(c -> Long.valueOf(c.scope())).toArray(Long[]::new))
+                .bind("members", entries.stream().map(ClaimRecorded::actorId).toArray(String[]::new))
+                .bind("codes", entries.stream().map(c -> c.attributes().get(Grabbing.CODE)).toArray(String[]::new))
+                .bind("enteredAt", entries.stream().map(c -> c.occurredAt().toString()).toArray(String[]::new))
+                .bind("statuses", entries.stream().map(VoucherClaimSink::entryStatus).toArray(String[]::new))
+                .bind("revisions", entries.stream().map(ClaimRecorded::revision).toArray(Integer[]::new))
+                .then();
+    }
+
+    private static String entryStatus(ClaimRecorded claim) {
+        return switch (claim.status()) {
+            case ClaimRecorded.WAITING -> ENTERED;
+            case ClaimRecorded.HELD -> SELECTED;
+            default -> NOT_SELECTED;
+        };
+    }
+
+    static final String ENTERED = "ENTERED";
+    static final String SELECTED = "SELECTED";
+    static final String NOT_SELECTED = "NOT_SELECTED";
+
+    private Mono<Void> storeVouchers(List<ClaimRecorded> claims) {
         if (claims.isEmpty()) {
             return Mono.empty();
         }
@@ -76,6 +121,10 @@ class VoucherClaimSink implements ClaimSink {
 
     @Override
     public Mono<Long> countHolding(PoolRef pool) {
+        if (Openings.ENTRIES.equals(pool.pool())) {
+            // An opening's entries hold nothing: the selected ones hold the campaign pool's units.
+            return Mono.just(0L);
+        }
         return db.sql("select count(*) from voucher where campaign_id = :campaign")
                 .bind("campaign", Long.valueOf(pool.scope()))
                 .map(row -> row.get(0, Long.class)).one();
@@ -83,6 +132,21 @@ class VoucherClaimSink implements ClaimSink {
 
     @Override
     public Mono<ClaimRecorded> find(UUID claimId) {
+        return findVoucher(claimId).switchIfEmpty(Mono.defer(() -> findEntry(claimId)));
+    }
+
+    /** An opening's entry not selected (or not drawn yet), as its claim's current revision. */
+    private Mono<ClaimRecorded> findEntry(UUID claimId) {
+        return db.sql("select campaign_id, member_id, code, entered_at, status, revision from campaign_entry where id = :id")
+                .bind("id", claimId)
+                .map(row -> new ClaimRecorded(ClaimRecorded.SCHEMA_VERSION, claimId, row.get("entered_at", Instant.class), Campaigns.KIND,
+                        Long.toString(row.get("campaign_id", Long.class)), Openings.ENTRIES, row.get("member_id", String.class), null, 1,
+                        NOT_SELECTED.equals(row.get("status", String.class)) ? ClaimRecorded.RELEASED : ClaimRecorded.WAITING,
+                        Map.of(Grabbing.CODE, row.get("code", String.class)), row.get("revision", Integer.class)))
+                .one();
+    }
+
+    private Mono<ClaimRecorded> findVoucher(UUID claimId) {
         return db.sql("select campaign_id, member_id, seq, code, grabbed_at from voucher where id = :id").bind("id", claimId)
                 .map(row -> new ClaimRecorded(ClaimRecorded.SCHEMA_VERSION, claimId, row.get("grabbed_at", Instant.class), Campaigns.KIND,
                         Long.toString(row.get("campaign_id", Long.class)), "", row.get("member_id", String.class), null,
@@ -95,8 +159,8 @@ class VoucherClaimSink implements ClaimSink {
         if (claimIds.isEmpty()) {
             return Flux.empty();
         }
-        return db.sql("select id from voucher where id = any(:ids)")
+        return db.sql("select id from voucher where id = any(:ids) union all select id from campaign_entry where id = any(:ids)")
                 .bind("ids", claimIds.toArray(UUID[]::new))
-                .map(row -> row.get("id", UUID.class)).all();
+                .map(row -> row.get("id", UUID.class)).all().distinct();
     }
 }

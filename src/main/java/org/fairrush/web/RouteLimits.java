@@ -53,6 +53,8 @@ final class RouteLimits implements WebFilter {
             Cost.of(HttpMethod.POST, "/api/v1/campaigns", PAGE),
             Cost.of(HttpMethod.POST, "/api/v1/fairs", PAGE),
             Cost.of(HttpMethod.POST, "/api/v1/fairs/*/draw", WALK),
+            Cost.of(HttpMethod.POST, "/api/v1/campaigns/*/draw", WALK),
+            Cost.of(HttpMethod.GET, "/api/v1/campaigns/*/draw", EXPORT),
             Cost.of(HttpMethod.POST, "/api/v1/campaigns/*/rebuild", WALK),
             Cost.of(HttpMethod.POST, "/api/v1/fairs/*/rebuild", WALK),
             Cost.of(HttpMethod.GET, "/api/v1/ops/reconciliation", WALK),

@@ -52,7 +52,7 @@ class SecurityConfiguration {
                 .requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
                 .authorizeExchange(routes -> routes
                         .pathMatchers(HttpMethod.POST, "/api/v1/campaigns", "/api/v1/campaigns/*/pause",
-                                "/api/v1/campaigns/*/resume", "/api/v1/campaigns/*/rebuild").hasRole(ADMIN)
+                                "/api/v1/campaigns/*/resume", "/api/v1/campaigns/*/rebuild", "/api/v1/campaigns/*/draw").hasRole(ADMIN)
                         .pathMatchers("/api/v1/ops/**").hasRole(ADMIN)
                         .pathMatchers(HttpMethod.POST, "/api/v1/campaigns/*/grabs").hasRole(MEMBER)
                         .pathMatchers(HttpMethod.GET, "/api/v1/me/vouchers").hasRole(MEMBER)

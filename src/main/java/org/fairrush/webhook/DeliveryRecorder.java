@@ -49,7 +49,7 @@ final class DeliveryRecorder implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(DeliveryRecorder.class);
 
     private final ClaimStream stream;
-    private final Map<String, ClaimEventTypes> typesByKind;
+    private final Map<String, List<ClaimEventTypes>> typesByKind;
     private final Subscriptions subscriptions;
     private final Deliveries deliveries;
     private final JsonMapper json;
@@ -64,7 +64,8 @@ final class DeliveryRecorder implements SmartLifecycle {
         this.sinksByKind = sinks.stream().collect(Collectors.toMap(ClaimSink::kind, Function.identity()));
         this.storedWithin = storedWithin;
         this.stream = stream;
-        this.typesByKind = types.stream().collect(Collectors.toMap(ClaimEventTypes::kind, Function.identity()));
+        // A kind may have several: what its claims mean to a member, and what they mean to the campaign or fair (a draw).
+        this.typesByKind = types.stream().collect(Collectors.groupingBy(ClaimEventTypes::kind));
         this.subscriptions = subscriptions;
         this.deliveries = deliveries;
         this.json = json;
@@ -122,7 +123,7 @@ final class DeliveryRecorder implements SmartLifecycle {
                 .collect(Collectors.groupingBy(ClaimRecorded::kind, LinkedHashMap::new, Collectors.toList()));
         return Flux.fromIterable(byKind.entrySet())
                 .filter(kind -> typesByKind.containsKey(kind.getKey()))
-                .concatMap(kind -> typesByKind.get(kind.getKey()).eventsOf(kind.getValue()))
+                .concatMap(kind -> Flux.fromIterable(typesByKind.get(kind.getKey())).concatMap(types -> types.eventsOf(kind.getValue())))
                 .flatMapIterable(Function.identity())
                 .collectList();
     }

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.fairrush.FairrushTest;
 import org.fairrush.Fixtures;
+import org.fairrush.draw.SeedCommitment;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;

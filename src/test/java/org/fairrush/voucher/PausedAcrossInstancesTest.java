@@ -30,6 +30,8 @@ class PausedAcrossInstancesTest {
     @Autowired
     CampaignRepository repository;
     @Autowired
+    Openings openings;
+    @Autowired
     PoolRegistry poolRegistry;
     @Autowired
     PoolQueries poolQueries;
@@ -51,7 +53,7 @@ class PausedAcrossInstancesTest {
         // A grab that is wrongly let through waits for Kafka; give it time to answer rather than time out.
         Api api = new Api(http.mutate().responseTimeout(Duration.ofSeconds(30)).build());
         long campaignId = api.createCampaign(Fixtures.openCampaign(10, 1));
-        Campaigns otherInstance = new Campaigns(repository, poolRegistry, poolQueries, transaction, clock);
+        Campaigns otherInstance = new Campaigns(repository, openings, poolRegistry, poolQueries, transaction, clock);
         otherInstance.find(campaignId).block();
 
         http.post().uri("/api/v1/campaigns/{id}/pause", campaignId).headers(h -> h.setBearerAuth(Fixtures.adminToken()))

@@ -51,6 +51,25 @@ final class Api {
     /** @param couponRules further fields of the campaign (docs/design.md section 7.1), e.g. dailyStock, validity */
     static CampaignRef createCampaign(String adminToken, String name, int stock, int perMemberLimit, Instant opensAt,
             long amountOffCents, long minSpendCents, Map<String, Object> couponRules) {
+        Map<String, Object> body = campaignBody(name, stock, perMemberLimit, opensAt, amountOffCents, minSpendCents);
+        body.putAll(couponRules);
+        JsonNode created = send("POST", Settings.baseUrl() + "/api/v1/campaigns", adminToken, body, 201);
+        return new CampaignRef(created.get("id").asLong(), stock, perMemberLimit, opensAt, amountOffCents, minSpendCents);
+    }
+
+    /**
+     * A campaign with a randomized opening of {@code window} from {@code opensAt}, one voucher per member, whose seed the
+     * service generates and draws with by itself (docs/design.md section 7.1). Answers the created campaign.
+     */
+    static JsonNode createRandomizedOpening(String adminToken, String name, int stock, Instant opensAt, Duration window) {
+        Map<String, Object> body = campaignBody(name, stock, 1, opensAt, 500, 2000);
+        body.put("allocation", "RANDOMIZED_OPENING");
+        body.put("openingWindow", window.toString());
+        return send("POST", Settings.baseUrl() + "/api/v1/campaigns", adminToken, body, 201);
+    }
+
+    private static Map<String, Object> campaignBody(String name, int stock, int perMemberLimit, Instant opensAt,
+            long amountOffCents, long minSpendCents) {
         Instant now = Instant.now();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", name);
@@ -61,9 +80,7 @@ final class Api {
         body.put("redeemStartsAt", now.minusSeconds(60).toString());
         body.put("redeemEndsAt", now.plus(Duration.ofDays(7)).toString());
         body.put("discount", Map.of("type", "AMOUNT_OFF", "amountOffCents", amountOffCents, "minSpendCents", minSpendCents));
-        body.putAll(couponRules);
-        JsonNode created = send("POST", Settings.baseUrl() + "/api/v1/campaigns", adminToken, body, 201);
-        return new CampaignRef(created.get("id").asLong(), stock, perMemberLimit, opensAt, amountOffCents, minSpendCents);
+        return body;
     }
 
     /** A first-come fair whose registration opens at {@code opensAt} (docs/design.md section 7). */

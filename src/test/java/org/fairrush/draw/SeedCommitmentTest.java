@@ -1,4 +1,4 @@
-package org.fairrush.stall;
+package org.fairrush.draw;
 
 import org.junit.jupiter.api.Test;
 
