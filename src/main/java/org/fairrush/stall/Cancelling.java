@@ -2,6 +2,7 @@ package org.fairrush.stall;
 
 import java.util.UUID;
 
+import org.fairrush.rush.ClaimOutcome;
 import org.fairrush.rush.ReleaseOutcome;
 import org.fairrush.rush.ChangeOutbox;
 import org.springframework.stereotype.Service;
@@ -54,7 +55,7 @@ class Cancelling {
         if (outcome instanceof ReleaseOutcome.Released released) {
             return new Cancelled(released.promoted().map(claim -> claim.eventId()).orElse(null));
         }
-        if (outcome instanceof ReleaseOutcome.Busy busy) {
+        if (outcome instanceof ClaimOutcome.Busy busy) {
             return new Busy(busy.why());
         }
         return new NotFound();

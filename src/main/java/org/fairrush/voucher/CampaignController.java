@@ -1,7 +1,6 @@
 package org.fairrush.voucher;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +13,8 @@ import org.fairrush.web.ApiProblem;
 import org.fairrush.web.Caller;
 import org.fairrush.web.ErrorCode;
 import org.fairrush.web.ProblemCodes;
+import org.fairrush.web.Refusals;
+import org.fairrush.web.Refusals.Answer;
 import org.fairrush.web.RequestExample;
 import org.fairrush.web.Page;
 import org.fairrush.rush.ClaimOutcome.Refusal;
@@ -123,27 +124,24 @@ class CampaignController {
                         .body(grabbed.voucher());
             }
             if (outcome instanceof Grabbing.Refused refused) {
-                throw refusal(refused.reason());
+                throw REFUSALS.problem(refused.reason());
             }
             if (outcome instanceof Grabbing.Busy busy) {
-                throw ApiProblem.retryLater(ErrorCode.BUSY, busy.why(), Duration.ofSeconds(1));
+                throw Refusals.busy(busy.why());
             }
             throw notFound(id);
         });
     }
 
-    private static ApiProblem refusal(Refusal reason) {
-        return switch (reason) {
-            case SOLD_OUT -> ApiProblem.of(ErrorCode.SOLD_OUT, "All vouchers of this campaign are gone");
-            case LIMIT_REACHED -> ApiProblem.of(ErrorCode.LIMIT_REACHED, "You already hold as many vouchers of this campaign as allowed");
-            case NOT_STARTED -> ApiProblem.of(ErrorCode.NOT_STARTED, "Grabbing has not started yet");
-            case ENDED -> ApiProblem.of(ErrorCode.ENDED, "Grabbing has ended");
-            case PAUSED -> ApiProblem.of(ErrorCode.PAUSED, "The organisers paused this campaign; try again later");
-            case UNKNOWN_POOL -> ApiProblem.retryLater(ErrorCode.BUSY, "This campaign's stock is being restored", Duration.ofSeconds(5));
-            case IN_PROGRESS -> ApiProblem.retryLater(ErrorCode.REQUEST_IN_PROGRESS,
-                    "Your earlier grab with this Idempotency-Key is still being stored; ask again with the same key", Duration.ofSeconds(1));
-        };
-    }
+    private static final Refusals REFUSALS = Refusals.answering(Map.of(
+            Refusal.SOLD_OUT, new Answer(ErrorCode.SOLD_OUT, "All vouchers of this campaign are gone"),
+            Refusal.LIMIT_REACHED, new Answer(ErrorCode.LIMIT_REACHED, "You already hold as many vouchers of this campaign as allowed"),
+            Refusal.NOT_STARTED, new Answer(ErrorCode.NOT_STARTED, "Grabbing has not started yet"),
+            Refusal.ENDED, new Answer(ErrorCode.ENDED, "Grabbing has ended"),
+            Refusal.PAUSED, new Answer(ErrorCode.PAUSED, "The organisers paused this campaign; try again later"),
+            Refusal.UNKNOWN_POOL, new Answer(ErrorCode.BUSY, "This campaign's stock is being restored"),
+            Refusal.IN_PROGRESS, new Answer(ErrorCode.REQUEST_IN_PROGRESS,
+                    "Your earlier grab with this Idempotency-Key is still being stored; ask again with the same key")));
 
     private static ApiProblem notFound(long id) {
         return ApiProblem.of(ErrorCode.CAMPAIGN_NOT_FOUND, "No campaign with id " + id);
