@@ -76,10 +76,10 @@ want() { [[ ",$STEPS," == *",$1,"* ]]; }
 # cpu_before / cpu_after STEP: CPU time by process group over a step (bench/cpu-by-process.py), per answered
 # request, logged and kept in $RESULTS/cpu_STEP.txt: which process saturates the machine.
 cpu_before() { python3 "$BENCH/cpu-by-process.py" snapshot $$ > "$WORK/cpu-before.json"; }
-cpu_after() {
+cpu_after() { # STEP [COUNT]: COUNT answered requests or stored claims (default: every answer of the step)
   python3 "$BENCH/cpu-by-process.py" snapshot $$ > "$WORK/cpu-after.json"
   python3 "$BENCH/cpu-by-process.py" diff "$WORK/cpu-before.json" "$WORK/cpu-after.json" \
-    "$(jq -r '[.status[]] | add' "$RESULTS/$1.json")" > "$RESULTS/cpu_$1.txt"
+    "${2:-$(jq -r '[.status[]] | add' "$RESULTS/$1.json")}" > "$RESULTS/cpu_$1.txt"
   log "$1: $(cat "$RESULTS/cpu_$1.txt")"
 }
 
@@ -371,6 +371,7 @@ step_persister() {
   FAIRRUSH_RUSH_PERSISTER_ENABLED=true against_servers start_app_java "$P2" "$WORK/persister.log" "fairrush-bench-persister-$RUN" -Xms1g -Xmx1g \
     "-Dfairrush.dev-tokens.key-file=$WORK/dev-token-keys"
   : > "$WORK/persister-progress.txt"
+  cpu_before
   # Done when every claim is stored, or when the count stood still for 20 s once rows had arrived (claims
   # whose request was cut before the Kafka send stay PENDING in Redis; see the invariants below).
   DEADLINE=$(( $(date +%s) + 300 + CLAIMS / 1000 )) LAST=-1 SINCE=$(date +%s)
@@ -396,6 +397,8 @@ step_persister() {
       printf "{\"rps\": %.1f, \"rows\": %d, \"seconds\": %.3f, \"second_half_rps\": %.1f}", (n[e] - n[s]) / secs, n[e] - n[s], secs, (n[e] - n[h]) / half
     }' "$WORK/persister-progress.txt")
   save persister "$R" "$(jq -r '"\(.rows) rows in \(.seconds) s (second half of the rows: \(.second_half_rps | floor)/s, after the fresh JVM warmed up)"' <<<"$R")"
+  # Over the whole wait, the persister's start-up included: an upper bound of its CPU per stored claim.
+  cpu_after persister "$(stored)"
 }
 
 # ---- invariants: nothing oversold, nothing lost ------------------------------------------------------

@@ -7,7 +7,7 @@ usage: cpu-by-process.py snapshot SHELL_PID > before.json
     development stack's servers JVM (the Kafka broker), redis-server, postgres, and the load generator
     (wrk, counted as the waited-for children of SHELL_PID, the benchmark's shell); anything else is "other"
     (another engineer's build on a shared machine), and "machine" is the total of /proc/stat.
-  diff: prints one markdown line: per group, CPU milliseconds per answered request over the step and the
+  diff: prints one markdown line: per group, CPU milliseconds per answered request (or stored claim) over the step and the
     share of the machine's two (or N) cores it used.
 """
 import json
@@ -15,7 +15,7 @@ import os
 import sys
 
 TICK = os.sysconf("SC_CLK_TCK")
-GROUPS = ("api", "kafka+servers JVM", "redis", "postgres", "wrk", "other")
+GROUPS = ("api", "persister", "kafka+servers JVM", "redis", "postgres", "wrk", "other")
 
 
 def group(pid):
@@ -26,6 +26,8 @@ def group(pid):
         return None
     if "fairrush-bench-api" in cmd or "fairrush-ab-" in cmd:
         return "api"
+    if "fairrush-bench-persister" in cmd:
+        return "persister"
     if "fairrush-bench-servers" in cmd:
         return "kafka+servers JVM"
     if "redis-server" in cmd:

@@ -87,6 +87,12 @@ def render(folder):
               f"| (2b) grab p99 at half the throughput | {ms(results['grab_half']['p99_ms']) + ' ms' if results['grab_half'] else '-'} | <= 50 ms |",
               f"| (6) persister claims/s | {results['persister']['rps']:,.0f} | >= 50,000 |" if results['persister'] else
               "| (6) persister claims/s | - | >= 50,000 |"]
+    cpu = [(step, os.path.join(folder, f"cpu_{step}.txt")) for step in ("trivial", "grab", "soldout", "persister")]
+    cpu = [(step, open(path).read().strip()) for step, path in cpu if os.path.exists(path)]
+    if cpu:
+        lines += ["", "Where the machine's CPU went during a step (bench/cpu-by-process.py: CPU time per answered request, or "
+                  "per stored claim for (6), by process, and the share of all cores it used):", ""]
+        lines += [f"- {step}: {text.split(': ', 1)[1]}" for step, text in cpu]
     checks = load(folder, "checks")
     if checks:
         lines += ["", f"Invariants after the run: {checks['summary']}"]
