@@ -63,7 +63,7 @@ public class ChangeOutbox {
                             promoted.map(Change::claim), again))
                     .onErrorResume(failure -> {
                         log.warn("release of claim {} not yet acknowledged by Kafka: {}", claimId, failure.toString());
-                        return Mono.just(new ReleaseOutcome.Busy("the release is recorded and still being stored; retry"));
+                        return Mono.just(new ClaimOutcome.Busy("the release is recorded and still being stored; retry"));
                     });
         });
     }

@@ -19,8 +19,11 @@ public sealed interface ClaimOutcome {
         }
     }
 
-    /** The claim could not be made durable right now (Kafka did not acknowledge it in time); nothing was taken, the caller may retry. */
-    record Busy(String why) implements ClaimOutcome {
+    /**
+     * The engine's one "busy": a claim or a release could not be made durable right now (Kafka did not acknowledge it
+     * in time). A claim took nothing; a release stays in the outbox. The caller may retry.
+     */
+    record Busy(String why) implements ClaimOutcome, ReleaseOutcome {
     }
 
     enum Refusal {

@@ -24,7 +24,7 @@ public abstract class PeriodicPass implements SmartLifecycle {
     private final Duration interval;
     private Disposable running;
 
-    public PeriodicPass(String name, Duration interval) {
+    protected PeriodicPass(String name, Duration interval) {
         this.name = name;
         this.interval = interval;
     }

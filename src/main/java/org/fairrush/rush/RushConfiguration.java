@@ -37,8 +37,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
 import org.springframework.core.env.Environment;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -71,11 +73,12 @@ class RushConfiguration {
     }
 
     @Bean(initMethod = "start", destroyMethod = "stop")
-    SoldOutBoard soldOutBoard(ReactiveStringRedisTemplate redis, RushProperties properties) {
-        return new SoldOutBoard(redis, properties.keyPrefix(), properties.soldOutRecheck(), Clock.systemUTC());
+    SoldOutBoard soldOutBoard(ReactiveStringRedisTemplate redis, RushProperties properties, Clock clock) {
+        return new SoldOutBoard(redis, properties.keyPrefix(), properties.soldOutRecheck(), clock);
     }
 
     @Bean(initMethod = "start", destroyMethod = "close")
+    @Primary
     KafkaClaimPublisher claimPublisher(KafkaProperties kafka, ClaimCodec codec, ClaimTopics topics,
             ObjectProvider<ObservationRegistry> observations, Environment environment) {
         Map<String, Object> config = kafka.buildProducerProperties();
@@ -118,25 +121,31 @@ class RushConfiguration {
 
     // --- the engine's parts ---
 
-    /** The publisher claims and changes are made durable with: Kafka, and the Redis replicas when so configured. */
-    private static ClaimPublisher durable(ClaimPublisher publisher, RushProperties properties, ObjectProvider<ReplicaAcks> replicaAcks) {
+    /**
+     * The publisher acknowledged claims and changes are made durable with: Kafka, and the Redis replicas when
+     * fairrush.rush.redis-replica-acks is above 0. One bean, asked for by name by the claims and the outbox; everyone
+     * else (sweeper, persister's dead letters) gets the Kafka publisher, which is primary.
+     */
+    @Bean
+    ClaimPublisher durableClaimPublisher(KafkaClaimPublisher kafka, RushProperties properties,
+            ObjectProvider<ReplicaAcks> replicaAcks) {
         return properties.redisReplicaAcks() > 0
-                ? new ReplicaAckingPublisher(publisher, replicaAcks.getObject(), properties.keyPrefix())
-                : publisher;
+                ? new ReplicaAckingPublisher(kafka, replicaAcks.getObject(), properties.keyPrefix())
+                : kafka;
     }
 
     @Bean
-    Claims claims(ReactiveStringRedisTemplate redis, ClaimScript claimScript, ReleaseScript releaseScript, ClaimPublisher publisher,
-            SoldOutBoard soldOut, Clock clock, RushProperties properties, ObjectProvider<RushMetrics> metrics, List<ClaimSink> sinks,
-            ObjectProvider<ReplicaAcks> replicaAcks) {
-        return new Claims(redis, claimScript, releaseScript, durable(publisher, properties, replicaAcks), soldOut, clock, properties,
+    Claims claims(ReactiveStringRedisTemplate redis, ClaimScript claimScript, ReleaseScript releaseScript,
+            @Qualifier("durableClaimPublisher") ClaimPublisher durable, SoldOutBoard soldOut, Clock clock, RushProperties properties,
+            ObjectProvider<RushMetrics> metrics, List<ClaimSink> sinks) {
+        return new Claims(redis, claimScript, releaseScript, durable, soldOut, clock, properties,
                 metrics.getIfAvailable(() -> RushMetrics.NONE), sinks);
     }
 
     @Bean
-    ChangeOutbox changeOutbox(ReactiveStringRedisTemplate redis, ChangeScripts changeScripts, ClaimPublisher publisher,
-            SoldOutBoard soldOut, RushProperties properties, ObjectProvider<ReplicaAcks> replicaAcks) {
-        return new ChangeOutbox(redis, changeScripts, durable(publisher, properties, replicaAcks), soldOut, properties);
+    ChangeOutbox changeOutbox(ReactiveStringRedisTemplate redis, ChangeScripts changeScripts,
+            @Qualifier("durableClaimPublisher") ClaimPublisher durable, SoldOutBoard soldOut, RushProperties properties) {
+        return new ChangeOutbox(redis, changeScripts, durable, soldOut, properties);
     }
 
     @Bean
@@ -181,7 +190,7 @@ class RushConfiguration {
     @Bean
     ScopeRebuild scopeRebuild(PoolRegistry registry, PoolQueries queries, RebuildScript rebuildScript, SoldOutBoard soldOut,
             ClaimLag lag) {
-        return new ScopeRebuild(registry, queries, rebuildScript, soldOut, lag);
+        return new ScopeRebuild(registry, queries, rebuildScript, soldOut, lag::total);
     }
 
     @Bean

@@ -20,7 +20,8 @@ import reactor.util.retry.Retry;
  * Which pools are sold out, known in this instance's memory so that a grab on an empty pool is refused
  * without running the claim script. An instance learns it from the claim script's answer and tells the
  * others over Redis pub/sub; a unit that comes back (a reversed claim) clears the mark everywhere.
- * A missed message only costs a script call: the script itself remains the authority.
+ * The script itself remains the authority: a missed "sold out" only costs this instance a script call; a missed
+ * "restocked" is bounded by the recheck below.
  * The same channel tells every instance that a scope was retired from Redis ({@link PoolRetirement}): its marks
  * are dropped and the features hear of it ({@link #retired()}) to drop what they keep of it in memory.
  *

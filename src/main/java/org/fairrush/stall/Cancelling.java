@@ -2,10 +2,11 @@ package org.fairrush.stall;
 
 import java.util.UUID;
 
+import org.fairrush.rush.ChangeOutbox;
+import org.fairrush.rush.ClaimOutcome;
 import org.fairrush.rush.OfferOutcome;
 import org.fairrush.rush.Offers;
 import org.fairrush.rush.PoolRef;
-import org.fairrush.rush.ChangeOutbox;
 import org.fairrush.rush.ReleaseOutcome;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
@@ -78,7 +79,7 @@ class Cancelling {
         if (outcome instanceof ReleaseOutcome.Released released) {
             return new Cancelled(released.promoted().map(claim -> claim.eventId()).orElse(null));
         }
-        if (outcome instanceof ReleaseOutcome.Busy busy) {
+        if (outcome instanceof ClaimOutcome.Busy busy) {
             return new Busy(busy.why());
         }
         return new NotFound();

@@ -1,7 +1,6 @@
 package org.fairrush.stall;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +13,7 @@ import org.fairrush.stall.FairRequests.NewSeedCommitment;
 import org.fairrush.web.ApiProblem;
 import org.fairrush.web.ErrorCode;
 import org.fairrush.web.ProblemCodes;
+import org.fairrush.web.Refusals;
 import org.fairrush.web.RequestExample;
 import org.fairrush.web.Page;
 import org.springframework.http.HttpStatus;
@@ -112,7 +112,7 @@ class FairController {
                 throw ApiProblem.of(ErrorCode.ALREADY_DRAWN, "This fair's lottery was drawn with another seed; see GET .../draw");
             }
             if (outcome instanceof Drawing.Busy busy) {
-                throw ApiProblem.retryLater(ErrorCode.BUSY, busy.why(), Duration.ofSeconds(1));
+                throw Refusals.busy(busy.why());
             }
             throw notFound(id);
         });

@@ -1,9 +1,9 @@
 package org.fairrush.stall;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.validation.Valid;
@@ -13,6 +13,8 @@ import org.fairrush.web.ApiProblem;
 import org.fairrush.web.Caller;
 import org.fairrush.web.ErrorCode;
 import org.fairrush.web.ProblemCodes;
+import org.fairrush.web.Refusals;
+import org.fairrush.web.Refusals.Answer;
 import org.fairrush.web.RequestExample;
 import org.fairrush.web.Page;
 import org.springframework.http.HttpHeaders;
@@ -82,10 +84,10 @@ class RegistrationController {
                 throw FairRequests.invalid("category", "this fair has no category " + unknown.category());
             }
             if (outcome instanceof Registering.Refused refused) {
-                throw refusal(refused.reason());
+                throw REFUSALS.problem(refused.reason());
             }
             if (outcome instanceof Registering.Busy busy) {
-                throw ApiProblem.retryLater(ErrorCode.BUSY, busy.why(), Duration.ofSeconds(1));
+                throw Refusals.busy(busy.why());
             }
             throw FairController.notFound(id);
         });
@@ -117,7 +119,7 @@ class RegistrationController {
                 throw notYours();
             }
             if (outcome instanceof Cancelling.Busy busy) {
-                throw ApiProblem.retryLater(ErrorCode.BUSY, busy.why(), Duration.ofSeconds(1));
+                throw Refusals.busy(busy.why());
             }
             throw registrationNotFound(registrationId);
         });
@@ -172,19 +174,17 @@ class RegistrationController {
                 .map(list -> page.answer(request, list, view -> List.of(view.registeredAt().toString(), view.registrationId().toString())));
     }
 
-    private static ApiProblem refusal(Refusal reason) {
-        return switch (reason) {
-            case LIMIT_REACHED -> ApiProblem.of(ErrorCode.ALREADY_REGISTERED, "You are registered at this fair already");
-            case NOT_STARTED -> ApiProblem.of(ErrorCode.REGISTRATION_CLOSED, "Registration has not opened yet");
-            case ENDED -> ApiProblem.of(ErrorCode.REGISTRATION_CLOSED, "Registration has closed");
-            case PAUSED -> ApiProblem.of(ErrorCode.PAUSED, "The organisers paused registration; try again later");
-            case SOLD_OUT -> ApiProblem.of(ErrorCode.SOLD_OUT, "No stall left in this category");
-            case DAILY_SOLD_OUT, DAILY_LIMIT_REACHED -> throw new IllegalStateException("a fair's pools have no daily quota: " + reason);
-            case UNKNOWN_POOL -> ApiProblem.retryLater(ErrorCode.BUSY, "This fair's stalls are being restored", Duration.ofSeconds(5));
-            case IN_PROGRESS -> ApiProblem.retryLater(ErrorCode.REQUEST_IN_PROGRESS,
-                    "Your earlier registration with this Idempotency-Key is still being stored; ask again with the same key", Duration.ofSeconds(1));
-        };
-    }
+    private static final Refusals REFUSALS = Refusals.answering(Map.of(
+            Refusal.LIMIT_REACHED, new Answer(ErrorCode.ALREADY_REGISTERED, "You are registered at this fair already"),
+            Refusal.NOT_STARTED, new Answer(ErrorCode.REGISTRATION_CLOSED, "Registration has not opened yet"),
+            Refusal.ENDED, new Answer(ErrorCode.REGISTRATION_CLOSED, "Registration has closed"),
+            Refusal.PAUSED, new Answer(ErrorCode.PAUSED, "The organisers paused registration; try again later"),
+            Refusal.SOLD_OUT, new Answer(ErrorCode.SOLD_OUT, "No stall left in this category"),
+            Refusal.UNKNOWN_POOL, new Answer(ErrorCode.BUSY, "This fair's stalls are being restored"),
+            Refusal.IN_PROGRESS, new Answer(ErrorCode.REQUEST_IN_PROGRESS,
+                    "Your earlier registration with this Idempotency-Key is still being stored; ask again with the same key")),
+            // A fair's pools have no daily quota.
+            Set.of(Refusal.DAILY_SOLD_OUT, Refusal.DAILY_LIMIT_REACHED));
 
     private static ApiProblem registrationNotFound(UUID registrationId) {
         return ApiProblem.of(ErrorCode.NOT_FOUND, "No registration " + registrationId + " at this fair");

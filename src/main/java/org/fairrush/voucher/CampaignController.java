@@ -15,6 +15,8 @@ import org.fairrush.web.ApiProblem;
 import org.fairrush.web.Caller;
 import org.fairrush.web.ErrorCode;
 import org.fairrush.web.ProblemCodes;
+import org.fairrush.web.Refusals;
+import org.fairrush.web.Refusals.Answer;
 import org.fairrush.web.RequestExample;
 import org.fairrush.web.Page;
 import org.fairrush.rush.ClaimOutcome.Refusal;
@@ -142,10 +144,12 @@ class CampaignController {
                         + " and is being drawn; first-come grabs of the vouchers left start right after", Duration.ofSeconds(2));
             }
             if (outcome instanceof Grabbing.Refused refused) {
-                throw refusal(refused.reason(), refused.retryAt());
+                throw refused.retryAt() != null
+                        ? REFUSALS.problem(refused.reason(), refused.retryAt(), untilNextDay(refused.retryAt()))
+                        : REFUSALS.problem(refused.reason());
             }
             if (outcome instanceof Grabbing.Busy busy) {
-                throw ApiProblem.retryLater(ErrorCode.BUSY, busy.why(), Duration.ofSeconds(1));
+                throw Refusals.busy(busy.why());
             }
             throw notFound(id);
         });
@@ -183,7 +187,7 @@ class CampaignController {
                         + mismatch.commitment().hex() + "; nothing was drawn");
             }
             if (outcome instanceof CampaignDrawing.Busy busy) {
-                throw ApiProblem.retryLater(ErrorCode.BUSY, busy.why(), Duration.ofSeconds(1));
+                throw Refusals.busy(busy.why());
             }
             throw notFound(id);
         });
@@ -197,22 +201,19 @@ class CampaignController {
                 "No randomized opening with campaign id " + id)));
     }
 
-    private ApiProblem refusal(Refusal reason, Instant retryAt) {
-        return switch (reason) {
-            case SOLD_OUT -> ApiProblem.of(ErrorCode.SOLD_OUT, "All vouchers of this campaign are gone");
-            case LIMIT_REACHED -> ApiProblem.of(ErrorCode.LIMIT_REACHED, "You already hold as many vouchers of this campaign as allowed");
-            case NOT_STARTED -> ApiProblem.of(ErrorCode.NOT_STARTED, "Grabbing has not started yet");
-            case ENDED -> ApiProblem.of(ErrorCode.ENDED, "Grabbing has ended");
-            case PAUSED -> ApiProblem.of(ErrorCode.PAUSED, "The organisers paused this campaign; try again later");
-            case UNKNOWN_POOL -> ApiProblem.retryLater(ErrorCode.BUSY, "This campaign's stock is being restored", Duration.ofSeconds(5));
-            case DAILY_SOLD_OUT -> ApiProblem.retryLater(ErrorCode.DAILY_SOLD_OUT,
-                    "Today's vouchers of this campaign are gone; the next day's are grabbed from " + retryAt, untilNextDay(retryAt));
-            case DAILY_LIMIT_REACHED -> ApiProblem.retryLater(ErrorCode.DAILY_LIMIT_REACHED,
-                    "You got as many vouchers of this campaign today as allowed; grab again from " + retryAt, untilNextDay(retryAt));
-            case IN_PROGRESS -> ApiProblem.retryLater(ErrorCode.REQUEST_IN_PROGRESS,
-                    "Your earlier grab with this Idempotency-Key is still being stored; ask again with the same key", Duration.ofSeconds(1));
-        };
-    }
+    private static final Refusals REFUSALS = Refusals.answering(Map.of(
+            Refusal.SOLD_OUT, new Answer(ErrorCode.SOLD_OUT, "All vouchers of this campaign are gone"),
+            Refusal.LIMIT_REACHED, new Answer(ErrorCode.LIMIT_REACHED, "You already hold as many vouchers of this campaign as allowed"),
+            Refusal.NOT_STARTED, new Answer(ErrorCode.NOT_STARTED, "Grabbing has not started yet"),
+            Refusal.ENDED, new Answer(ErrorCode.ENDED, "Grabbing has ended"),
+            Refusal.PAUSED, new Answer(ErrorCode.PAUSED, "The organisers paused this campaign; try again later"),
+            Refusal.UNKNOWN_POOL, new Answer(ErrorCode.BUSY, "This campaign's stock is being restored"),
+            Refusal.IN_PROGRESS, new Answer(ErrorCode.REQUEST_IN_PROGRESS,
+                    "Your earlier grab with this Idempotency-Key is still being stored; ask again with the same key"),
+            Refusal.DAILY_SOLD_OUT, new Answer(ErrorCode.DAILY_SOLD_OUT,
+                    "Today's vouchers of this campaign are gone; the next day's are grabbed from"),
+            Refusal.DAILY_LIMIT_REACHED, new Answer(ErrorCode.DAILY_LIMIT_REACHED,
+                    "You got as many vouchers of this campaign today as allowed; grab again from")));
 
     /** Whole seconds until the next day in the campaign's zone, rounded up: a client retrying then is never early. */
     private Duration untilNextDay(Instant nextDay) {

@@ -27,13 +27,13 @@ public record TestEngine(Claims claims, ChangeOutbox outbox, PoolRegistry regist
         Claims claims = new Claims(redis, new ClaimScript(redis, codec, properties.idempotencyTtl()), new ReleaseScript(redis),
                 publisher, soldOut, clock, properties, metrics, sinks);
         ChangeOutbox outbox = new ChangeOutbox(redis, new ChangeScripts(redis, codec), publisher, soldOut, properties);
-        // No lag: these tests write a rebuilt state directly, they never wait for the persisters to drain.
-        ScopeRebuild rebuild = new ScopeRebuild(registry, queries, new RebuildScript(redis, codec), soldOut, null);
+        // No persisters in these tests, so nothing lags: a rebuild waits only for the scope's own pending claims.
+        ScopeRebuild rebuild = new ScopeRebuild(registry, queries, new RebuildScript(redis, codec), soldOut, () -> Mono.just(0L));
         return new TestEngine(claims, outbox, registry, queries, rebuild);
     }
 
-    /** Writes a scope's rebuilt state (what a rebuild does once the scope is drained). */
+    /** Rebuilds a scope to {@code state}, leaving its pools as the state says (no pool is paused or resumed around it). */
     public Mono<Void> rebuild(ScopeState state) {
-        return scopeRebuild.write(state);
+        return scopeRebuild.rebuild(state.scope(), List.of(), Mono.just(state), false);
     }
 }

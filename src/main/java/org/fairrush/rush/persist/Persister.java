@@ -6,7 +6,6 @@ import org.fairrush.rush.ClaimRecorded;
 import org.fairrush.rush.ClaimSink;
 import org.fairrush.rush.ClaimLogs;
 import org.fairrush.rush.ClaimStream;
-import org.fairrush.rush.DeadLetter;
 import org.fairrush.rush.PoolRef;
 import org.fairrush.rush.RushMetrics;
 import org.fairrush.rush.lua.PersistenceScripts;
@@ -14,20 +13,15 @@ import org.fairrush.rush.lua.PoolKeys;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.transport.ReceiverContext;
-import io.r2dbc.spi.R2dbcNonTransientException;
-import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.dao.DataIntegrityViolationException;
-import org.springframework.dao.InvalidDataAccessResourceUsageException;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -49,8 +43,8 @@ import reactor.util.retry.Retry;
  * <p>A database that is down or slow is retried with backoff, batch after batch in order, and the log
  * position is not committed until the batch is stored. A record that can never be stored (unreadable,
  * refused by the database's constraints, or failing alone again and again in a way nobody classified while
- * the database answers other statements) goes to the dead-letter topic with its reason instead of blocking
- * its partition for ever. Stopping lets the batch in hand finish first.
+ * the database answers other statements; {@link PoisonRecords} judges) goes to the dead-letter topic with its
+ * reason instead of blocking its partition for ever. Stopping lets the batch in hand finish first.
  *
  * <p>A lifecycle bean: it consumes only while its application context runs, so a stopped (or, in tests, paused)
  * context leaves the consumer group instead of keeping partitions it can no longer store; a restarted one
@@ -70,14 +64,11 @@ public final class Persister implements SmartLifecycle {
     private final Map<String, ClaimSink> sinks;
     private final PersistenceScripts scripts;
     private final TransactionalOperator transaction;
-    private final ClaimPublisher deadLetters;
-    private final ClaimCodec codec;
+    private final PoisonRecords poison;
     private final String keyPrefix;
     private final RushMetrics metrics;
-    private final Mono<Void> databaseAnswers;
     private final ObservationRegistry observations;
     private Sinks.Empty<Void> stopping = Sinks.empty();
-    private final AtomicLong deadLettered = new AtomicLong();
     private Disposable running;
     private Mono<Void> finished = Mono.empty();
 
@@ -104,11 +95,9 @@ public final class Persister implements SmartLifecycle {
         this.sinks = sinks.stream().collect(Collectors.toMap(ClaimSink::kind, Function.identity()));
         this.scripts = scripts;
         this.transaction = transaction;
-        this.deadLetters = deadLetters;
-        this.codec = codec;
+        this.poison = new PoisonRecords(deadLetters, codec, databaseAnswers);
         this.keyPrefix = keyPrefix;
         this.metrics = metrics;
-        this.databaseAnswers = databaseAnswers;
     }
 
     @Override
@@ -159,14 +148,14 @@ public final class Persister implements SmartLifecycle {
 
     /** Records set aside on the dead-letter topic since start. */
     long deadLettered() {
-        return deadLettered.get();
+        return poison.setAside();
     }
 
     /** Stores a batch (its poison records set aside first) and emits it once stored, for its commit. */
     private Mono<StoredBatch> storeBatch(ClaimStream.Batch batch) {
         Map<PoolKeys, List<ClaimRecorded>> byScope = batch.claims().stream()
                 .collect(Collectors.groupingBy(claim -> new PoolKeys(keyPrefix, PoolRef.single(claim.kind(), claim.scope()))));
-        Mono<Void> stored = setAside(batch.rejected())
+        Mono<Void> stored = poison.setAside(batch.rejected())
                 .retryWhen(retryForever("setting aside " + batch.rejected().size() + " records"))
                 .then(store(byScope).retryWhen(retryForever("storing " + batch.claims().size() + " claims")));
         return metrics.timePersisterBatch(batch.claims().size(), traced(batch, stored))
@@ -216,7 +205,7 @@ public final class Persister implements SmartLifecycle {
                 .flatMapIterable(Function.identity())
                 .collectList()
                 .flatMap(kept -> storeTogether(kept)
-                        .onErrorResume(failure -> mayBeTheRecords(failure).flatMap(theirs -> {
+                        .onErrorResume(failure -> poison.mayBeTheRecords(failure).flatMap(theirs -> {
                             if (!theirs) {
                                 return Mono.error(failure);
                             }
@@ -240,76 +229,18 @@ public final class Persister implements SmartLifecycle {
      */
     private Mono<Void> storeAlone(ClaimRecorded claim, int attempt) {
         return storeTogether(List.of(claim)).onErrorResume(failure -> {
-            if (refusedForGood(failure)) {
-                return setAside(claim, "refused by the database: " + failure.getMessage());
+            if (PoisonRecords.refusedForGood(failure)) {
+                return poison.setAside(claim, "refused by the database: " + failure.getMessage());
             }
-            return mayBeTheRecords(failure).flatMap(theirs -> {
+            return poison.mayBeTheRecords(failure).flatMap(theirs -> {
                 if (!theirs) {
                     return Mono.error(failure);
                 }
                 return attempt < TRIES_ALONE
                         ? Mono.delay(Duration.ofMillis(100L * attempt)).then(storeAlone(claim, attempt + 1))
-                        : setAside(claim, "failed " + TRIES_ALONE + " times while the database answered: " + failure);
+                        : poison.setAside(claim, "failed " + TRIES_ALONE + " times while the database answered: " + failure);
             });
         });
-    }
-
-    private Mono<Void> setAside(ClaimRecorded claim, String reason) {
-        return setAside(List.of(new DeadLetter(claim.kind() + ":" + claim.scope(), claim.poolRef().scopeTag(), codec.write(claim), reason)));
-    }
-
-    /**
-     * Whether the records themselves may be why a store failed: refused for good, or an error nobody classified
-     * while the database answers. A failure of the database's connection or a timeout is never the records'.
-     */
-    private Mono<Boolean> mayBeTheRecords(Throwable failure) {
-        if (refusedForGood(failure)) {
-            return Mono.just(true);
-        }
-        if (databaseUnavailable(failure)) {
-            return Mono.just(false);
-        }
-        return databaseAnswers.thenReturn(true).onErrorReturn(false);
-    }
-
-    /** The database (or the way to it) failed, not the statement: worth retrying the same batch. */
-    private static boolean databaseUnavailable(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof org.springframework.dao.DataAccessResourceFailureException
-                    || t instanceof org.springframework.dao.TransientDataAccessException
-                    || t instanceof io.r2dbc.spi.R2dbcTransientException
-                    || t instanceof R2dbcNonTransientResourceException
-                    || t instanceof java.io.IOException
-                    || t instanceof java.util.concurrent.TimeoutException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private Mono<Void> setAside(List<DeadLetter> letters) {
-        return Flux.fromIterable(letters)
-                .concatMap(letter -> {
-                    log.error("setting aside {} on the dead-letter topic: {}", letter.source(), letter.reason());
-                    return deadLetters.deadLetter(letter).doOnSuccess(sent -> deadLettered.incrementAndGet());
-                })
-                .then();
-    }
-
-    /** Errors that the same batch would meet again however often it is retried. */
-    private static boolean refusedForGood(Throwable failure) {
-        if (failure instanceof DataIntegrityViolationException || failure instanceof InvalidDataAccessResourceUsageException) {
-            return true;
-        }
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof R2dbcNonTransientException && !(t instanceof R2dbcNonTransientResourceException)) {
-                return true;
-            }
-            if (t instanceof UnknownKind) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private Mono<Void> clear(Map<PoolKeys, List<ClaimRecorded>> byScope) {
@@ -317,21 +248,16 @@ public final class Persister implements SmartLifecycle {
                 .concatMap(scope -> scripts.clear(scope.getKey(), scope.getValue()))
                 .then()
                 .retryWhen(Retry.backoff(5, Duration.ofMillis(100)))
-                // Left pending, the claims are republished by the sweeper and stored again idempotently.
+                // Left pending, the stored claims are cleared by StrandedClaims' next pass (the sweeper republishes only
+                // claims Kafka never acknowledged, and these were).
                 .onErrorResume(failure -> Mono.fromRunnable(() -> log.warn("clearing pending claims failed: {}", failure.toString())));
     }
 
     private ClaimSink sink(String kind) {
         ClaimSink sink = sinks.get(kind);
         if (sink == null) {
-            throw new UnknownKind(kind);
+            throw new PoisonRecords.UnknownKind(kind);
         }
         return sink;
-    }
-
-    private static final class UnknownKind extends IllegalStateException {
-        UnknownKind(String kind) {
-            super("no ClaimSink for claims of kind " + kind);
-        }
     }
 }

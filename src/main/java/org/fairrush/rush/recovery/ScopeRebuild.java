@@ -5,11 +5,11 @@ import org.fairrush.rush.PoolRef;
 import org.fairrush.rush.PoolRegistry;
 import org.fairrush.rush.ScopeState;
 import org.fairrush.rush.SoldOutBoard;
-import org.fairrush.rush.kafka.ClaimLag;
 import org.fairrush.rush.lua.PoolKeys;
 import org.fairrush.rush.lua.RebuildScript;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -30,14 +30,16 @@ public final class ScopeRebuild {
     private final PoolQueries queries;
     private final RebuildScript script;
     private final SoldOutBoard soldOut;
-    private final ClaimLag lag;
+    /** The claim events Kafka holds that the persisters have not stored yet (ClaimLag::total in production). */
+    private final Supplier<Mono<Long>> persisterLag;
 
-    public ScopeRebuild(PoolRegistry registry, PoolQueries queries, RebuildScript script, SoldOutBoard soldOut, ClaimLag lag) {
+    public ScopeRebuild(PoolRegistry registry, PoolQueries queries, RebuildScript script, SoldOutBoard soldOut,
+            Supplier<Mono<Long>> persisterLag) {
         this.registry = registry;
         this.queries = queries;
         this.script = script;
         this.soldOut = soldOut;
-        this.lag = lag;
+        this.persisterLag = persisterLag;
     }
 
     /**
@@ -59,7 +61,7 @@ public final class ScopeRebuild {
 
     /** Completes once Kafka's claim events are all stored and nothing of the scope waits to be stored or published. */
     private Mono<Void> drained(PoolRef scope) {
-        return Mono.zip(lag.total(), queries.pendingCount(scope), queries.unpublishedChanges(scope))
+        return Mono.zip(Mono.defer(persisterLag), queries.pendingCount(scope), queries.unpublishedChanges(scope))
                 .filter(counts -> counts.getT1() == 0 && counts.getT2() == 0 && counts.getT3() == 0)
                 .repeatWhenEmpty(repeat -> repeat.delayElements(POLL))
                 .timeout(DRAIN_WAIT)
@@ -71,7 +73,7 @@ public final class ScopeRebuild {
      * while the scope still has claims pending or changes unpublished: they must reach Postgres first, or the
      * state read from it would miss them.
      */
-    public Mono<Void> write(ScopeState state) {
+    private Mono<Void> write(ScopeState state) {
         PoolKeys scope = registry.keys(state.scope());
         return Mono.zip(queries.pendingCount(state.scope()), queries.unpublishedChanges(state.scope())).flatMap(counts -> counts.getT1() + counts.getT2() > 0
                 ? Mono.error(new IllegalStateException(counts.getT1() + " claims and " + counts.getT2() + " changes of "

@@ -7,7 +7,6 @@ import org.fairrush.rush.DeadLetter;
 import org.fairrush.rush.PoolDefinition;
 import org.fairrush.rush.PoolRef;
 import org.fairrush.rush.RedisFixture;
-import org.fairrush.rush.ReleaseOutcome;
 import org.fairrush.rush.SoldOutBoard;
 import org.fairrush.rush.TestEngine;
 import org.fairrush.rush.lua.PoolKeys;
@@ -69,7 +68,7 @@ class ChangeOutboxSweepTest {
         ClaimRecorded waiting = ((ClaimOutcome.Waitlisted) engine.claims().claim(food, "teahouse", "key-teahouse", Map.of()).block()).claim();
 
         kafkaDown.set(true);
-        assertThat(engine.outbox().release(food, holder.eventId()).block()).isInstanceOf(ReleaseOutcome.Busy.class);
+        assertThat(engine.outbox().release(food, holder.eventId()).block()).isInstanceOf(ClaimOutcome.Busy.class);
         PoolKeys scope = fixture.keys(PoolRef.single("f", "77"));
         assertThat(fixture.redis.opsForHash().size(scope.changes()).block()).isEqualTo(2);
 
