@@ -1,6 +1,5 @@
 package org.fairrush.ops;
 
-import org.fairrush.rush.Claims;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,8 +15,8 @@ import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import org.fairrush.ops.LiveSnapshot.Group;
 import org.fairrush.ops.LiveSnapshot.Pool;
-import org.fairrush.rush.PoolRef;
 import org.fairrush.rush.PoolQueries;
+import org.fairrush.rush.PoolRef;
 import org.fairrush.rush.WatchedPools;
 import org.fairrush.rush.WatchedPools.WatchedPool;
 import org.slf4j.Logger;

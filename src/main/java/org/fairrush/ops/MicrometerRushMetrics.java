@@ -1,6 +1,5 @@
 package org.fairrush.ops;
 
-import org.fairrush.rush.Claims;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -4,11 +4,11 @@ import java.time.Clock;
 import java.util.List;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import org.fairrush.rush.kafka.ClaimLag;
 import org.fairrush.rush.PoolQueries;
 import org.fairrush.rush.RushMetrics;
 import org.fairrush.rush.RushProperties;
 import org.fairrush.rush.WatchedPools;
+import org.fairrush.rush.kafka.ClaimLag;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;

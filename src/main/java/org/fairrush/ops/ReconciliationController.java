@@ -3,8 +3,8 @@ package org.fairrush.ops;
 import java.time.Duration;
 
 import org.fairrush.rush.Leases;
-import org.fairrush.rush.recovery.Reconciliation;
 import org.fairrush.rush.RushProperties;
+import org.fairrush.rush.recovery.Reconciliation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;

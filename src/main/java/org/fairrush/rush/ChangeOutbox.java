@@ -1,14 +1,14 @@
 package org.fairrush.rush;
 
-import org.fairrush.rush.lua.ChangeScripts;
-import org.fairrush.rush.lua.PoolKeys;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.fairrush.rush.lua.ChangeScripts;
 import org.fairrush.rush.lua.ChangeScripts.Change;
+import org.fairrush.rush.lua.PoolKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;

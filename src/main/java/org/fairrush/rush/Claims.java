@@ -1,8 +1,5 @@
 package org.fairrush.rush;
 
-import org.fairrush.rush.lua.ClaimScript;
-import org.fairrush.rush.lua.PoolKeys;
-import org.fairrush.rush.lua.ReleaseScript;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,7 +13,10 @@ import org.fairrush.rush.ClaimOutcome.Granted;
 import org.fairrush.rush.ClaimOutcome.Refusal;
 import org.fairrush.rush.ClaimOutcome.Refused;
 import org.fairrush.rush.ClaimOutcome.Waitlisted;
+import org.fairrush.rush.lua.ClaimScript;
 import org.fairrush.rush.lua.ClaimScript.ScriptAnswer;
+import org.fairrush.rush.lua.PoolKeys;
+import org.fairrush.rush.lua.ReleaseScript;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;

@@ -1,13 +1,12 @@
 package org.fairrush.rush;
 
 import java.time.Instant;
-
-import org.fairrush.rush.lua.LuaScripts;
-import org.fairrush.rush.lua.PoolKeys;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.fairrush.rush.lua.LuaScripts;
+import org.fairrush.rush.lua.PoolKeys;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Mono;

@@ -1,10 +1,10 @@
 package org.fairrush.rush;
 
-import org.fairrush.rush.lua.LuaScripts;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
+import org.fairrush.rush.lua.LuaScripts;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Mono;

@@ -1,12 +1,12 @@
 package org.fairrush.rush;
 
-import org.fairrush.rush.lua.DefinePoolScript;
-import org.fairrush.rush.lua.PoolKeys;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import org.fairrush.rush.lua.DefinePoolScript;
+import org.fairrush.rush.lua.PoolKeys;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;

@@ -1,7 +1,5 @@
 package org.fairrush.rush;
 
-import org.fairrush.rush.lua.PersistenceScripts;
-import org.fairrush.rush.persist.Persister;
 import java.time.Duration;
 
 import jakarta.validation.Valid;
@@ -9,6 +7,8 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import org.fairrush.rush.lua.PersistenceScripts;
+import org.fairrush.rush.persist.Persister;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;

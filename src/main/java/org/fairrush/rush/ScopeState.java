@@ -1,9 +1,10 @@
 package org.fairrush.rush;
 
-import org.fairrush.rush.recovery.ScopeRebuild;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+
+import org.fairrush.rush.recovery.ScopeRebuild;
 
 /**
  * What Postgres implies a scope's Redis state to be: what {@link ScopeRebuild#write} writes after Redis lost

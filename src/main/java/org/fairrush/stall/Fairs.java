@@ -9,8 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.fairrush.draw.SeedCommitment;
 import org.fairrush.rush.PoolDefinition;
-import org.fairrush.rush.PoolRef;
 import org.fairrush.rush.PoolQueries;
+import org.fairrush.rush.PoolRef;
 import org.fairrush.rush.PoolRegistry;
 import org.fairrush.rush.ScopeState;
 import org.fairrush.stall.FairRequests.NewFair;

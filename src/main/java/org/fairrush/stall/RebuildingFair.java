@@ -13,9 +13,9 @@ import java.util.stream.Collectors;
 
 import org.fairrush.rush.ClaimRecorded;
 import org.fairrush.rush.PoolRef;
+import org.fairrush.rush.ScopeState;
 import org.fairrush.rush.recovery.Reconciliation;
 import org.fairrush.rush.recovery.ScopeRebuild;
-import org.fairrush.rush.ScopeState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;

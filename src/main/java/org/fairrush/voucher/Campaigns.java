@@ -3,12 +3,12 @@ package org.fairrush.voucher;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-import org.fairrush.rush.PoolRef;
 import org.fairrush.rush.PoolQueries;
+import org.fairrush.rush.PoolRef;
 import org.fairrush.rush.PoolRegistry;
 import org.fairrush.voucher.CampaignRequests.NewCampaign;
 import org.springframework.stereotype.Service;

@@ -1,10 +1,10 @@
 package org.fairrush.devstack;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The development stack starts an embedded server only where Boot itself would find no endpoint. */
 class DevStackConfiguredTest {

@@ -1,16 +1,15 @@
 package org.fairrush.rush;
 
-import org.fairrush.rush.lua.PoolKeys;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
 
 import org.fairrush.rush.ClaimOutcome.Busy;
-
 import org.fairrush.rush.ClaimOutcome.Granted;
 import org.fairrush.rush.ClaimOutcome.Refusal;
 import org.fairrush.rush.ClaimOutcome.Refused;
+import org.fairrush.rush.lua.PoolKeys;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,10 +1,10 @@
 package org.fairrush.rush;
 
-import org.fairrush.rush.lua.PoolKeys;
 import java.time.Duration;
 import java.util.UUID;
 
 import org.fairrush.devstack.DevStack;
+import org.fairrush.rush.lua.PoolKeys;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;

@@ -1,14 +1,14 @@
 package org.fairrush.rush;
 
+import java.time.Clock;
+import java.util.List;
+
 import org.fairrush.rush.lua.ChangeScripts;
 import org.fairrush.rush.lua.ClaimScript;
 import org.fairrush.rush.lua.DefinePoolScript;
 import org.fairrush.rush.lua.RebuildScript;
 import org.fairrush.rush.lua.ReleaseScript;
 import org.fairrush.rush.recovery.ScopeRebuild;
-import java.time.Clock;
-import java.util.List;
-
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import reactor.core.publisher.Mono;
 

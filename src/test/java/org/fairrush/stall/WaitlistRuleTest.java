@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.fairrush.rush.ClaimRecorded;
 import org.fairrush.rush.ClaimEventTypes.ClaimEvent;
+import org.fairrush.rush.ClaimRecorded;
 import org.fairrush.rush.Offers;
 import org.fairrush.stall.FairRequests.NewCategory;
 import org.fairrush.stall.FairRequests.NewFair;

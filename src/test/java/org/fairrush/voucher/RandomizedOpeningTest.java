@@ -13,8 +13,8 @@ import java.util.stream.IntStream;
 
 import org.fairrush.Api;
 import org.fairrush.FairrushTest;
-import org.fairrush.ShiftedClock;
 import org.fairrush.Fixtures;
+import org.fairrush.ShiftedClock;
 import org.fairrush.draw.SeedCommitment;
 import org.fairrush.draw.SeededRanking;
 import org.junit.jupiter.api.BeforeEach;

@@ -3,8 +3,8 @@ package org.fairrush.voucher;
 import java.util.List;
 import java.util.Map;
 
-import org.fairrush.Fixtures;
 import org.fairrush.FairrushTest;
+import org.fairrush.Fixtures;
 import org.fairrush.RefundApi;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

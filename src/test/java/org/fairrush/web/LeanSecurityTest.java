@@ -1,11 +1,10 @@
 package org.fairrush.web;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.fairrush.FairrushTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.web.reactive.server.WebTestClient;
-
-import io.micrometer.core.instrument.MeterRegistry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

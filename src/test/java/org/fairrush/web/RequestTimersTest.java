@@ -1,7 +1,5 @@
 package org.fairrush.web;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.time.Duration;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -9,6 +7,8 @@ import org.fairrush.FairrushTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every request is timed, without an "active requests" long-task timer each (a sorted-map insert and removal). */
 @FairrushTest

@@ -1,7 +1,5 @@
 package org.fairrush.web;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,6 +15,8 @@ import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import reactor.core.publisher.Flux;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** lua/take-token.lua on a real Redis: a caller's token bucket of the rush endpoints ({@link CallerBuckets}). */
 class TakeTokenScriptTest {

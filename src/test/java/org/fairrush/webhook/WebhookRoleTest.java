@@ -1,7 +1,5 @@
 package org.fairrush.webhook;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.util.Map;
 
@@ -10,6 +8,8 @@ import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.io.ClassPathResource;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The webhook recorder and dispatcher run where the persister runs, unless set on their own (application.yml). */
 class WebhookRoleTest {

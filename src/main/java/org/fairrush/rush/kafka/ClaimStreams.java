@@ -1,15 +1,15 @@
 package org.fairrush.rush.kafka;
 
-import org.fairrush.rush.ClaimCodec;
-import org.fairrush.rush.ClaimSink;
-import org.fairrush.rush.ClaimStream;
-import org.fairrush.rush.RushProperties;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.fairrush.rush.ClaimCodec;
+import org.fairrush.rush.ClaimSink;
+import org.fairrush.rush.ClaimStream;
+import org.fairrush.rush.RushProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.stereotype.Component;
 import reactor.kafka.receiver.KafkaReceiver;

@@ -7,12 +7,12 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
 import io.micrometer.observation.transport.SenderContext;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.fairrush.rush.ClaimCodec;
 import org.fairrush.rush.ClaimPublisher;
 import org.fairrush.rush.ClaimRecorded;
 import org.fairrush.rush.DeadLetter;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 

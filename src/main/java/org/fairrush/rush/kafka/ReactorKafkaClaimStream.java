@@ -1,9 +1,5 @@
 package org.fairrush.rush.kafka;
 
-import org.fairrush.rush.ClaimCodec;
-import org.fairrush.rush.ClaimRecorded;
-import org.fairrush.rush.ClaimStream;
-import org.fairrush.rush.DeadLetter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +13,10 @@ import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
+import org.fairrush.rush.ClaimCodec;
+import org.fairrush.rush.ClaimRecorded;
+import org.fairrush.rush.ClaimStream;
+import org.fairrush.rush.DeadLetter;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.kafka.receiver.KafkaReceiver;

@@ -1,9 +1,9 @@
 package org.fairrush.rush.lua;
 
-import org.fairrush.rush.PoolDefinition;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.fairrush.rush.PoolDefinition;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Mono;

@@ -1,10 +1,10 @@
 package org.fairrush.rush.lua;
 
-import org.fairrush.rush.ClaimRecorded;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import org.fairrush.rush.ClaimRecorded;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Mono;

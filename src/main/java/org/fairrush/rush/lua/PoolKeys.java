@@ -1,11 +1,11 @@
 package org.fairrush.rush.lua;
 
-import org.fairrush.rush.DailyQuota;
-import org.fairrush.rush.PoolRef;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+
+import org.fairrush.rush.DailyQuota;
+import org.fairrush.rush.PoolRef;
 
 /**
  * The Redis keys of one pool (docs/design.md section 4): {@code <prefix>:{<kind>:<scope>}:<name>}, so that

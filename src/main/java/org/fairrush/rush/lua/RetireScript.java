@@ -1,11 +1,11 @@
 package org.fairrush.rush.lua;
 
-import org.fairrush.rush.PoolRef;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.fairrush.rush.PoolRef;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Mono;

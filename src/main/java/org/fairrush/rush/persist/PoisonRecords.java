@@ -1,14 +1,14 @@
 package org.fairrush.rush.persist;
 
-import org.fairrush.rush.ClaimCodec;
-import org.fairrush.rush.ClaimPublisher;
-import org.fairrush.rush.ClaimRecorded;
-import org.fairrush.rush.DeadLetter;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.r2dbc.spi.R2dbcNonTransientException;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
+import org.fairrush.rush.ClaimCodec;
+import org.fairrush.rush.ClaimPublisher;
+import org.fairrush.rush.ClaimRecorded;
+import org.fairrush.rush.DeadLetter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;

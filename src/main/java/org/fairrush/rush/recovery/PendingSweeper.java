@@ -1,5 +1,8 @@
 package org.fairrush.rush.recovery;
 
+import java.time.Clock;
+import java.time.Duration;
+
 import org.fairrush.rush.ChangeOutbox;
 import org.fairrush.rush.ClaimPublisher;
 import org.fairrush.rush.Claims;
@@ -10,13 +13,9 @@ import org.fairrush.rush.PoolRef;
 import org.fairrush.rush.PoolRegistry;
 import org.fairrush.rush.RushProperties;
 import org.fairrush.rush.lua.PoolKeys;
-import java.time.Clock;
-import java.time.Duration;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**

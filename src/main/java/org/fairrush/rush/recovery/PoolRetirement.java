@@ -1,5 +1,11 @@
 package org.fairrush.rush.recovery;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Collectors;
+
 import org.fairrush.rush.PeriodicPass;
 import org.fairrush.rush.PoolDefinition;
 import org.fairrush.rush.PoolRef;
@@ -9,12 +15,6 @@ import org.fairrush.rush.SoldOutBoard;
 import org.fairrush.rush.kafka.ClaimLag;
 import org.fairrush.rush.lua.PoolKeys;
 import org.fairrush.rush.lua.RetireScript;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.stream.Collectors;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;

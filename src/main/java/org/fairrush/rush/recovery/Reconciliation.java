@@ -1,5 +1,12 @@
 package org.fairrush.rush.recovery;
 
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
 import org.fairrush.rush.ClaimRecorded;
 import org.fairrush.rush.ClaimSink;
 import org.fairrush.rush.PoolQueries;
@@ -7,14 +14,6 @@ import org.fairrush.rush.PoolRef;
 import org.fairrush.rush.PoolRegistry;
 import org.fairrush.rush.kafka.ClaimLag;
 import org.fairrush.rush.lua.PoolKeys;
-import java.time.Clock;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-
-import java.util.function.Function;
-import java.util.stream.Collectors;
-
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import reactor.core.publisher.Mono;
 

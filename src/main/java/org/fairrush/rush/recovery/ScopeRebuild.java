@@ -1,5 +1,9 @@
 package org.fairrush.rush.recovery;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+
 import org.fairrush.rush.PoolQueries;
 import org.fairrush.rush.PoolRef;
 import org.fairrush.rush.PoolRegistry;
@@ -7,10 +11,6 @@ import org.fairrush.rush.ScopeState;
 import org.fairrush.rush.SoldOutBoard;
 import org.fairrush.rush.lua.PoolKeys;
 import org.fairrush.rush.lua.RebuildScript;
-import java.time.Duration;
-import java.util.List;
-import java.util.function.Supplier;
-
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 

@@ -1,13 +1,5 @@
 package org.fairrush.rush.recovery;
 
-import org.fairrush.rush.ClaimCodec;
-import org.fairrush.rush.ClaimRecorded;
-import org.fairrush.rush.ClaimSink;
-import org.fairrush.rush.PeriodicPass;
-import org.fairrush.rush.PoolRef;
-import org.fairrush.rush.PoolRegistry;
-import org.fairrush.rush.lua.PersistenceScripts;
-import org.fairrush.rush.lua.PoolKeys;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,11 +10,18 @@ import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import org.fairrush.rush.ClaimCodec;
+import org.fairrush.rush.ClaimRecorded;
+import org.fairrush.rush.ClaimSink;
+import org.fairrush.rush.PeriodicPass;
+import org.fairrush.rush.PoolRef;
+import org.fairrush.rush.PoolRegistry;
+import org.fairrush.rush.lua.PersistenceScripts;
+import org.fairrush.rush.lua.PoolKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.ScanOptions;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**

@@ -1,11 +1,11 @@
 package org.fairrush.rush.lua;
 
-import org.fairrush.rush.ClaimRecorded;
-import org.fairrush.rush.PoolRef;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.IntStream;
 
+import org.fairrush.rush.ClaimRecorded;
+import org.fairrush.rush.PoolRef;
 import org.fairrush.rush.lua.ChangeScripts.AssignCode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,9 +1,5 @@
 package org.fairrush.rush.lua;
 
-import org.fairrush.rush.ClaimRecorded;
-import org.fairrush.rush.PoolDefinition;
-import org.fairrush.rush.PoolRef;
-import org.fairrush.rush.RedisFixture;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +9,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import org.fairrush.rush.ClaimRecorded;
+import org.fairrush.rush.PoolDefinition;
+import org.fairrush.rush.PoolRef;
+import org.fairrush.rush.RedisFixture;
 import org.fairrush.rush.lua.ClaimScript.Code;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

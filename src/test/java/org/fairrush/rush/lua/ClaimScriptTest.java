@@ -1,13 +1,13 @@
 package org.fairrush.rush.lua;
 
-import org.fairrush.rush.ClaimRecorded;
-import org.fairrush.rush.PoolDefinition;
-import org.fairrush.rush.PoolRef;
-import org.fairrush.rush.RedisFixture;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import org.fairrush.rush.ClaimRecorded;
+import org.fairrush.rush.PoolDefinition;
+import org.fairrush.rush.PoolRef;
+import org.fairrush.rush.RedisFixture;
 import org.fairrush.rush.lua.ClaimScript.Code;
 import org.fairrush.rush.lua.ClaimScript.ScriptAnswer;
 import org.junit.jupiter.api.AfterEach;

@@ -1,9 +1,9 @@
 package org.fairrush.rush.lua;
 
-import org.fairrush.rush.ClaimRecorded;
-import org.fairrush.rush.PoolRef;
 import java.util.List;
 
+import org.fairrush.rush.ClaimRecorded;
+import org.fairrush.rush.PoolRef;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,10 +1,5 @@
 package org.fairrush.rush.lua;
 
-import org.fairrush.rush.ClaimRecorded;
-import org.fairrush.rush.DailyQuota;
-import org.fairrush.rush.PoolDefinition;
-import org.fairrush.rush.PoolRef;
-import org.fairrush.rush.RedisFixture;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -15,6 +10,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import org.fairrush.rush.ClaimRecorded;
+import org.fairrush.rush.DailyQuota;
+import org.fairrush.rush.PoolDefinition;
+import org.fairrush.rush.PoolRef;
+import org.fairrush.rush.RedisFixture;
 import org.fairrush.rush.lua.ClaimScript.Code;
 import org.fairrush.rush.lua.ClaimScript.ScriptAnswer;
 import org.junit.jupiter.api.AfterEach;

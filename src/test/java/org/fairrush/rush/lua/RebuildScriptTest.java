@@ -1,15 +1,15 @@
 package org.fairrush.rush.lua;
 
-import org.fairrush.rush.ClaimRecorded;
-import org.fairrush.rush.PoolDefinition;
-import org.fairrush.rush.PoolRef;
-import org.fairrush.rush.ScopeState;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.fairrush.rush.ClaimRecorded;
+import org.fairrush.rush.PoolDefinition;
+import org.fairrush.rush.PoolRef;
+import org.fairrush.rush.ScopeState;
 import org.fairrush.rush.lua.ChangeScripts.AssignCode;
 import org.fairrush.rush.lua.ChangeScripts.ReleaseCode;
 import org.fairrush.rush.lua.ClaimScript.Code;

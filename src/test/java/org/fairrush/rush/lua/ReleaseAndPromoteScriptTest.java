@@ -1,7 +1,5 @@
 package org.fairrush.rush.lua;
 
-import org.fairrush.rush.ClaimRecorded;
-import org.fairrush.rush.PoolRef;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -10,6 +8,8 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.stream.IntStream;
 
+import org.fairrush.rush.ClaimRecorded;
+import org.fairrush.rush.PoolRef;
 import org.fairrush.rush.lua.ChangeScripts.ReleaseAnswer;
 import org.fairrush.rush.lua.ChangeScripts.ReleaseCode;
 import org.junit.jupiter.api.AfterAll;

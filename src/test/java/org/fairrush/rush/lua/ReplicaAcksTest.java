@@ -1,15 +1,5 @@
 package org.fairrush.rush.lua;
 
-import org.fairrush.rush.ClaimCodec;
-import org.fairrush.rush.ClaimOutcome;
-import org.fairrush.rush.ClaimPublisher;
-import org.fairrush.rush.ClaimRecorded;
-import org.fairrush.rush.DeadLetter;
-import org.fairrush.rush.PoolDefinition;
-import org.fairrush.rush.PoolRef;
-import org.fairrush.rush.RushProperties;
-import org.fairrush.rush.SoldOutBoard;
-import org.fairrush.rush.TestEngine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +12,16 @@ import java.util.Map;
 
 import io.lettuce.core.RedisClient;
 import org.fairrush.devstack.FreePortsForTests;
+import org.fairrush.rush.ClaimCodec;
+import org.fairrush.rush.ClaimOutcome;
+import org.fairrush.rush.ClaimPublisher;
+import org.fairrush.rush.ClaimRecorded;
+import org.fairrush.rush.DeadLetter;
+import org.fairrush.rush.PoolDefinition;
+import org.fairrush.rush.PoolRef;
+import org.fairrush.rush.RushProperties;
+import org.fairrush.rush.SoldOutBoard;
+import org.fairrush.rush.TestEngine;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Bindable;

@@ -1,13 +1,13 @@
 package org.fairrush.rush.lua;
 
-import org.fairrush.rush.ClaimRecorded;
-import org.fairrush.rush.PoolDefinition;
-import org.fairrush.rush.PoolRef;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import org.fairrush.rush.ClaimRecorded;
+import org.fairrush.rush.PoolDefinition;
+import org.fairrush.rush.PoolRef;
 import org.fairrush.rush.lua.RetireScript.Result;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

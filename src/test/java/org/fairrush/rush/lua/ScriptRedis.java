@@ -1,10 +1,5 @@
 package org.fairrush.rush.lua;
 
-import org.fairrush.rush.ClaimCodec;
-import org.fairrush.rush.ClaimRecorded;
-import org.fairrush.rush.PoolDefinition;
-import org.fairrush.rush.PoolRef;
-import org.fairrush.rush.RedisFixture;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -12,6 +7,11 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
 
+import org.fairrush.rush.ClaimCodec;
+import org.fairrush.rush.ClaimRecorded;
+import org.fairrush.rush.PoolDefinition;
+import org.fairrush.rush.PoolRef;
+import org.fairrush.rush.RedisFixture;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 /**

@@ -1,8 +1,5 @@
 package org.fairrush.rush.persist;
 
-import org.fairrush.rush.ClaimPublisher;
-import org.fairrush.rush.ClaimRecorded;
-import org.fairrush.rush.RushProperties;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,6 +20,9 @@ import org.fairrush.Api;
 import org.fairrush.FairrushTest;
 import org.fairrush.Fixtures;
 import org.fairrush.Invariants;
+import org.fairrush.rush.ClaimPublisher;
+import org.fairrush.rush.ClaimRecorded;
+import org.fairrush.rush.RushProperties;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;

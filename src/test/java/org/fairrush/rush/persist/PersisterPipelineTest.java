@@ -1,12 +1,5 @@
 package org.fairrush.rush.persist;
 
-import org.fairrush.rush.ClaimPublisher;
-import org.fairrush.rush.ClaimRecorded;
-import org.fairrush.rush.ClaimSink;
-import org.fairrush.rush.ClaimStream;
-import org.fairrush.rush.DeadLetter;
-import org.fairrush.rush.RedisFixture;
-import org.fairrush.rush.lua.PersistenceScripts;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -15,6 +8,13 @@ import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
+import org.fairrush.rush.ClaimPublisher;
+import org.fairrush.rush.ClaimRecorded;
+import org.fairrush.rush.ClaimSink;
+import org.fairrush.rush.ClaimStream;
+import org.fairrush.rush.DeadLetter;
+import org.fairrush.rush.RedisFixture;
+import org.fairrush.rush.lua.PersistenceScripts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;

@@ -1,11 +1,5 @@
 package org.fairrush.rush.persist;
 
-import org.fairrush.rush.ClaimPublisher;
-import org.fairrush.rush.ClaimRecorded;
-import org.fairrush.rush.ClaimStream;
-import org.fairrush.rush.DeadLetter;
-import org.fairrush.rush.RedisFixture;
-import org.fairrush.rush.lua.PersistenceScripts;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -18,6 +12,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.fairrush.rush.ClaimPublisher;
+import org.fairrush.rush.ClaimRecorded;
+import org.fairrush.rush.ClaimStream;
+import org.fairrush.rush.DeadLetter;
+import org.fairrush.rush.RedisFixture;
+import org.fairrush.rush.lua.PersistenceScripts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;

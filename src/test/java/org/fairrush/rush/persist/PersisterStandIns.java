@@ -1,10 +1,10 @@
 package org.fairrush.rush.persist;
 
-import org.fairrush.rush.ClaimSink;
-import org.fairrush.rush.PoolRef;
 import java.util.Collection;
 import java.util.UUID;
 
+import org.fairrush.rush.ClaimSink;
+import org.fairrush.rush.PoolRef;
 import org.springframework.transaction.reactive.TransactionCallback;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;

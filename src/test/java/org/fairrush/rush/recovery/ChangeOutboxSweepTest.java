@@ -1,5 +1,13 @@
 package org.fairrush.rush.recovery;
 
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+
 import org.fairrush.rush.ClaimOutcome;
 import org.fairrush.rush.ClaimPublisher;
 import org.fairrush.rush.ClaimRecorded;
@@ -10,14 +18,6 @@ import org.fairrush.rush.RedisFixture;
 import org.fairrush.rush.SoldOutBoard;
 import org.fairrush.rush.TestEngine;
 import org.fairrush.rush.lua.PoolKeys;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;

@@ -1,11 +1,5 @@
 package org.fairrush.rush.recovery;
 
-import org.fairrush.rush.ClaimCodec;
-import org.fairrush.rush.ClaimRecorded;
-import org.fairrush.rush.PoolRef;
-import org.fairrush.rush.RushProperties;
-import org.fairrush.rush.lua.ClaimScript;
-import org.fairrush.rush.lua.PoolKeys;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -13,6 +7,12 @@ import java.util.Map;
 import org.fairrush.Api;
 import org.fairrush.FairrushTest;
 import org.fairrush.Fixtures;
+import org.fairrush.rush.ClaimCodec;
+import org.fairrush.rush.ClaimRecorded;
+import org.fairrush.rush.PoolRef;
+import org.fairrush.rush.RushProperties;
+import org.fairrush.rush.lua.ClaimScript;
+import org.fairrush.rush.lua.PoolKeys;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;

@@ -1,10 +1,5 @@
 package org.fairrush.rush.recovery;
 
-import org.fairrush.rush.ClaimCodec;
-import org.fairrush.rush.ClaimRecorded;
-import org.fairrush.rush.ClaimSink;
-import org.fairrush.rush.PoolRef;
-import org.fairrush.rush.PoolRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -15,6 +10,11 @@ import java.util.UUID;
 import org.fairrush.Api;
 import org.fairrush.FairrushTest;
 import org.fairrush.Fixtures;
+import org.fairrush.rush.ClaimCodec;
+import org.fairrush.rush.ClaimRecorded;
+import org.fairrush.rush.ClaimSink;
+import org.fairrush.rush.PoolRef;
+import org.fairrush.rush.PoolRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
