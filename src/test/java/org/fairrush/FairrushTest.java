@@ -8,7 +8,11 @@ import java.lang.annotation.Target;
 import org.fairrush.devstack.DevStackInitializer;
 import org.junit.jupiter.api.Tag;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.boot.webtestclient.autoconfigure.WebTestClientBuilderCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.ContextConfiguration;
 
@@ -25,9 +29,23 @@ import org.springframework.test.context.ContextConfiguration;
 @AutoConfigureWebTestClient(timeout = "PT30S")
 @ActiveProfiles("test")
 @ContextConfiguration(initializers = DevStackInitializer.class)
+@Import(FairrushTest.TestClient.class)
 @Tag(FairrushTest.STACK)
 public @interface FairrushTest {
 
     /** The tag of tests that start the whole application or a service process. */
     String STACK = "stack";
+
+    /**
+     * The test client reads answers of any size a test asks for: the service's 16 KB limit is for request bodies,
+     * and a list or a reconciliation of everything the suite made so far grows past it as the suite grows.
+     */
+    @TestConfiguration(proxyBeanMethods = false)
+    class TestClient {
+
+        @Bean
+        WebTestClientBuilderCustomizer readsLargeAnswers() {
+            return builder -> builder.codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(16 * 1024 * 1024));
+        }
+    }
 }
