@@ -252,7 +252,14 @@ wait_service() { # ROLE I SECONDS
 
 # ---- HAProxy ---------------------------------------------------------------------------------------------
 up_haproxy() {
-  local i
+  local i code
+  # What the load balancer answers itself (no instance ready, a queue or server timeout) is a problem+json like the
+  # service's own, 503 BUSY with Retry-After, so a member's app retries with the same Idempotency-Key instead of
+  # failing on an HTML page.
+  for code in 502 503 504; do
+    printf 'HTTP/1.1 %s Service Unavailable\r\nContent-Type: application/problem+json\r\nRetry-After: 1\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n{"type":"about:blank","title":"Service Unavailable","status":503,"code":"BUSY","detail":"The service is busy; try again in a second with the same Idempotency-Key"}\n' \
+      503 > "$DIR/error-$code.http"
+  done
   {
     cat <<EOF
 global
@@ -263,6 +270,12 @@ defaults
     timeout connect 1s
     timeout client 60s
     timeout server 30s
+    # Under a rush on few cores a readiness probe can take seconds: a slow answer must not take every instance out
+    # of the rotation at once (HAProxy then answers everyone itself).
+    timeout check 5s
+    errorfile 502 $DIR/error-502.http
+    errorfile 503 $DIR/error-503.http
+    errorfile 504 $DIR/error-504.http
     # A connection refused or cut before an answer goes to another instance. A grab carries an
     # Idempotency-Key, so the service answers a retried one with the first result.
     retries 2
@@ -275,7 +288,7 @@ backend api
     balance roundrobin
     option httpchk GET /actuator/health/readiness
     http-check expect status 200
-    default-server inter 1s fall 2 rise 2 maxconn 2000
+    default-server inter 1s fall 5 rise 2 maxconn 2000
 EOF
     for ((i = 1; i <= API; i++)); do echo "    server api$i 127.0.0.1:$(api_port "$i") check"; done
   } > "$DIR/haproxy.cfg"
