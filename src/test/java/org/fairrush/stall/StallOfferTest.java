@@ -1,5 +1,6 @@
 package org.fairrush.stall;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,16 +15,17 @@ import java.util.stream.IntStream;
 
 import org.fairrush.FairrushTest;
 import org.fairrush.Fixtures;
+import org.fairrush.ShiftedClock;
 import org.fairrush.rush.RushProperties;
 import org.fairrush.stall.FairApi.Answer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.context.bean.override.convention.TestBean;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -36,7 +38,6 @@ import static org.awaitility.Awaitility.await;
  * server's clock (moved by the test, never waited for); accepted it is theirs, declined or expired it passes on.
  */
 @FairrushTest
-@Import(MovableClock.Configuration.class)
 class StallOfferTest {
 
     private static final Duration HOLD = Duration.ofMinutes(1);
@@ -45,8 +46,14 @@ class StallOfferTest {
     WebTestClient http;
     @Autowired
     DatabaseClient db;
-    @Autowired
-    MovableClock clock;
+    static final ShiftedClock CLOCK = new ShiftedClock();
+
+    @TestBean(name = "clock")
+    Clock clock;
+
+    static Clock clock() {
+        return CLOCK;
+    }
     @Autowired
     ReactiveStringRedisTemplate redis;
     @Autowired
@@ -149,7 +156,7 @@ class StallOfferTest {
         List<Registered> line = register(fairId, "line", 2);
         cancel(fairId, holder);
 
-        clock.advance(HOLD.plusSeconds(1));
+        CLOCK.advance(HOLD.plusSeconds(1));
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(view(fairId, line.get(0))).containsEntry("status", "EXPIRED"));
         assertThat(view(fairId, line.get(1))).containsEntry("status", "OFFERED").containsEntry("stallNumber", "FOOD-01");
@@ -166,7 +173,7 @@ class StallOfferTest {
         Registered holder = register(fairId, "holder", 1).get(0);
         Registered offered = register(fairId, "line", 1).get(0);
         cancel(fairId, holder);
-        clock.advance(HOLD.plusSeconds(1));
+        CLOCK.advance(HOLD.plusSeconds(1));
 
         Answer late = api.answerOffer(fairId, offered.id(), offered.token(), "decline");
 
@@ -239,7 +246,7 @@ class StallOfferTest {
         cancel(fairId, holders.get(1));
         assertThat(view(fairId, line.get(0))).containsEntry("status", "OFFERED");
         assertThat(view(fairId, line.get(1))).containsEntry("status", "OFFERED");
-        clock.advance(HOLD.plusSeconds(1));
+        CLOCK.advance(HOLD.plusSeconds(1));
 
         List<Mono<?>> race = new ArrayList<>();
         race.add(api.cancel(fairId, holders.get(2).id(), holders.get(2).token()));
@@ -296,7 +303,7 @@ class StallOfferTest {
 
         assertThat(view(fairId, line.get(0))).isEqualTo(offeredBefore);
         assertThat(api.fair(fairId)).isEqualTo(fairBefore);
-        clock.advance(HOLD.plusSeconds(1));
+        CLOCK.advance(HOLD.plusSeconds(1));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(view(fairId, line.get(1)))
                 .containsEntry("status", "OFFERED").containsEntry("stallNumber", "FOOD-01"));
         assertThat(view(fairId, line.get(0))).containsEntry("status", "EXPIRED");
