@@ -32,12 +32,13 @@ public final class RedisClusterServers implements AutoCloseable {
     private final List<Integer> ports;
     /** Cluster bus ports chosen free too (not port + 10000, which may be taken: it lies in the ephemeral range). */
     private final List<Integer> busPorts;
-    private final List<Process> processes = new ArrayList<>();
+    private final ServerProcesses processes;
     /** The redis-server to run; null for the one on the PATH (Redis 7, which takes a cluster bus port). */
     private final String bundled;
 
     private RedisClusterServers(Path home, List<Integer> ports, List<Integer> busPorts, String bundled) {
         this.home = home;
+        this.processes = new ServerProcesses(home);
         this.ports = ports;
         this.busPorts = busPorts;
         this.bundled = bundled;
@@ -184,14 +185,6 @@ public final class RedisClusterServers implements AutoCloseable {
 
     @Override
     public void close() {
-        processes.forEach(Process::destroyForcibly);
-        for (Process process : processes) {
-            try {
-                process.waitFor();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        EmbeddedPostgres.deleteRecursively(home);
+        processes.close();
     }
 }

@@ -29,10 +29,11 @@ public final class RedisSentinelServers implements AutoCloseable {
     private final int primary;
     private final int replica;
     private final int sentinel;
-    private final List<Process> processes = new ArrayList<>();
+    private final ServerProcesses processes;
 
     private RedisSentinelServers(Path home, int primary, int replica, int sentinel) {
         this.home = home;
+        this.processes = new ServerProcesses(home);
         this.primary = primary;
         this.replica = replica;
         this.sentinel = sentinel;
@@ -187,14 +188,6 @@ public final class RedisSentinelServers implements AutoCloseable {
 
     @Override
     public void close() {
-        processes.forEach(Process::destroyForcibly);
-        for (Process process : processes) {
-            try {
-                process.waitFor();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        EmbeddedPostgres.deleteRecursively(home);
+        processes.close();
     }
 }
