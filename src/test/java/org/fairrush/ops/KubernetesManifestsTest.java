@@ -23,6 +23,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.fairrush.ops.YamlTree.map;
+import static org.fairrush.ops.YamlTree.maps;
+import static org.fairrush.ops.YamlTree.strings;
 
 /**
  * Reads every manifest under k8s/ and checks the wiring a typo would break without any tool noticing
@@ -408,22 +411,5 @@ class KubernetesManifestsTest {
                 .filter(v -> variable.equals(v.get("name")))
                 .map(v -> (String) map(map(v, "valueFrom"), "secretKeyRef").get("name"))
                 .findFirst().orElseThrow(() -> new AssertionError(deployment.name() + " has no " + variable));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Map<String, Object> parent, String key) {
-        Object value = parent.get(key);
-        assertThat(value).as("'" + key + "' in " + parent.keySet()).isInstanceOf(Map.class);
-        return (Map<String, Object>) value;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> maps(Object list) {
-        return list == null ? List.of() : (List<Map<String, Object>>) list;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<String> strings(Object list) {
-        return list == null ? List.of() : (List<String>) list;
     }
 }

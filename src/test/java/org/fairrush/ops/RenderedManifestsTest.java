@@ -31,6 +31,9 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.yaml.snakeyaml.Yaml;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.fairrush.ops.YamlTree.map;
+import static org.fairrush.ops.YamlTree.maps;
+import static org.fairrush.ops.YamlTree.strings;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -348,22 +351,5 @@ class RenderedManifestsTest {
         Map<String, String> strings = new LinkedHashMap<>();
         map.forEach((key, value) -> strings.put(key, String.valueOf(value)));
         return strings;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Map<String, Object> parent, String key) {
-        Object value = parent.get(key);
-        assertThat(value).as("'" + key + "' in " + parent.keySet()).isInstanceOf(Map.class);
-        return (Map<String, Object>) value;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> maps(Object list) {
-        return list == null ? List.of() : (List<Map<String, Object>>) list;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<String> strings(Object list) {
-        return list == null ? List.of() : (List<String>) list;
     }
 }
