@@ -146,8 +146,13 @@ public class Claims {
     private Mono<ClaimOutcome> makeDurable(PoolKeys keys, ClaimRecorded claim, String idempotencyKey, ClaimOutcome outcome) {
         return metrics.timeKafkaSend(publisher.publish(claim).timeout(sendTimeout))
                 .then(markAcknowledged(keys, claim))
-                .doOnSuccess(acknowledged -> log.atDebug().addKeyValue(ClaimLogs.CLAIM_ID, claim.eventId().toString())
-                        .log("claim of {} acknowledged by Kafka", claim.poolRef().scopeTag()))
+                .doOnSuccess(acknowledged -> {
+                    // On every grab: nothing is built unless the line is wanted.
+                    if (log.isDebugEnabled()) {
+                        log.atDebug().addKeyValue(ClaimLogs.CLAIM_ID, claim.eventId().toString())
+                                .log("claim of {} acknowledged by Kafka", claim.poolRef().scopeTag());
+                    }
+                })
                 .thenReturn(outcome)
                 .onErrorResume(failure -> reverse(keys, claim, idempotencyKey, outcome, failure));
     }
