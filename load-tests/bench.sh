@@ -80,9 +80,10 @@ want() { [[ ",$STEPS," == *",$1,"* ]]; }
 
 # cpu_before / cpu_after STEP: CPU time by process group over a step (bench/cpu-by-process.py), per answered
 # request, logged and kept in $RESULTS/cpu_STEP.txt: which process saturates the machine.
-cpu_before() { python3 "$BENCH/cpu-by-process.py" snapshot $$ > "$WORK/cpu-before.json"; }
+# BENCH_CPU_TAG: another run's service JVMs on the machine (someone else's bench.sh or ab.sh) count as "other".
+cpu_before() { BENCH_CPU_TAG=$RUN python3 "$BENCH/cpu-by-process.py" snapshot $$ > "$WORK/cpu-before.json"; }
 cpu_after() { # STEP [COUNT]: COUNT answered requests or stored claims (default: every answer of the step)
-  python3 "$BENCH/cpu-by-process.py" snapshot $$ > "$WORK/cpu-after.json"
+  BENCH_CPU_TAG=$RUN python3 "$BENCH/cpu-by-process.py" snapshot $$ > "$WORK/cpu-after.json"
   python3 "$BENCH/cpu-by-process.py" diff "$WORK/cpu-before.json" "$WORK/cpu-after.json" \
     "${2:-$(jq -r '[.status[]] | add' "$RESULTS/$1.json")}" > "$RESULTS/cpu_$1.txt"
   log "$1: $(cat "$RESULTS/cpu_$1.txt")"
@@ -366,6 +367,13 @@ step_naive() {
 # same claims from the same topic; storing is idempotent and confirm.lua confirms a claim again harmlessly.
 # The instance is stopped afterwards; its CPU per stored claim counts from its first stored row (start-up left out).
 DRAINS=0
+opts_label() { # JVM options as the run's answers column shows them (the profiler's agent by name only)
+  local opt label=""
+  for opt in "$@"; do
+    case $opt in -agentpath:*) label+="; under async-profiler" ;; *) label+="; $opt" ;; esac
+  done
+  printf '%s' "$label"
+}
 drain() {
   local name=$1 durable=$2 port pid n last since deadline
   shift 2
@@ -405,7 +413,7 @@ drain() {
       half = t[e] - t[h]; if (half <= 0) half = 0.001
       printf "{\"rps\": %.1f, \"rows\": %d, \"seconds\": %.3f, \"second_half_rps\": %.1f}", (n[e] - n[s]) / secs, n[e] - n[s], secs, (n[e] - n[h]) / half
     }' "$WORK/persister-$name-progress.txt")
-  save "$name" "$R" "$(jq -r '"\(.rows) rows in \(.seconds) s (second half of the rows: \(.second_half_rps | floor)/s, after the fresh JVM warmed up)"' <<<"$R"); fsync $durable${*:+; $*}"
+  save "$name" "$R" "$(jq -r '"\(.rows) rows in \(.seconds) s (second half of the rows: \(.second_half_rps | floor)/s, after the fresh JVM warmed up)"' <<<"$R"); fsync $durable$(opts_label "$@")"
   cpu_after "$name" "$(stored)"
   kill -TERM -- "-$pid" 2>/dev/null || true
   for _ in $(seq 1 30); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 1; done

@@ -4,6 +4,7 @@ docs/benchmarks.md between the markers <!-- bench:results:begin --> and <!-- ben
 usage: report.py RESULTS_DIR BENCHMARKS_MD
 """
 import json
+import statistics
 import os
 import sys
 
@@ -103,8 +104,19 @@ def render(folder):
     return "\n".join(lines) + "\n"
 
 
+def persister_cpu(folder, name):
+    """The persister JVM's CPU milliseconds per stored claim during a drain (cpu_NAME.txt), or None."""
+    path = os.path.join(folder, f"cpu_{name}.txt")
+    if not os.path.exists(path):
+        return None
+    for part in open(path).read().split(": ", 1)[-1].split(", "):
+        if part.startswith("persister "):
+            return float(part.split()[1])
+    return None
+
+
 def persister_ab(folder):
-    """Drains A and B of the same topic (BENCH_PERSIST_B_OPTS), round by round, and the median of the ratios B/A."""
+    """Drains A and B of the same topic (BENCH_PERSIST_B_OPTS), round by round, and the medians of the ratios B/A."""
     rounds = []
     for i in range(1, 100):
         a, b = load(folder, f"persister_a{i}"), load(folder, f"persister_b{i}")
@@ -113,16 +125,22 @@ def persister_ab(folder):
         rounds.append((i, a, b))
     if not rounds:
         return []
-    lines = ["Persister A/B (drains of the same topic, alternating, Postgres flushing its commits):", "",
-             "| round | A claims/s (second half) | B claims/s (second half) | B/A | B/A second half | B options |",
-             "|---:|---:|---:|---:|---:|---|"]
-    ratios, halves = [], []
+    lines = ["Persister A/B (drains of the same topic by fresh persister JVMs, alternating, Postgres flushing its commits; "
+             "CPU: the persister JVM's milliseconds per stored claim, which other work on the machine disturbs less than the rate):", "",
+             "| round | A claims/s (second half) | B claims/s (second half) | B/A | B/A second half | CPU per claim A -> B | B options |",
+             "|---:|---:|---:|---:|---:|---|---|"]
+    ratios, halves, cpus = [], [], []
     for i, a, b in rounds:
         ratios.append(b["rps"] / a["rps"])
         halves.append(b["second_half_rps"] / a["second_half_rps"])
+        ca, cb = persister_cpu(folder, f"persister_a{i}"), persister_cpu(folder, f"persister_b{i}")
+        cpu = f"{ca:.3f} -> {cb:.3f} ms ({cb / ca:.2f})" if ca and cb else "-"
+        if ca and cb:
+            cpus.append(cb / ca)
         lines.append(f"| {i} | {a['rps']:,.0f} ({a['second_half_rps']:,.0f}) | {b['rps']:,.0f} ({b['second_half_rps']:,.0f}) | "
-                     f"{ratios[-1]:.2f} | {halves[-1]:.2f} | {b.get('answers', '').split('fsync on; ')[-1]} |")
-    lines.append(f"| median | | | {sorted(ratios)[len(ratios) // 2]:.2f} | {sorted(halves)[len(halves) // 2]:.2f} | |")
+                     f"{ratios[-1]:.2f} | {halves[-1]:.2f} | {cpu} | {b.get('answers', '').split('fsync on; ')[-1]} |")
+    median = lambda values: f"{statistics.median(values):.2f}" if values else "-"
+    lines.append(f"| median | | | {median(ratios)} | {median(halves)} | {median(cpus)} | |")
     cpu = [(name, os.path.join(folder, f"cpu_{name}.txt")) for i, _, _ in rounds for name in (f"persister_a{i}", f"persister_b{i}")]
     lines += [""] + [f"- {name}: {open(path).read().strip().split(': ', 1)[1]}" for name, path in cpu if os.path.exists(path)]
     return lines

@@ -26,8 +26,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The voucher sink on the real Postgres: a claim delivered twice is stored once, and a different claim that
  * collides with a stored one on anything but its id (the member's n-th voucher, the code) is an error the
- * persister sets aside with its reason, never a row silently dropped. Both ways of sending the rows: COPY into the
- * staging table (the default) and one INSERT of unnested arrays (fairrush.rush.persister.copy-in=false).
+ * persister sets aside with its reason, never a row silently dropped. Both ways of sending the rows: one INSERT of
+ * unnested arrays (the default) and COPY into the staging table (fairrush.rush.persister.copy-in=true).
  */
 @FairrushTest
 class VoucherClaimSinkTest {
@@ -60,8 +60,8 @@ class VoucherClaimSinkTest {
         by.store(List.of(claims)).as(transaction::transactional).block(Duration.ofSeconds(10));
     }
 
-    private VoucherClaimSink unnesting() {
-        return new VoucherClaimSink(db, campaigns, false);
+    private VoucherClaimSink copying() {
+        return new VoucherClaimSink(db, campaigns, true);
     }
 
     private Map<String, Object> row(UUID id) {
@@ -105,12 +105,12 @@ class VoucherClaimSinkTest {
     }
 
     @Test
-    void storesAClaimDeliveredTwiceOnceWhenUnnesting() {
+    void storesAClaimDeliveredTwiceOnceWhenCopying() {
         long campaignId = new Api(http).createCampaign(Fixtures.openCampaign(10, 2));
         ClaimRecorded claim = claim(campaignId, "m-1", 1, campaignId + "-AAAA-BBBB-0011");
 
-        store(unnesting(), claim, claim);
-        store(unnesting(), claim);
+        store(copying(), claim, claim);
+        store(copying(), claim);
 
         assertThat(stored(campaignId)).isEqualTo(1);
     }
@@ -122,8 +122,8 @@ class VoucherClaimSinkTest {
         ClaimRecorded copied = claim(campaignId, "m\t-1\tab\nline\\N\\ \u00e9\u4e2d", 1, campaignId + "-AAAA-\\N-0012");
         ClaimRecorded inserted = claim(campaignId, copied.actorId() + "-2", 1, campaignId + "-AAAA-\\N-0013", copied.occurredAt());
 
-        store(copied);
-        store(unnesting(), inserted);
+        store(copying(), copied);
+        store(inserted);
 
         Map<String, Object> viaCopy = row(copied.eventId());
         Map<String, Object> viaInsert = row(inserted.eventId());
@@ -141,16 +141,17 @@ class VoucherClaimSinkTest {
         long campaignId = new Api(http).createCampaign(Fixtures.openCampaign(10, 5));
         ClaimRecorded first = claim(campaignId, "m-1", 1, campaignId + "-AAAA-BBBB-0021");
         ClaimRecorded second = claim(campaignId, "m-1", 2, campaignId + "-AAAA-BBBB-0022");
-        sink.store(List.of(first)).then(sink.store(List.of(first, second))).as(transaction::transactional)
+        VoucherClaimSink copying = copying();
+        copying.store(List.of(first)).then(copying.store(List.of(first, second))).as(transaction::transactional)
                 .block(Duration.ofSeconds(10));
         assertThat(stored(campaignId)).isEqualTo(2);
 
         // A batch refused by the database rolls back whole (staging table and all); the next batch is stored.
         ClaimRecorded third = claim(campaignId, "m-1", 3, campaignId + "-AAAA-BBBB-0023");
-        assertThatThrownBy(() -> store(third, claim(campaignId, "m-2", 1, campaignId + "-AAAA-BBBB-0021")))
+        assertThatThrownBy(() -> store(copying, third, claim(campaignId, "m-2", 1, campaignId + "-AAAA-BBBB-0021")))
                 .isInstanceOf(DataIntegrityViolationException.class);
         assertThat(stored(campaignId)).isEqualTo(2);
-        store(third, second);
+        store(copying, third, second);
         assertThat(stored(campaignId)).isEqualTo(3);
     }
 }

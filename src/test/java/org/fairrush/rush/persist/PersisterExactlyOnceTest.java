@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.publisher.Flux;
 
@@ -30,11 +31,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The persister's batches as the voucher sink stores them (COPY into the staging table, then one INSERT ... SELECT):
+ * The persister's batches as the voucher sink stores them by COPY (fairrush.rush.persister.copy-in, off by default and
+ * so on here: the other persister tests cover the default INSERT), into the staging table, then one INSERT ... SELECT:
  * a claim delivered twice in one batch and again in a later batch is stored once, and a claim the database refuses
  * for good in the middle of a batch is set aside on the dead-letter topic while the rest of its batch is stored.
  */
 @FairrushTest
+@TestPropertySource(properties = "fairrush.rush.persister.copy-in=true")
 class PersisterExactlyOnceTest {
 
     @Autowired
