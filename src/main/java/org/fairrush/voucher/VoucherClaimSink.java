@@ -11,6 +11,8 @@ import java.util.stream.Collectors;
 import org.fairrush.rush.ClaimRecorded;
 import org.fairrush.rush.ClaimSink;
 import org.fairrush.rush.PoolRef;
+import org.fairrush.voucher.domain.Campaign;
+import org.fairrush.voucher.domain.CouponRules;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
