@@ -8,6 +8,8 @@ import java.util.UUID;
 import org.fairrush.rush.PoolQueries;
 import org.fairrush.voucher.VoucherRepository.StoredRedemption;
 import org.fairrush.voucher.VoucherRepository.StoredVoucher;
+import org.fairrush.voucher.domain.Redeeming;
+import org.fairrush.voucher.domain.VoucherCodes;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;

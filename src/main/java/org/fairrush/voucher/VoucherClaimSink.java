@@ -13,6 +13,8 @@ import org.fairrush.rush.ClaimRecorded;
 import org.fairrush.rush.ClaimSink;
 import org.fairrush.rush.PoolRef;
 import org.fairrush.rush.RushProperties;
+import org.fairrush.voucher.domain.Campaign;
+import org.fairrush.voucher.domain.CouponRules;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.r2dbc.core.DatabaseClient;
