@@ -30,7 +30,7 @@
 #   every step; by default they are on, as in production, and only (5') and (6') turn them off.
 #   BENCH_PERSIST_CLAIMS, BENCH_PERSIST_FILL_SECONDS: claims to top the topic up to for (6), and the longest top-up.
 #   BENCH_PERSIST_B_OPTS (and BENCH_PERSIST_A_OPTS, BENCH_PERSIST_ROUNDS, default 3): persister JVM options to
-#   compare, drain against drain on the same topic (e.g. "-Dfairrush.rush.persister.copy-in=false").
+#   compare, drain against drain on the same topic (e.g. "-Dfairrush.webhooks.enabled=false").
 #   BENCH_PERSIST_PROFILE=1: (6)'s persister under async-profiler (load-tests/target/bench/profile-persister.collapsed)
 # Installs wrk, redis-tools and postgresql-client with apt-get when they are missing. Stops everything
 # it started on exit.

@@ -76,17 +76,12 @@ public record RushProperties(
      * @param batchWindow longest wait for a batch to fill
      * @param pollTimeout longest a poll of the log blocks; a commit waits behind the poll in progress, so this
      *                    bounds how long a stored batch waits for its commit to start
-     * @param copyIn      sinks that can send a batch's rows by COPY into a staging table (then one INSERT ... SELECT
-     *                    ... ON CONFLICT (id) DO NOTHING) do so; false (the default): one INSERT of unnested arrays.
-     *                    Measured no faster on the development machine (docs/benchmarks.md, docs/design.md note 36);
-     *                    kept to measure again where Postgres is what saturates
      */
     public record Persister(
             @DefaultValue("true") boolean enabled,
             @DefaultValue("fairrush-persister") @NotBlank String groupId,
             @DefaultValue("5000") @Min(1) @Max(PersistenceScripts.MOST_CLAIMS_PER_CALL) int batchSize,
             @DefaultValue("50ms") @NotNull Duration batchWindow,
-            @DefaultValue("10ms") @NotNull Duration pollTimeout,
-            @DefaultValue("false") boolean copyIn) {
+            @DefaultValue("10ms") @NotNull Duration pollTimeout) {
     }
 }

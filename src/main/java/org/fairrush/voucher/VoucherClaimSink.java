@@ -1,7 +1,6 @@
 package org.fairrush.voucher;
 
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,11 +11,9 @@ import java.util.stream.Collectors;
 import org.fairrush.rush.ClaimRecorded;
 import org.fairrush.rush.ClaimSink;
 import org.fairrush.rush.PoolRef;
-import org.fairrush.rush.RushProperties;
 import org.fairrush.voucher.domain.Campaign;
 import org.fairrush.voucher.domain.CouponRules;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
@@ -26,9 +23,8 @@ import reactor.core.publisher.Mono;
  * Stores grabbed vouchers for the persister: one multi-row INSERT per batch (rows passed as arrays and unnested),
  * ON CONFLICT (id) DO NOTHING so that a claim delivered twice (in one batch or in two) is stored once, while a
  * different claim colliding on another unique column (the member's n-th voucher, the code) fails and is set aside,
- * never dropped. With fairrush.rush.persister.copy-in on, the rows go by COPY into a temporary staging table of the
- * transaction's connection, then one INSERT ... SELECT moves them into voucher the same way (docs/design.md note 36:
- * no faster where it was measured).
+ * never dropped. (COPY into a staging table, then one INSERT ... SELECT, was measured no faster and removed:
+ * docs/design.md note 36.)
  * Each voucher is stored with its own validity ({@link CouponRules#validUntil}), counted from the claim's time.
  */
 @Component
@@ -38,18 +34,9 @@ class VoucherClaimSink implements ClaimSink {
     /** Lazily: the engine the campaigns use is built with this sink. */
     private final ObjectProvider<Campaigns> campaigns;
 
-    /** COPY into the staging table (true) or one INSERT of unnested arrays (false, the default). */
-    private final boolean copyIn;
-
-    @Autowired
-    VoucherClaimSink(DatabaseClient db, ObjectProvider<Campaigns> campaigns, RushProperties properties) {
-        this(db, campaigns, properties.persister().copyIn());
-    }
-
-    VoucherClaimSink(DatabaseClient db, ObjectProvider<Campaigns> campaigns, boolean copyIn) {
+    VoucherClaimSink(DatabaseClient db, ObjectProvider<Campaigns> campaigns) {
         this.db = db;
         this.campaigns = campaigns;
-        this.copyIn = copyIn;
     }
 
     @Override
@@ -116,34 +103,7 @@ class VoucherClaimSink implements ClaimSink {
                 .flatMap(byId -> insert(claims, byId));
     }
 
-    /**
-     * The staging table lives as long as its connection (a pooled one keeps it; a rolled-back transaction that created
-     * it drops it, hence IF NOT EXISTS each time) and is emptied at every commit; the INSERT also deletes what it
-     * moves, so a second call in the same transaction finds it empty.
-     */
-    private static final String STAGING = "create temp table if not exists voucher_staging (id uuid, campaign_id bigint, "
-            + "member_id text, seq integer, code text, grabbed_at timestamptz, valid_until timestamptz) on commit delete rows";
-    private static final String COPY = "copy voucher_staging (id, campaign_id, member_id, seq, code, grabbed_at, valid_until) from stdin";
-    private static final String FROM_STAGING = "with staged as (delete from voucher_staging returning *) "
-            + "insert into voucher (id, campaign_id, member_id, seq, code, grabbed_at, valid_until) "
-            + "select id, campaign_id, member_id, seq, code, grabbed_at, valid_until from staged on conflict (id) do nothing";
-
     private Mono<Void> insert(List<ClaimRecorded> claims, Map<Long, Campaign> campaignsById) {
-        return copyIn ? copy(claims, campaignsById) : insertUnnested(claims, campaignsById);
-    }
-
-    private Mono<Void> copy(List<ClaimRecorded> claims, Map<Long, Campaign> campaignsById) {
-        CopyRows rows = new CopyRows();
-        for (ClaimRecorded c : claims) {
-            rows.row(Arrays.asList(c.eventId(), c.scope(), c.actorId(), c.seq(), c.attributes().get(Grabbing.CODE), c.occurredAt(),
-                    validUntil(c, campaignsById.get(Long.valueOf(c.scope())))));
-        }
-        return db.sql(STAGING).then()
-                .then(rows.copyInto(db, COPY))
-                .then(db.sql(FROM_STAGING).then());
-    }
-
-    private Mono<Void> insertUnnested(List<ClaimRecorded> claims, Map<Long, Campaign> campaignsById) {
         return db.sql("insert into voucher (id, campaign_id, member_id, seq, code, grabbed_at, valid_until) "
                         + "select * from unnest(:ids::uuid[], :campaigns::bigint[], :members::text[], :seqs::int[], "
                         + ":codes::text[], :grabbedAt::timestamptz[], :validUntil::timestamptz[]) on conflict (id) do nothing")

@@ -23,7 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.r2dbc.core.DatabaseClient;
-import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.publisher.Flux;
 
@@ -31,13 +30,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The persister's batches as the voucher sink stores them by COPY (fairrush.rush.persister.copy-in, off by default and
- * so on here: the other persister tests cover the default INSERT), into the staging table, then one INSERT ... SELECT:
- * a claim delivered twice in one batch and again in a later batch is stored once, and a claim the database refuses
- * for good in the middle of a batch is set aside on the dead-letter topic while the rest of its batch is stored.
+ * The persister's batches end to end, through Kafka into the voucher table: a claim delivered twice in one batch and
+ * again in a later batch is stored once, and a claim the database refuses for good in the middle of a batch is set
+ * aside on the dead-letter topic while the rest of its batch is stored.
  */
 @FairrushTest
-@TestPropertySource(properties = "fairrush.rush.persister.copy-in=true")
 class PersisterExactlyOnceTest {
 
     @Autowired
@@ -53,7 +50,6 @@ class PersisterExactlyOnceTest {
 
     @Test
     void storesEachClaimOnceAndSetsThePoisonAside() {
-        assertThat(properties.persister().copyIn()).isTrue();
         long campaignId = new Api(http).createCampaign(Fixtures.openCampaign(10, 1));
         ClaimRecorded twice = claim(Long.toString(campaignId), "member-twice", campaignId + "-AAAA-BBBB-0001");
         ClaimRecorded after = claim(Long.toString(campaignId), "member-after", campaignId + "-AAAA-BBBB-0002");
