@@ -1,4 +1,4 @@
-# Summarises a JFR recording (printed as text, see below)'s CPU samples for a time window: top frames by own time, threads, areas of the stack
+# Summarises the CPU samples of a JFR recording (as jfr print writes them) in time windows: top frames by own time, threads, areas of the stack
 # (a sample counts once in every area its stack passes through) and the hottest frames of the libraries on a grab's
 # path. For a JVM started with -XX:StartFlightRecording (e.g. A_OPTS of load-tests/ab.sh), read it with
 #   jfr print --stack-depth 96 --events jdk.ExecutionSample rec.jfr > rec.txt
