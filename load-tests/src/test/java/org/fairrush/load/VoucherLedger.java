@@ -31,6 +31,7 @@ final class VoucherLedger {
     private final Map<String, Set<String>> refundsByCode = new ConcurrentHashMap<>();
     private final Map<String, Long> orderByRedemption = new ConcurrentHashMap<>();
     private final Queue<Voucher> returning = new ConcurrentLinkedQueue<>();
+    private final List<Object> gaveUp = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<String, AtomicLong> outcomes = new ConcurrentHashMap<>();
 
     /** The campaign this ledger follows; set in the simulation's before(), once the campaign exists. */
@@ -56,6 +57,16 @@ final class VoucherLedger {
             toRedeem.add(voucher);
         }
         vouchersByMember.computeIfAbsent(memberId, m -> ConcurrentHashMap.newKeySet()).add(voucherId);
+    }
+
+    /** A member's grab that was still answered 503 BUSY after the last attempt: the key may hide a claim. */
+    void gaveUp(String memberId, String idempotencyKey) {
+        gaveUp.add(memberId + "\n" + idempotencyKey);
+    }
+
+    /** The grabs given up on, "member\nkey" each (verify asks again with each key). */
+    List<Object> gaveUp() {
+        return List.copyOf(gaveUp);
     }
 
     /** Counts a final outcome of one grab (after retries): 201, SOLD_OUT, LIMIT_REACHED, GAVE_UP_BUSY ... */
