@@ -116,8 +116,9 @@ final class OfferLedger {
         if (waiting > 0 && stallsLeft > 0) {
             broken.add(waiting + " waiting while " + stallsLeft + " stalls are free");
         }
-        if (registrations.size() != registered.size()) {
-            broken.add("the fair lists " + registrations.size() + " registrations, the run made " + registered.size());
+        long unlisted = registered.keySet().stream().filter(id -> !byId.containsKey(id)).count();
+        if (unlisted > 0) {
+            broken.add(unlisted + " registrations answered 201 are not listed");
         }
         Map<String, List<Offer>> byStall = offers.stream().collect(Collectors.groupingBy(Offer::stallNumber));
         byStall.forEach((stall, seen) -> {
