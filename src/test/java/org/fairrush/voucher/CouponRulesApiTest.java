@@ -172,6 +172,65 @@ class CouponRulesApiTest {
                 Map.entry(LocalDate.ofInstant(midnight, SHANGHAI).toString(), 25L));
     }
 
+    /**
+     * Midnight passes while the grabs race: the server's clock turns from the day's last millisecond to the next day's
+     * first once some answers are back, with the rest of the grabs in flight. Each day grants exactly its cap, stored on
+     * the day the grab was counted on (the 201 answers' grabbedAt and the rows agree), and no member gets two of a day.
+     */
+    @Test
+    void midnightPassingWhileGrabsRaceCountsEachGrabOnTheDayItIsStampedWith() {
+        Instant midnight = nextMidnight();
+        clock.freezeAt(midnight.minusMillis(1));
+        long campaignId = campaign(midnight, 1_000, 2, Map.of("dailyStock", 25, "perMemberDailyLimit", 1));
+        List<String> grabbers = new java.util.ArrayList<>();
+        members("racer", 120).forEach(member -> {
+            grabbers.add(member);
+            grabbers.add(member);
+        });
+        java.util.Collections.shuffle(grabbers, new java.util.Random(17));
+        java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
+        Map<String, String> grabbedAt = new ConcurrentHashMap<>();
+
+        WebClient client = WebClient.create("http://127.0.0.1:" + port);
+        List<Answer> answers = Flux.fromIterable(grabbers)
+                .flatMap(member -> client.post().uri("/api/v1/campaigns/{id}/grabs", campaignId)
+                        .headers(h -> h.setBearerAuth(tokens.computeIfAbsent(member, Fixtures::memberToken)))
+                        .header("Idempotency-Key", Fixtures.idempotencyKey())
+                        .exchangeToMono(response -> response.bodyToMono(String.class).defaultIfEmpty("{}").map(body -> {
+                            Map<?, ?> fields = json.readValue(body, Map.class);
+                            Answer answer = new Answer(member, response.statusCode().value(), String.valueOf(fields.get("code")),
+                                    response.headers().asHttpHeaders().getFirst("Retry-After"));
+                            if (answer.status() == 201) {
+                                grabbedAt.put((String) fields.get("voucherId"), (String) fields.get("grabbedAt"));
+                            }
+                            return answer;
+                        }))
+                        // The 60 requests answered first were all counted before midnight: the rest race the turn.
+                        .doOnNext(answer -> {
+                            if (answered.incrementAndGet() == 60) {
+                                clock.freezeAt(midnight);
+                            }
+                        }), 64)
+                .collectList()
+                .block(Duration.ofMinutes(3));
+
+        assertThat(count(answers, a -> a.status() == 201)).isEqualTo(50);
+        assertThat(answers).allMatch(a -> a.status() == 201 || (a.status() == 409 && List.of("DAILY_SOLD_OUT", "DAILY_LIMIT_REACHED").contains(a.code())));
+        assertThat(grabbedAt.values()).extracting(at -> LocalDate.ofInstant(Instant.parse(at), SHANGHAI))
+                .filteredOn(day -> day.equals(LocalDate.ofInstant(midnight, SHANGHAI))).as("granted after midnight").hasSize(25);
+        await().atMost(Duration.ofSeconds(60)).until(() -> stored(campaignId) == 50);
+        Map<String, String> storedDays = db.sql("select id::text as id, (grabbed_at at time zone 'Asia/Shanghai')::date::text as day, "
+                        + "member_id from voucher where campaign_id = :c")
+                .bind("c", campaignId).map(row -> Map.entry(row.get("id", String.class), row.get("day", String.class) + " " + row.get("member_id", String.class)))
+                .all().collectMap(Map.Entry::getKey, Map.Entry::getValue).block();
+        assertThat(storedDays.keySet()).isEqualTo(grabbedAt.keySet());
+        grabbedAt.forEach((voucher, at) -> assertThat(storedDays.get(voucher))
+                .startsWith(LocalDate.ofInstant(Instant.parse(at), SHANGHAI).toString()));
+        assertThat(storedDays.values()).as("one voucher per member and day").doesNotHaveDuplicates();
+        assertThat(storedDays.values()).extracting(dayAndMember -> dayAndMember.split(" ")[0])
+                .filteredOn(day -> day.equals(LocalDate.ofInstant(midnight.minusMillis(1), SHANGHAI).toString())).hasSize(25);
+    }
+
     @Test
     void dailyRefusalsAskToRetryWhenTheNextDayStartsInTheZone() {
         Instant midnight = nextMidnight();

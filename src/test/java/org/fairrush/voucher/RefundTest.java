@@ -128,8 +128,10 @@ class RefundTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void refundsRacingRefundsAndRedemptionsChangeTheVoucherExactlyOnceEach() {
-        String code = storedVoucher("member-f5", Fixtures.openCampaign(10, 1));
+        long campaignId = api.api().createCampaign(Fixtures.openCampaign(10, 1));
+        String code = api.storedVoucher("member-f5", campaignId);
         WebClient client = WebClient.create("http://127.0.0.1:" + port);
         String merchant = "stall-race-0";
         String current = (String) api.redeemed(merchant, code, 5000).get("redemptionId");
@@ -174,5 +176,9 @@ class RefundTest {
                 .one().block();
         assertThat(rows).containsEntry("total", (long) redeemedCount).containsEntry("refunded", (long) rounds)
                 .containsEntry("standing", 1L).containsEntry("marked", 1L);
+        Map<String, Object> settlement = api.report("/api/v1/campaigns/{id}/settlement", campaignId);
+        assertThat((Map<String, Object>) settlement.get("totals")).as("the settlement counts the same rows")
+                .containsEntry("redemptions", redeemedCount).containsEntry("refunds", rounds)
+                .containsEntry("orderAmountCents", 5000).containsEntry("discountCents", 2000);
     }
 }

@@ -85,6 +85,12 @@ final class Api {
 
     /** A first-come fair whose registration opens at {@code opensAt} (docs/design.md section 7). */
     static FairRef createFair(String adminToken, String name, Map<String, Integer> stallsByCategory, Instant opensAt) {
+        return createFair(adminToken, name, stallsByCategory, opensAt, Map.of());
+    }
+
+    /** @param options further fields of the fair (docs/design.md section 7.1), e.g. {@code waitlist} */
+    static FairRef createFair(String adminToken, String name, Map<String, Integer> stallsByCategory, Instant opensAt,
+            Map<String, Object> options) {
         Instant fairDay = opensAt.plus(Duration.ofDays(14));
         List<Map<String, Object>> categories = new ArrayList<>();
         stallsByCategory.forEach((code, stalls) -> categories.add(Map.of("code", code, "name", code.charAt(0)
@@ -99,6 +105,7 @@ final class Api {
         body.put("registrationClosesAt", opensAt.plus(Duration.ofDays(7)).toString());
         body.put("allocation", "FIRST_COME");
         body.put("categories", categories);
+        body.putAll(options);
         JsonNode created = send("POST", Settings.baseUrl() + "/api/v1/fairs", adminToken, body, 201);
         return new FairRef(created.get("id").asLong(), Map.copyOf(stallsByCategory), opensAt);
     }

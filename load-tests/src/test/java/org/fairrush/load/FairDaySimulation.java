@@ -21,6 +21,7 @@ import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.global;
 import static io.gatling.javaapi.core.CoreDsl.nothingFor;
 import static io.gatling.javaapi.core.CoreDsl.pause;
+import static io.gatling.javaapi.core.CoreDsl.rampUsers;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.status;
@@ -28,11 +29,15 @@ import static io.gatling.javaapi.http.HttpDsl.status;
 /**
  * A whole fair day at steady rates, everything at once: members browse campaigns and fairs, grab
  * vouchers of the day's campaign (limit 2), merchants register for the next fair's stalls, and tills
- * redeem the vouchers grabbed earlier in the day. Afterwards every feature's invariants are checked.
+ * redeem the vouchers grabbed earlier in the day. A second fair offers its freed stalls (waitlist OFFER): its merchants
+ * register, some holders give their stall back, some of the waiting leave, and the offered accept or decline
+ * ({@link Offers}). Afterwards every feature's invariants are checked.
  *
  * <p>Sizes: -DdurationSeconds=60 -DbrowseRate=20 -DgrabRate=10 -DregisterRate=2 -DredeemRate=5
  * -Dstock=3000 -Dlimit=2 -Dstalls=200 -Dmerchants=20 -DverifySample=300 -DpersistTimeoutSeconds=30;
- * -Dstalls.enabled=false leaves out the fair (until the stall feature is deployed); gates:
+ * the offering fair: -DofferStalls=10 -DofferMerchants=40 -DcancelPercent=50 -DleavePercent=10 -DdeclinePercent=30;
+ * -Dstalls.enabled=false leaves out the fairs (until the stall feature is deployed), -Doffers.enabled=false the
+ * offering one; gates:
  * -DmaxErrorPercent=1 -Dp99Millis=1000.
  */
 public class FairDaySimulation extends Simulation {
@@ -44,6 +49,9 @@ public class FairDaySimulation extends Simulation {
     private final String runId = Settings.runId();
     private final VoucherLedger vouchers = new VoucherLedger();
     private final StallLedger stalls = new StallLedger();
+    private final OfferLedger offers = new OfferLedger();
+    private final boolean withOffers = withStalls && Settings.flag("offers.enabled", true);
+    private final int offerMerchants = Settings.number("offerMerchants", 40);
     private final AtomicInteger visitorsInside = new AtomicInteger();
     private volatile String adminToken;
     private volatile List<String> browserTokens = List.of();
@@ -59,11 +67,18 @@ public class FairDaySimulation extends Simulation {
         if (withStalls) {
             crowd.add(register().injectOpen(constantUsersPerSec(Settings.decimal("registerRate", 2)).during(day)));
         }
+        if (withOffers) {
+            crowd.add(visitor("offer fair merchants", exec(session -> session).feed(Offers.merchants("o-" + runId))
+                    .exec(Offers.merchantDay(offers, offerMerchants, day, Settings.decimal("cancelPercent", 50),
+                            Settings.decimal("leavePercent", 10), Settings.decimal("declinePercent", 30), maxAttempts)))
+                    .injectOpen(rampUsers(offerMerchants).during(Duration.ofSeconds(3))));
+        }
         ScenarioBuilder verify = scenario("verify fair day")
                 .exec(untilTheCrowdLeft())
                 .exec(Grabs.verify(vouchers, () -> adminToken, verifySample, persistTimeout))
                 .exec(Redemptions.verify(vouchers, () -> adminToken, verifySample))
-                .exec(withStalls ? Stalls.verify(stalls, () -> adminToken, verifySample, persistTimeout) : exec(session -> session));
+                .exec(withStalls ? Stalls.verify(stalls, () -> adminToken, verifySample, persistTimeout) : exec(session -> session))
+                .exec(withOffers ? Offers.verify(offers, () -> adminToken, persistTimeout) : exec(session -> session));
         // The crowd's groups run side by side; verify starts after the last arrival, once every visitor has left.
         crowd.add(verify.injectOpen(nothingFor(day.plusSeconds(1)), atOnceUsers(1)));
         setUp(crowd)
@@ -143,6 +158,10 @@ public class FairDaySimulation extends Simulation {
             Map<String, Integer> categories = StallRushSimulation.categories(Settings.number("stalls", 200));
             stalls.follow(Api.createFair(adminToken, "Load test fair day " + runId, categories, now));
         }
+        if (withOffers) {
+            offers.follow(Api.createFair(adminToken, "Load test offering fair " + runId, Map.of(Offers.CATEGORY, Settings.number("offerStalls", 10)),
+                    now, Map.of("waitlist", Map.of("mode", "OFFER", "holdFor", "PT1M"))));
+        }
     }
 
     @Override
@@ -150,6 +169,9 @@ public class FairDaySimulation extends Simulation {
         Report.vouchers(getClass().getSimpleName(), vouchers);
         if (withStalls) {
             Report.stalls(getClass().getSimpleName(), stalls);
+        }
+        if (withOffers) {
+            Report.offers(getClass().getSimpleName(), offers);
         }
     }
 

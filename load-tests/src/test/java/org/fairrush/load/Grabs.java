@@ -15,6 +15,7 @@ import static io.gatling.javaapi.core.CoreDsl.StringBody;
 import static io.gatling.javaapi.core.CoreDsl.bodyString;
 import static io.gatling.javaapi.core.CoreDsl.doIf;
 import static io.gatling.javaapi.core.CoreDsl.exec;
+import static io.gatling.javaapi.core.CoreDsl.foreach;
 import static io.gatling.javaapi.core.CoreDsl.group;
 import static io.gatling.javaapi.core.CoreDsl.jmesPath;
 import static io.gatling.javaapi.core.CoreDsl.pause;
@@ -70,9 +71,43 @@ final class Grabs {
                     if (Retrying.status(session) == 201) {
                         ledger.granted(session.getString("memberId"), session.getString("voucherId"), session.getString("answerCode"));
                     }
-                    ledger.outcome(Retrying.outcome(session, "GRANTED"));
+                    String outcome = Retrying.outcome(session, "GRANTED");
+                    if (outcome.equals("GAVE_UP_BUSY")) {
+                        ledger.gaveUp(session.getString("memberId"), session.getString(Retrying.KEY));
+                    }
+                    ledger.outcome(outcome);
                     return session;
                 });
+    }
+
+    /**
+     * The members who gave up on a busy service come back after the rush and send their grab again with the same key,
+     * as the mini-program does when it is opened again: a 503 may hide a claim the script made while its caller timed
+     * out (a Redis command slower than the client's timeout on an overloaded machine); the replay answers it once it is
+     * stored (201), or makes the grab now. Retried while busy until {@code persistTimeout}; outcomes "GAVE_UP_BUSY then ...".
+     */
+    static ChainBuilder resolveGivenUp(VoucherLedger ledger, Duration persistTimeout) {
+        return foreach(session -> ledger.gaveUp(), "givenUp").on(
+                exec(session -> {
+                    String[] memberAndKey = session.getString("givenUp").split("\n");
+                    return session.set("memberId", memberAndKey[0]).set(Retrying.KEY, memberAndKey[1])
+                            .set("token", ledger.token(memberAndKey[0]))
+                            .set("deadline", System.currentTimeMillis() + persistTimeout.toMillis()).set(Retrying.STATUS, 503);
+                })
+                .asLongAs(session -> Retrying.retryable(session) && System.currentTimeMillis() < session.getLong("deadline")).on(
+                        exec(session -> session.removeAll(Retrying.STATUS, "answerCode", "voucherId"))
+                        .exec(http("grab again after giving up").post(session -> ledger.campaign().path() + "/grabs")
+                                .header("Authorization", "Bearer #{token}").header("Idempotency-Key", "#{" + Retrying.KEY + "}")
+                                .check(status().in(201, 409, 503).saveAs(Retrying.STATUS), jmesPath("code").optional().saveAs("answerCode"),
+                                        jmesPath("voucherId").optional().saveAs("voucherId")))
+                        .doIf(Retrying::retryable).then(pause(Duration.ofMillis(500))))
+                .exec(session -> {
+                    if (Retrying.status(session) == 201) {
+                        ledger.granted(session.getString("memberId"), session.getString("voucherId"), session.getString("answerCode"));
+                    }
+                    ledger.outcome("GAVE_UP_BUSY then " + Retrying.outcome(session, "GRANTED"));
+                    return session;
+                }));
     }
 
     /** The same request again, as a flaky network would send it: same key, same voucher, nothing new. */
@@ -87,13 +122,15 @@ final class Grabs {
     }
 
     /**
-     * After the run, through the API: claims never exceed stock and match the 201s seen, no member
+     * After the run, through the API (once the members who gave up on a busy service asked again,
+     * {@link #resolveGivenUp}): claims never exceed stock and match the 201s seen, no member
      * holds more than the limit, and every 201 voucher reaches Postgres (each sampled member's wallet is
      * polled until it holds all of them or {@code persistTimeout} passes).
      */
     static ChainBuilder verify(VoucherLedger ledger, Supplier<String> adminToken, int sample, Duration persistTimeout) {
         return group("verify").on(
-                exec(http("verify stock").get(session -> ledger.campaign().path())
+                exec(resolveGivenUp(ledger, persistTimeout))
+                .exec(http("verify stock").get(session -> ledger.campaign().path())
                         .header("Authorization", session -> "Bearer " + adminToken.get())
                         .check(status().is(200),
                                 jmesPath("remaining").ofLong().gte(0L).name("remaining >= 0"),

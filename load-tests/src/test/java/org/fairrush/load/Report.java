@@ -18,9 +18,9 @@ final class Report {
         if (campaign == null) {
             return;
         }
-        log.info("{}: campaign {} stock {} limit {}: {} distinct vouchers granted, {} redeemed; final outcomes {}",
-                simulation, campaign.id(), campaign.stock(), campaign.perMemberLimit(), ledger.distinctGranted(),
-                ledger.redeemedCount(), new TreeMap<>(ledger.outcomes()));
+        log.info("{}: campaign {} stock {} limit {}: {} distinct vouchers granted, {} redeemed, {} redemptions of which {} refunded; "
+                        + "final outcomes {}", simulation, campaign.id(), campaign.stock(), campaign.perMemberLimit(), ledger.distinctGranted(),
+                ledger.redeemedCount(), ledger.redemptionCount(), ledger.refundCount(), new TreeMap<>(ledger.outcomes()));
     }
 
     static void stalls(String simulation, StallLedger ledger) {
@@ -31,5 +31,15 @@ final class Report {
         log.info("{}: fair {} with {} stalls {}: {} confirmed, {} waitlisted; final outcomes {}",
                 simulation, fair.id(), fair.stalls(), fair.stallsByCategory(), ledger.confirmedCount(),
                 ledger.waitlistedCount(), new TreeMap<>(ledger.outcomes()));
+    }
+
+    static void offers(String simulation, OfferLedger ledger) {
+        Api.FairRef fair = ledger.fair();
+        if (fair == null) {
+            return;
+        }
+        log.info("{}: offering fair {} with {} stalls: {} offers seen, {} accepted, {} left; final outcomes {}",
+                simulation, fair.id(), fair.stalls(), ledger.offersSeen(), ledger.acceptedCount(), ledger.leftCount(),
+                new TreeMap<>(ledger.outcomes()));
     }
 }

@@ -28,6 +28,10 @@ final class VoucherLedger {
     private final Map<String, String> tokens = new ConcurrentHashMap<>();
     private final Queue<Voucher> toRedeem = new ConcurrentLinkedQueue<>();
     private final Map<String, Set<String>> redemptionsByCode = new ConcurrentHashMap<>();
+    private final Map<String, Set<String>> refundsByCode = new ConcurrentHashMap<>();
+    private final Map<String, Long> orderByRedemption = new ConcurrentHashMap<>();
+    private final Queue<Voucher> returning = new ConcurrentLinkedQueue<>();
+    private final List<Object> gaveUp = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<String, AtomicLong> outcomes = new ConcurrentHashMap<>();
 
     /** The campaign this ledger follows; set in the simulation's before(), once the campaign exists. */
@@ -55,6 +59,16 @@ final class VoucherLedger {
         vouchersByMember.computeIfAbsent(memberId, m -> ConcurrentHashMap.newKeySet()).add(voucherId);
     }
 
+    /** A member's grab that was still answered 503 BUSY after the last attempt: the key may hide a claim. */
+    void gaveUp(String memberId, String idempotencyKey) {
+        gaveUp.add(memberId + "\n" + idempotencyKey);
+    }
+
+    /** The grabs given up on, "member\nkey" each (verify asks again with each key). */
+    List<Object> gaveUp() {
+        return List.copyOf(gaveUp);
+    }
+
     /** Counts a final outcome of one grab (after retries): 201, SOLD_OUT, LIMIT_REACHED, GAVE_UP_BUSY ... */
     void outcome(String name) {
         outcomes.computeIfAbsent(name, n -> new AtomicLong()).incrementAndGet();
@@ -69,8 +83,62 @@ final class VoucherLedger {
         return toRedeem.poll();
     }
 
-    void redeemed(String code, String redemptionId) {
+    void redeemed(String code, String redemptionId, long orderAmountCents) {
         redemptionsByCode.computeIfAbsent(code, c -> ConcurrentHashMap.newKeySet()).add(redemptionId);
+        orderByRedemption.put(redemptionId, orderAmountCents);
+    }
+
+    /** A refund answered 200 (not a replay's answer: the same redemption id counts once). */
+    void refunded(String code, String redemptionId) {
+        refundsByCode.computeIfAbsent(code, c -> ConcurrentHashMap.newKeySet()).add(redemptionId);
+    }
+
+    /** The customer of a voucher whose redemption is being refunded comes back to a till (racing the refund). */
+    void comesBack(String code) {
+        granted.values().stream().filter(v -> v.code().equals(code)).findFirst().ifPresent(returning::add);
+    }
+
+    /** The next customer coming back with a refunded voucher, or null. */
+    Voucher nextReturning() {
+        return returning.poll();
+    }
+
+    /** Redemptions answered 201, each counted once, refunded or not. */
+    long redemptionCount() {
+        return redemptionsByCode.values().stream().mapToLong(Set::size).sum();
+    }
+
+    long refundCount() {
+        return refundsByCode.values().stream().mapToLong(Set::size).sum();
+    }
+
+    /** The order amounts of the redemptions that stand (not refunded). */
+    long standingOrderCents() {
+        return orderByRedemption.entrySet().stream()
+                .filter(e -> refundsByCode.values().stream().noneMatch(refunds -> refunds.contains(e.getKey())))
+                .mapToLong(Map.Entry::getValue).sum();
+    }
+
+    /** Redemptions that stand: each voucher's redemptions less its refunds. */
+    long standingCount() {
+        return redemptionCount() - refundCount();
+    }
+
+    /**
+     * Voucher codes redeemed twice without a refund between: more 201 redemptions than refunds + 1, or a refund of a
+     * redemption this run never saw. Must stay empty.
+     */
+    List<String> redeemedTwiceWithoutRefund() {
+        List<String> broken = new ArrayList<>();
+        redemptionsByCode.forEach((code, redemptions) -> {
+            Set<String> refunds = refundsByCode.getOrDefault(code, Set.of());
+            if (redemptions.size() > refunds.size() + 1 || !redemptions.containsAll(refunds)) {
+                broken.add(code);
+            }
+        });
+        refundsByCode.keySet().stream().filter(code -> !redemptionsByCode.containsKey(code)).forEach(broken::add);
+        Collections.sort(broken);
+        return broken;
     }
 
     int distinctGranted() {
@@ -79,11 +147,6 @@ final class VoucherLedger {
 
     int mostVouchersOfOneMember() {
         return vouchersByMember.values().stream().mapToInt(Set::size).max().orElse(0);
-    }
-
-    /** Voucher codes that got more than one distinct redemption id: must stay empty. */
-    List<String> redeemedTwice() {
-        return redemptionsByCode.entrySet().stream().filter(e -> e.getValue().size() > 1).map(Map.Entry::getKey).sorted().toList();
     }
 
     int redeemedCount() {
@@ -117,16 +180,23 @@ final class VoucherLedger {
         return walletOfThisCampaign(walletJson).size();
     }
 
-    /** Redeemed vouchers of this member (as the ledger saw them) that the wallet does not show as REDEEMED. */
+    /**
+     * This member's vouchers the wallet does not show as the ledger saw them last: REDEEMED while a redemption stands,
+     * ISSUED again once every redemption was refunded.
+     */
     int redeemedNotShown(String memberId, String walletJson) {
-        Set<String> shownRedeemed = walletOfThisCampaign(walletJson).stream()
-                .filter(v -> "REDEEMED".equals(v.path("status").asText()))
-                .map(v -> v.get("code").asText()).collect(Collectors.toSet());
+        Map<String, String> shown = walletOfThisCampaign(walletJson).stream()
+                .collect(Collectors.toMap(v -> v.get("code").asText(), v -> v.path("status").asText()));
         Set<String> mine = vouchersByMember.getOrDefault(memberId, Set.of());
         return (int) granted.values().stream()
                 .filter(v -> mine.contains(v.voucherId()) && redemptionsByCode.containsKey(v.code()))
-                .filter(v -> !shownRedeemed.contains(v.code()))
+                .filter(v -> !expectedStatus(v.code()).equals(shown.get(v.code())))
                 .count();
+    }
+
+    private String expectedStatus(String code) {
+        int refunds = refundsByCode.getOrDefault(code, Set.of()).size();
+        return redemptionsByCode.get(code).size() > refunds ? "REDEEMED" : "ISSUED";
     }
 
     private List<JsonNode> walletOfThisCampaign(String walletJson) {
