@@ -119,6 +119,7 @@ class ArchitectureTest {
                 .or().haveFullyQualifiedName("org.fairrush.rush.DailyQuota")
                 .or().haveFullyQualifiedName("org.fairrush.voucher.Refunding")
                 .or().haveFullyQualifiedName("org.fairrush.voucher.OpeningDraw")
+                .or().haveFullyQualifiedName("org.fairrush.voucher.StockLevel")
                 .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "io.lettuce..", "org.apache.kafka..",
                         "reactor..", "io.r2dbc.."));
     }
@@ -136,6 +137,14 @@ class ArchitectureTest {
         assertHolds(noClasses().that().resideInAPackage("org.fairrush.webhook..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.fairrush.voucher..", "org.fairrush.stall..",
                         "org.fairrush.ops.."));
+    }
+
+    /** The event outbox is written by features and read by webhooks, and knows neither (docs/design.md section 11, note 37). */
+    @Test
+    void theEventOutboxKnowsNoFeatureAndNoReader() {
+        assertHolds(noClasses().that().resideInAPackage("org.fairrush.outbox..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.fairrush.rush..", "org.fairrush.voucher..", "org.fairrush.stall..",
+                        "org.fairrush.web..", "org.fairrush.ops..", "org.fairrush.report..", "org.fairrush.webhook.."));
     }
 
     @Test
