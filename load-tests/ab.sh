@@ -163,6 +163,10 @@ if wants fresh; then
   tail -n +$(( HALF + 1 )) "$WORK/fresh-tokens.txt" > "$WORK/fresh-b.txt"
 fi
 for ((round = 1; round <= ROUNDS; round++)); do
+  # A campaign of its own per round: 2,000 members at 100 each would otherwise run out of limit on a fast machine
+  # after a few rounds, and a round would then measure LIMIT_REACHED refusals instead of grants.
+  BIG=$(campaign 1000000 100)
+  [ -n "$BIG" ] || die "could not create round $round's campaign"
   P=$(measure fairrush-ab-ref-plain "http://127.0.0.1:$P0" "$SECONDS_PER" get /ok)
   L=$(measure fairrush-ab-ref-actuator "http://127.0.0.1:$P1" "$SECONDS_PER" get /actuator/health/liveness)
   plain=$(jq .rps <<<"$P") live=$(jq .rps <<<"$L") plain_cpu=$(jq .cpu_ms_per_request <<<"$P") live_cpu=$(jq .cpu_ms_per_request <<<"$L")

@@ -12,6 +12,7 @@
 #   (5) a naive peer behind the same HTTP stack: one conditional Postgres UPDATE + INSERT per grab   wrk
 #       (and, for information, the same SQL straight over the Postgres protocol)                    pgbench
 #   (6) the persister: claims stored per second from the topic step (2) filled  SQL count over time
+#       (Postgres flushing its commits; (6') again with fsync off, for information; BENCH_PERSIST_B_OPTS: an A/B)
 # and writes the table with ratios into docs/benchmarks.md (see that file for the method).
 #
 # usage: load-tests/bench.sh [-d SECONDS] [-c CONNECTIONS] [-t THREADS] [-n NOTE] [-o FILE] [-s STEPS] [--jfr] [--profile] [--profile-trivial]
@@ -26,7 +27,11 @@
 #       alone (its topic is then filled by grabs first); a partial run is for trying, not for the table
 # Environment: BENCH_API_JVM_OPTS adds options to the API JVM (e.g. "-XX:+UseZGC"), noted in the run's settings.
 #   BENCH_PG_DURABLE=off runs Postgres with fsync and synchronous_commit off (the development stack's default) for
-#   every step; by default they are on, as in production, and only (5') turns them off.
+#   every step; by default they are on, as in production, and only (5') and (6') turn them off.
+#   BENCH_PERSIST_CLAIMS, BENCH_PERSIST_FILL_SECONDS: claims to top the topic up to for (6), and the longest top-up.
+#   BENCH_PERSIST_B_OPTS (and BENCH_PERSIST_A_OPTS, BENCH_PERSIST_ROUNDS, default 3): persister JVM options to
+#   compare, drain against drain on the same topic (e.g. "-Dfairrush.webhooks.enabled=false").
+#   BENCH_PERSIST_PROFILE=1: (6)'s persister under async-profiler (load-tests/target/bench/profile-persister.collapsed)
 # Installs wrk, redis-tools and postgresql-client with apt-get when they are missing. Stops everything
 # it started on exit.
 set -euo pipefail
@@ -75,9 +80,10 @@ want() { [[ ",$STEPS," == *",$1,"* ]]; }
 
 # cpu_before / cpu_after STEP: CPU time by process group over a step (bench/cpu-by-process.py), per answered
 # request, logged and kept in $RESULTS/cpu_STEP.txt: which process saturates the machine.
-cpu_before() { python3 "$BENCH/cpu-by-process.py" snapshot $$ > "$WORK/cpu-before.json"; }
+# BENCH_CPU_TAG: another run's service JVMs on the machine (someone else's bench.sh or ab.sh) count as "other".
+cpu_before() { BENCH_CPU_TAG=$RUN python3 "$BENCH/cpu-by-process.py" snapshot $$ > "$WORK/cpu-before.json"; }
 cpu_after() { # STEP [COUNT]: COUNT answered requests or stored claims (default: every answer of the step)
-  python3 "$BENCH/cpu-by-process.py" snapshot $$ > "$WORK/cpu-after.json"
+  BENCH_CPU_TAG=$RUN python3 "$BENCH/cpu-by-process.py" snapshot $$ > "$WORK/cpu-after.json"
   python3 "$BENCH/cpu-by-process.py" diff "$WORK/cpu-before.json" "$WORK/cpu-after.json" \
     "${2:-$(jq -r '[.status[]] | add' "$RESULTS/$1.json")}" > "$RESULTS/cpu_$1.txt"
   log "$1: $(cat "$RESULTS/cpu_$1.txt")"
@@ -354,34 +360,45 @@ step_naive() {
 }
 
 # ---- (6) persister: a second instance drains the topic into Postgres -----------------------------------
-step_persister() {
-  # Claims in the topic: every grant of (2) and its warm-up, and the sold-out campaign's voucher. Topped
-  # up with more grabs (rounds of 10 s, at most PERSIST_CAP seconds) so the drain lasts long enough to time.
-  PERSIST_TARGET=${BENCH_PERSIST_CLAIMS:-$(( DURATION >= 30 ? 100000 : 20000 ))}
-  PERSIST_CAP=${BENCH_PERSIST_FILL_SECONDS:-$(( DURATION >= 30 ? 180 : 60 ))}
-  FILL_END=$(( $(date +%s) + PERSIST_CAP )) ROUND=0
-  while [ "$(claims_now)" -lt "$PERSIST_TARGET" ] && [ "$(date +%s)" -lt "$FILL_END" ]; do
-    ROUND=$((ROUND + 1))
-    wrk_run 10 grab "/api/v1/campaigns/$BIG/grabs" "$WORK/tokens.txt" "f$ROUND$RUN" >/dev/null
+# drain NAME DURABLE [JVM options...]: one drain of the whole topic by a fresh persister instance, timed, with
+# Postgres flushing its commits (DURABLE on) or not (off). The voucher table starts empty (TRUNCATE: no dead rows
+# or bloated indexes left by an earlier drain) and the persister, and the webhook recorder that runs beside it,
+# read under consumer groups of their own (new groups start at the earliest position), so every drain stores the
+# same claims from the same topic; storing is idempotent and confirm.lua confirms a claim again harmlessly.
+# The instance is stopped afterwards; its CPU per stored claim counts from its first stored row (start-up left out).
+DRAINS=0
+opts_label() { # JVM options as the run's answers column shows them (the profiler's agent by name only)
+  local opt label=""
+  for opt in "$@"; do
+    case $opt in -agentpath:*) label+="; under async-profiler" ;; *) label+="; $opt" ;; esac
   done
-  CLAIMS=$(claims_now)
-  log "persister: $CLAIMS claims wait in the topic; $(stored) stored so far"
+  printf '%s' "$label"
+}
+drain() {
+  local name=$1 durable=$2 port pid n last since deadline
+  shift 2
+  DRAINS=$((DRAINS + 1))
+  pg_durable "$durable"
+  psql_bench -d postgres -c "TRUNCATE voucher CASCADE" -c "CHECKPOINT" >/dev/null
   LOAD_BEFORE=$(loadavg)
-  P2=$(free_port $((PORT + 1)))
-  FAIRRUSH_RUSH_PERSISTER_ENABLED=true against_servers start_app_java "$P2" "$WORK/persister.log" "fairrush-bench-persister-$RUN" -Xms1g -Xmx1g \
-    "-Dfairrush.dev-tokens.key-file=$WORK/dev-token-keys"
-  : > "$WORK/persister-progress.txt"
-  cpu_before
+  port=$(free_port $((PORT + 1)))
+  FAIRRUSH_RUSH_PERSISTER_ENABLED=true FAIRRUSH_RUSH_PERSISTER_GROUPID="bench-persister-$RUN-$DRAINS" \
+    FAIRRUSH_WEBHOOKS_GROUPID="bench-webhooks-$RUN-$DRAINS" \
+    against_servers start_app_java "$port" "$WORK/persister-$name.log" "fairrush-bench-persister-$RUN-$DRAINS" -Xms1g -Xmx1g \
+    "-Dfairrush.dev-tokens.key-file=$WORK/dev-token-keys" "$@"
+  pid=${STARTED_GROUPS[-1]}
+  : > "$WORK/persister-$name-progress.txt"
   # Done when every claim is stored, or when the count stood still for 20 s once rows had arrived (claims
   # whose request was cut before the Kafka send stay PENDING in Redis; see the invariants below).
-  DEADLINE=$(( $(date +%s) + 300 + CLAIMS / 1000 )) LAST=-1 SINCE=$(date +%s)
+  deadline=$(( $(date +%s) + 300 + CLAIMS / 1000 )) last=-1 since=$(date +%s)
   while :; do
-    N=$(stored)
-    echo "$(date +%s.%N) $N" >> "$WORK/persister-progress.txt"
-    [ "$N" -ge "$CLAIMS" ] && break
-    if [ "$N" != "$LAST" ]; then LAST=$N SINCE=$(date +%s); fi
-    [ "$N" -gt 0 ] && [ $(( $(date +%s) - SINCE )) -ge 20 ] && { log "persister: $N of $CLAIMS stored, no change for 20 s"; break; }
-    [ "$(date +%s)" -ge "$DEADLINE" ] && { log "persister: only $N of $CLAIMS stored before the deadline"; break; }
+    n=$(stored)
+    echo "$(date +%s.%N) $n" >> "$WORK/persister-$name-progress.txt"
+    [ "$last" -le 0 ] && [ "$n" -gt 0 ] && cpu_before
+    [ "$n" -ge "$CLAIMS" ] && break
+    if [ "$n" != "$last" ]; then last=$n since=$(date +%s); fi
+    [ "$n" -gt 0 ] && [ $(( $(date +%s) - since )) -ge 20 ] && { log "persister $name: $n of $CLAIMS stored, no change for 20 s"; break; }
+    [ "$(date +%s)" -ge "$deadline" ] && { log "persister $name: only $n of $CLAIMS stored before the deadline"; break; }
     sleep 0.2
   done
   # Rate over the stretch where rows were arriving: from the last sample before the first row to the first
@@ -395,10 +412,53 @@ step_persister() {
       h = e; for (i = s; i <= e; i++) if (n[i] - n[s] >= (n[e] - n[s]) / 2) { h = i; break }
       half = t[e] - t[h]; if (half <= 0) half = 0.001
       printf "{\"rps\": %.1f, \"rows\": %d, \"seconds\": %.3f, \"second_half_rps\": %.1f}", (n[e] - n[s]) / secs, n[e] - n[s], secs, (n[e] - n[h]) / half
-    }' "$WORK/persister-progress.txt")
-  save persister "$R" "$(jq -r '"\(.rows) rows in \(.seconds) s (second half of the rows: \(.second_half_rps | floor)/s, after the fresh JVM warmed up)"' <<<"$R")"
-  # Over the whole wait, the persister's start-up included: an upper bound of its CPU per stored claim.
-  cpu_after persister "$(stored)"
+    }' "$WORK/persister-$name-progress.txt")
+  save "$name" "$R" "$(jq -r '"\(.rows) rows in \(.seconds) s (second half of the rows: \(.second_half_rps | floor)/s, after the fresh JVM warmed up)"' <<<"$R"); fsync $durable$(opts_label "$@")"
+  cpu_after "$name" "$(stored)"
+  kill -TERM -- "-$pid" 2>/dev/null || true
+  for _ in $(seq 1 30); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 1; done
+  kill -KILL -- "-$pid" 2>/dev/null || true
+}
+
+step_persister() {
+  # Claims in the topic: every grant of (2) and its warm-up, and the sold-out campaign's voucher. Topped
+  # up with more grabs (rounds of 10 s, at most PERSIST_CAP seconds) so the drain lasts long enough to time.
+  PERSIST_TARGET=${BENCH_PERSIST_CLAIMS:-$(( DURATION >= 30 ? 100000 : 20000 ))}
+  PERSIST_CAP=${BENCH_PERSIST_FILL_SECONDS:-$(( DURATION >= 30 ? 180 : 60 ))}
+  FILL_END=$(( $(date +%s) + PERSIST_CAP )) ROUND=0
+  while [ "$(claims_now)" -lt "$PERSIST_TARGET" ] && [ "$(date +%s)" -lt "$FILL_END" ]; do
+    ROUND=$((ROUND + 1))
+    wrk_run 10 grab "/api/v1/campaigns/$BIG/grabs" "$WORK/tokens.txt" "f$ROUND$RUN" >/dev/null
+  done
+  CLAIMS=$(claims_now)
+  log "persister: $CLAIMS claims wait in the topic; $(stored) stored so far"
+  # BENCH_PERSIST_B_OPTS: A/B of a persister setting on the same topic, before the table's drains: rounds of
+  # drain A (BENCH_PERSIST_A_OPTS, default none) then B, the first of the two alternating per round, Postgres
+  # flushing its commits; the report gives each drain and the median of the per-round ratios B/A.
+  if [ -n "${BENCH_PERSIST_B_OPTS:-}" ]; then
+    local round
+    for round in $(seq 1 "${BENCH_PERSIST_ROUNDS:-3}"); do
+      if (( round % 2 )); then
+        drain "persister_a$round" on ${BENCH_PERSIST_A_OPTS:-}
+        drain "persister_b$round" on $BENCH_PERSIST_B_OPTS
+      else
+        drain "persister_b$round" on $BENCH_PERSIST_B_OPTS
+        drain "persister_a$round" on ${BENCH_PERSIST_A_OPTS:-}
+      fi
+    done
+  fi
+  # (6') first, with Postgres not flushing (information), then (6) as production runs it; the last drain leaves
+  # every claim stored for the invariants.
+  drain persister_nofsync off
+  # BENCH_PERSIST_PROFILE=1: (6)'s persister JVM runs under async-profiler from its start (CPU samples per thread,
+  # written when it stops): $WORK/profile-persister.collapsed and .html; the drain's threads are the consumer's,
+  # Lettuce's and r2dbc's, start-up is main and the JIT's.
+  local profile=()
+  if [ -n "${BENCH_PERSIST_PROFILE:-}" ]; then
+    profile=("-agentpath:$(async_profiler_lib)=start,event=cpu,interval=1ms,threads,collapsed,file=$WORK/profile-persister.collapsed")
+  fi
+  drain persister on "${profile[@]}"
+  pg_durable "$PG_DURABLE"
 }
 
 # ---- invariants: nothing oversold, nothing lost ------------------------------------------------------

@@ -4,6 +4,7 @@ docs/benchmarks.md between the markers <!-- bench:results:begin --> and <!-- ben
 usage: report.py RESULTS_DIR BENCHMARKS_MD
 """
 import json
+import statistics
 import os
 import sys
 
@@ -21,7 +22,8 @@ STEPS = [
     ("naive", "(5) naive peer over HTTP: JWT + one Postgres UPDATE ... WHERE remaining > 0 + INSERT + 201, Postgres flushing its commits", "wrk"),
     ("naive_nofsync", "(5') the naive peer again, Postgres with fsync and synchronous_commit off (information only)", "wrk"),
     ("naive_pgbench", "(5b) the same SQL without HTTP, JSON or JWT (information only)", "pgbench"),
-    ("persister", "(6) persister: claims stored in Postgres from a pre-filled topic", "SQL count"),
+    ("persister", "(6) persister: claims stored in Postgres from a pre-filled topic, Postgres flushing its commits", "SQL count"),
+    ("persister_nofsync", "(6') the persister again, Postgres with fsync and synchronous_commit off (information only)", "SQL count"),
     ("ref_plain_end", "(0a') reference (0a) again, after the last HTTP step", "wrk"),
     ("ref_liveness_end", "(0b') reference (0b) again, after the last HTTP step", "wrk"),
 ]
@@ -87,7 +89,10 @@ def render(folder):
               f"| (2b) grab p99 at half the throughput | {ms(results['grab_half']['p99_ms']) + ' ms' if results['grab_half'] else '-'} | <= 50 ms |",
               f"| (6) persister claims/s | {results['persister']['rps']:,.0f} | >= 50,000 |" if results['persister'] else
               "| (6) persister claims/s | - | >= 50,000 |"]
-    cpu = [(step, os.path.join(folder, f"cpu_{step}.txt")) for step in ("trivial", "grab", "soldout", "persister")]
+    ab = persister_ab(folder)
+    if ab:
+        lines += [""] + ab
+    cpu = [(step, os.path.join(folder, f"cpu_{step}.txt")) for step in ("trivial", "grab", "soldout", "persister", "persister_nofsync")]
     cpu = [(step, open(path).read().strip()) for step, path in cpu if os.path.exists(path)]
     if cpu:
         lines += ["", "Where the machine's CPU went during a step (bench/cpu-by-process.py: CPU time per answered request, or "
@@ -97,6 +102,48 @@ def render(folder):
     if checks:
         lines += ["", f"Invariants after the run: {checks['summary']}"]
     return "\n".join(lines) + "\n"
+
+
+def persister_cpu(folder, name):
+    """The persister JVM's CPU milliseconds per stored claim during a drain (cpu_NAME.txt), or None."""
+    path = os.path.join(folder, f"cpu_{name}.txt")
+    if not os.path.exists(path):
+        return None
+    for part in open(path).read().split(": ", 1)[-1].split(", "):
+        if part.startswith("persister "):
+            return float(part.split()[1])
+    return None
+
+
+def persister_ab(folder):
+    """Drains A and B of the same topic (BENCH_PERSIST_B_OPTS), round by round, and the medians of the ratios B/A."""
+    rounds = []
+    for i in range(1, 100):
+        a, b = load(folder, f"persister_a{i}"), load(folder, f"persister_b{i}")
+        if a is None or b is None:
+            break
+        rounds.append((i, a, b))
+    if not rounds:
+        return []
+    lines = ["Persister A/B (drains of the same topic by fresh persister JVMs, alternating, Postgres flushing its commits; "
+             "CPU: the persister JVM's milliseconds per stored claim, which other work on the machine disturbs less than the rate):", "",
+             "| round | A claims/s (second half) | B claims/s (second half) | B/A | B/A second half | CPU per claim A -> B | B options |",
+             "|---:|---:|---:|---:|---:|---|---|"]
+    ratios, halves, cpus = [], [], []
+    for i, a, b in rounds:
+        ratios.append(b["rps"] / a["rps"])
+        halves.append(b["second_half_rps"] / a["second_half_rps"])
+        ca, cb = persister_cpu(folder, f"persister_a{i}"), persister_cpu(folder, f"persister_b{i}")
+        cpu = f"{ca:.3f} -> {cb:.3f} ms ({cb / ca:.2f})" if ca and cb else "-"
+        if ca and cb:
+            cpus.append(cb / ca)
+        lines.append(f"| {i} | {a['rps']:,.0f} ({a['second_half_rps']:,.0f}) | {b['rps']:,.0f} ({b['second_half_rps']:,.0f}) | "
+                     f"{ratios[-1]:.2f} | {halves[-1]:.2f} | {cpu} | {b.get('answers', '').split('fsync on; ')[-1]} |")
+    median = lambda values: f"{statistics.median(values):.2f}" if values else "-"
+    lines.append(f"| median | | | {median(ratios)} | {median(halves)} | {median(cpus)} | |")
+    cpu = [(name, os.path.join(folder, f"cpu_{name}.txt")) for i, _, _ in rounds for name in (f"persister_a{i}", f"persister_b{i}")]
+    lines += [""] + [f"- {name}: {open(path).read().strip().split(': ', 1)[1]}" for name, path in cpu if os.path.exists(path)]
+    return lines
 
 
 def main(folder, target):

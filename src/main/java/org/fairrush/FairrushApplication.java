@@ -3,8 +3,10 @@ package org.fairrush;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.boot.data.redis.autoconfigure.observation.LettuceObservationAutoConfiguration;
 
-@SpringBootApplication
+/** Redis commands are observed only while traces are on: see ops/RedisCommandObservations. */
+@SpringBootApplication(exclude = LettuceObservationAutoConfiguration.class)
 @ConfigurationPropertiesScan
 public class FairrushApplication {
 

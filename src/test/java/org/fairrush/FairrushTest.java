@@ -19,7 +19,8 @@ import org.springframework.test.context.ContextConfiguration;
 /**
  * An integration test of the whole application on the real stack (Postgres, Redis, Kafka) of this test
  * JVM, isolated from other runs (see {@link org.fairrush.devstack.DevStack}), over real HTTP. Tagged {@value #STACK}:
- * {@code ./mvnw test -DexcludedGroups=stack} runs the fast layer alone (pure units and script tests on Redis).
+ * {@code ./mvnw test -Pfast} runs the fast layer alone (pure units and script tests on Redis), leaving out this tag
+ * and {@value #SERVERS}.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -35,6 +36,12 @@ public @interface FairrushTest {
 
     /** The tag of tests that start the whole application or a service process. */
     String STACK = "stack";
+
+    /**
+     * The tag of tests that start server processes of their own (a Redis replica, a sentinel) and wait out
+     * replication or a failover: correct but slow, so the fast layer ({@code ./mvnw test -Pfast}) leaves them out.
+     */
+    String SERVERS = "servers";
 
     /**
      * The test client reads answers of any size a test asks for: the service's 16 KB limit is for request bodies,

@@ -13,6 +13,8 @@ import org.fairrush.rush.ClaimOutcome.Granted;
 import org.fairrush.rush.ClaimOutcome.Refusal;
 import org.fairrush.rush.ClaimOutcome.Refused;
 import org.fairrush.rush.ClaimOutcome.Waitlisted;
+import org.fairrush.rush.lua.AcknowledgeScript;
+import org.fairrush.rush.lua.Acknowledgements;
 import org.fairrush.rush.lua.ClaimScript;
 import org.fairrush.rush.lua.ClaimScript.ScriptAnswer;
 import org.fairrush.rush.lua.PoolKeys;
@@ -34,6 +36,7 @@ public class Claims {
     private final ReactiveStringRedisTemplate redis;
     private final ClaimScript claimScript;
     private final ReleaseScript releaseScript;
+    private final Acknowledgements acknowledgements;
     private final ClaimPublisher publisher;
     private final SoldOutBoard soldOut;
     private final Clock clock;
@@ -43,11 +46,13 @@ public class Claims {
     private final Map<String, ClaimSink> sinks;
 
     /** @param sinks where replays of claims Redis keeps no copy of are read from (one per kind) */
-    Claims(ReactiveStringRedisTemplate redis, ClaimScript claimScript, ReleaseScript releaseScript, ClaimPublisher publisher,
-            SoldOutBoard soldOut, Clock clock, RushProperties properties, RushMetrics metrics, List<ClaimSink> sinks) {
+    Claims(ReactiveStringRedisTemplate redis, ClaimScript claimScript, ReleaseScript releaseScript, Acknowledgements acknowledgements,
+            ClaimPublisher publisher, SoldOutBoard soldOut, Clock clock, RushProperties properties, RushMetrics metrics,
+            List<ClaimSink> sinks) {
         this.redis = redis;
         this.claimScript = claimScript;
         this.releaseScript = releaseScript;
+        this.acknowledgements = acknowledgements;
         this.publisher = publisher;
         this.soldOut = soldOut;
         this.clock = clock;
@@ -160,17 +165,17 @@ public class Claims {
     /**
      * Kafka holds the event: from now on the claim is durable, so a replay of it may be answered 201 and it
      * can no longer be reversed. If Redis fails here the claim still stands; a replay then waits for the
-     * persister.
+     * persister. The marks of claims acknowledged together go to Redis in one call ({@link Acknowledgements}).
      */
     private Mono<Void> markAcknowledged(PoolKeys keys, ClaimRecorded claim) {
-        return markAcknowledged(redis, keys, claim.eventId().toString())
+        return acknowledgements.acknowledge(keys, claim.eventId().toString())
                 .onErrorResume(failure -> Mono.fromRunnable(() ->
                         log.warn("could not mark claim {} acknowledged: {}", claim.eventId(), failure.toString())));
     }
 
-    /** Durable from now on, and no longer the sweeper's concern (both commands go out pipelined). */
+    /** Durable from now on, and no longer the sweeper's concern (one script call, acknowledge.lua). */
     public static Mono<Void> markAcknowledged(ReactiveStringRedisTemplate redis, PoolKeys keys, String claimId) {
-        return Mono.when(redis.opsForSet().add(keys.confirmed(), claimId), redis.opsForZSet().remove(keys.unsent(), claimId));
+        return new AcknowledgeScript(redis).run(keys, List.of(claimId)).then();
     }
 
     private Mono<ClaimOutcome> reverse(PoolKeys keys, ClaimRecorded claim, String idempotencyKey, ClaimOutcome outcome,

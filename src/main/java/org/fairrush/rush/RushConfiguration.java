@@ -17,6 +17,8 @@ import org.fairrush.rush.kafka.ClaimLag;
 import org.fairrush.rush.kafka.ClaimTopics;
 import org.fairrush.rush.kafka.KafkaClaimPublisher;
 import org.fairrush.rush.kafka.ReactorKafkaClaimStream;
+import org.fairrush.rush.lua.AcknowledgeScript;
+import org.fairrush.rush.lua.Acknowledgements;
 import org.fairrush.rush.lua.ChangeScripts;
 import org.fairrush.rush.lua.ClaimScript;
 import org.fairrush.rush.lua.DefinePoolScript;
@@ -138,7 +140,8 @@ class RushConfiguration {
     Claims claims(ReactiveStringRedisTemplate redis, ClaimScript claimScript, ReleaseScript releaseScript,
             @Qualifier("durableClaimPublisher") ClaimPublisher durable, SoldOutBoard soldOut, Clock clock, RushProperties properties,
             ObjectProvider<RushMetrics> metrics, List<ClaimSink> sinks) {
-        return new Claims(redis, claimScript, releaseScript, durable, soldOut, clock, properties,
+        return new Claims(redis, claimScript, releaseScript, new Acknowledgements(new AcknowledgeScript(redis)), durable, soldOut, clock,
+                properties,
                 metrics.getIfAvailable(() -> RushMetrics.NONE), sinks);
     }
 

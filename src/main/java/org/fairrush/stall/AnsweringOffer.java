@@ -5,6 +5,8 @@ import java.util.UUID;
 import org.fairrush.rush.OfferOutcome;
 import org.fairrush.rush.Offers;
 import org.fairrush.rush.PoolRef;
+import org.fairrush.stall.domain.Fair;
+import org.fairrush.stall.domain.Registration;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 

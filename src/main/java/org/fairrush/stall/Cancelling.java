@@ -8,6 +8,8 @@ import org.fairrush.rush.OfferOutcome;
 import org.fairrush.rush.Offers;
 import org.fairrush.rush.PoolRef;
 import org.fairrush.rush.ReleaseOutcome;
+import org.fairrush.stall.domain.Fair;
+import org.fairrush.stall.domain.Registration;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 

@@ -8,6 +8,7 @@ import java.util.Set;
 
 import org.fairrush.rush.ClaimEventTypes;
 import org.fairrush.rush.ClaimRecorded;
+import org.fairrush.stall.domain.LotteryDraw;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;

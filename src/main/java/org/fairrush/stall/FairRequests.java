@@ -15,6 +15,8 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import org.fairrush.draw.SeedCommitment;
+import org.fairrush.stall.domain.Allocation;
+import org.fairrush.stall.domain.Waitlist;
 import org.fairrush.web.ApiProblem;
 import org.fairrush.web.FreeText;
 import org.fairrush.web.Text;

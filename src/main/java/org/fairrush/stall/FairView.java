@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import org.fairrush.stall.domain.Allocation;
+import org.fairrush.stall.domain.Waitlist;
 
 /**
  * A fair as the API shows it, with each category's live numbers.

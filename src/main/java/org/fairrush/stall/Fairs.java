@@ -14,6 +14,8 @@ import org.fairrush.rush.PoolRef;
 import org.fairrush.rush.PoolRegistry;
 import org.fairrush.rush.ScopeState;
 import org.fairrush.stall.FairRequests.NewFair;
+import org.fairrush.stall.domain.Category;
+import org.fairrush.stall.domain.Fair;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;

@@ -16,6 +16,8 @@ import org.fairrush.rush.PoolRef;
 import org.fairrush.rush.ScopeState;
 import org.fairrush.rush.recovery.Reconciliation;
 import org.fairrush.rush.recovery.ScopeRebuild;
+import org.fairrush.stall.domain.Category;
+import org.fairrush.stall.domain.Fair;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;

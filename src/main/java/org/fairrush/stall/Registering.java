@@ -6,6 +6,9 @@ import org.fairrush.rush.ClaimOutcome;
 import org.fairrush.rush.Claims;
 import org.fairrush.rush.PoolRegistry;
 import org.fairrush.stall.FairRequests.NewRegistration;
+import org.fairrush.stall.domain.Category;
+import org.fairrush.stall.domain.Fair;
+import org.fairrush.stall.domain.Registration;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 
@@ -17,9 +20,6 @@ import reactor.core.publisher.Mono;
 @Service
 class Registering {
 
-    static final String MERCHANT_NAME = "merchantName";
-    static final String SPECIAL_OFFER = "specialOffer";
-    static final String FEE_CENTS = "feeCents";
 
     private final Fairs fairs;
     private final Claims claims;
@@ -66,7 +66,8 @@ class Registering {
 
     /** What a registration's claim carries besides the engine's fields (read back by {@link Registration#of}). */
     static Map<String, String> attributes(String merchantName, boolean specialOffer, long feeCents) {
-        return Map.of(MERCHANT_NAME, merchantName, SPECIAL_OFFER, Boolean.toString(specialOffer), FEE_CENTS, Long.toString(feeCents));
+        return Map.of(Registration.MERCHANT_NAME, merchantName, Registration.SPECIAL_OFFER, Boolean.toString(specialOffer), Registration.FEE_CENTS,
+                Long.toString(feeCents));
     }
 
     /**

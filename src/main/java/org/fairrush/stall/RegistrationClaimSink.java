@@ -15,6 +15,7 @@ import org.fairrush.rush.ClaimRecorded;
 import org.fairrush.rush.ClaimSink;
 import org.fairrush.rush.Offers;
 import org.fairrush.rush.PoolRef;
+import org.fairrush.stall.domain.Registration;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
@@ -146,9 +147,9 @@ class RegistrationClaimSink implements ClaimSink {
                 .bind("fairs", rows.stream().map(c -> Long.valueOf(c.scope())).toArray(Long[]::new))
                 .bind("categories", rows.stream().map(ClaimRecorded::pool).toArray(String[]::new))
                 .bind("merchants", rows.stream().map(ClaimRecorded::actorId).toArray(String[]::new))
-                .bind("names", rows.stream().map(c -> c.attributes().get(Registering.MERCHANT_NAME)).toArray(String[]::new))
-                .bind("offers", rows.stream().map(c -> Boolean.valueOf(c.attributes().get(Registering.SPECIAL_OFFER))).toArray(Boolean[]::new))
-                .bind("fees", rows.stream().map(c -> Long.valueOf(c.attributes().get(Registering.FEE_CENTS))).toArray(Long[]::new))
+                .bind("names", rows.stream().map(c -> c.attributes().get(Registration.MERCHANT_NAME)).toArray(String[]::new))
+                .bind("offers", rows.stream().map(c -> Boolean.valueOf(c.attributes().get(Registration.SPECIAL_OFFER))).toArray(Boolean[]::new))
+                .bind("fees", rows.stream().map(c -> Long.valueOf(c.attributes().get(Registration.FEE_CENTS))).toArray(Long[]::new))
                 .bind("statuses", rows.stream().map(ClaimRecorded::status).toArray(String[]::new))
                 .bind("stalls", rows.stream().map(ClaimRecorded::item).toArray(String[]::new))
                 .bind("revisions", rows.stream().map(ClaimRecorded::revision).toArray(Integer[]::new))

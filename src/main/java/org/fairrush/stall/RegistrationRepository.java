@@ -9,6 +9,7 @@ import java.util.UUID;
 import io.r2dbc.spi.Readable;
 import org.fairrush.rush.ClaimRecorded;
 import org.fairrush.rush.Offers;
+import org.fairrush.stall.domain.Registration;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;

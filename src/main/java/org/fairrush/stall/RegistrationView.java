@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import org.fairrush.stall.domain.Fair;
+import org.fairrush.stall.domain.Registration;
 
 /**
  * A registration as the API shows it.

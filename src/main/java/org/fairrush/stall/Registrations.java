@@ -8,6 +8,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 import org.fairrush.rush.PoolQueries;
+import org.fairrush.stall.domain.Fair;
+import org.fairrush.stall.domain.Registration;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;

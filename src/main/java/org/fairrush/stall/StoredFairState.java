@@ -4,6 +4,7 @@ import java.util.Optional;
 
 import org.fairrush.rush.PoolRef;
 import org.fairrush.rush.ScopeState;
+import org.fairrush.stall.domain.Fair;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;

@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import org.fairrush.voucher.domain.Opening;
+import org.fairrush.voucher.domain.OpeningDraw;
 
 /**
  * A randomized opening's draw as published: before it, the seed commitment and when the result is due

@@ -11,6 +11,9 @@ import java.util.stream.Collectors;
 import org.fairrush.draw.SeedCommitment;
 import org.fairrush.rush.GrantInOrder;
 import org.fairrush.rush.PoolQueries;
+import org.fairrush.voucher.domain.Campaign;
+import org.fairrush.voucher.domain.Opening;
+import org.fairrush.voucher.domain.OpeningDraw;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 

@@ -3,6 +3,7 @@ package org.fairrush.voucher;
 import java.time.Instant;
 import java.util.UUID;
 
+import org.fairrush.voucher.domain.OpeningDraw;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;

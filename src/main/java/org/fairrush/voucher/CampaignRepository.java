@@ -7,6 +7,10 @@ import java.util.Optional;
 
 import io.r2dbc.spi.Readable;
 import org.fairrush.voucher.CampaignRequests.NewCampaign;
+import org.fairrush.voucher.domain.Campaign;
+import org.fairrush.voucher.domain.CouponRules;
+import org.fairrush.voucher.domain.Discount;
+import org.fairrush.voucher.domain.RedeemHours;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;

@@ -19,6 +19,11 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.Size;
 import org.fairrush.draw.SeedCommitment;
+import org.fairrush.voucher.domain.Campaign;
+import org.fairrush.voucher.domain.CouponRules;
+import org.fairrush.voucher.domain.Discount;
+import org.fairrush.voucher.domain.Opening;
+import org.fairrush.voucher.domain.RedeemHours;
 import org.fairrush.web.FreeText;
 import org.fairrush.web.Text;
 
@@ -29,7 +34,6 @@ final class CampaignRequests {
     }
 
     static final long MAX_CENTS = 100_000_000L;
-    static final Duration DEFAULT_REFUND_WINDOW = Duration.ofDays(7);
     static final Duration MAX_REFUND_WINDOW = Duration.ofDays(366);
 
     record NewCampaign(
@@ -88,7 +92,7 @@ final class CampaignRequests {
         }
 
         Duration refundWindowOrDefault() {
-            return refundWindow == null ? DEFAULT_REFUND_WINDOW : refundWindow;
+            return refundWindow == null ? Campaign.DEFAULT_REFUND_WINDOW : refundWindow;
         }
 
         boolean randomized() {

@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 
 import org.fairrush.rush.ClaimEventTypes.ClaimEvent;
 import org.fairrush.rush.ClaimRecorded;
+import org.fairrush.voucher.domain.StockLevel;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;

@@ -8,6 +8,10 @@ import java.util.Optional;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import org.fairrush.voucher.CampaignRequests.NewRedeemHours;
 import org.fairrush.voucher.CampaignRequests.NewValidity;
+import org.fairrush.voucher.domain.Campaign;
+import org.fairrush.voucher.domain.CouponRules;
+import org.fairrush.voucher.domain.Discount;
+import org.fairrush.voucher.domain.Opening;
 
 /**
  * A campaign as the API shows it, with its live remaining stock and status.

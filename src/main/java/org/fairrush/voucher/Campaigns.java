@@ -11,6 +11,7 @@ import org.fairrush.rush.PoolQueries;
 import org.fairrush.rush.PoolRef;
 import org.fairrush.rush.PoolRegistry;
 import org.fairrush.voucher.CampaignRequests.NewCampaign;
+import org.fairrush.voucher.domain.Campaign;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;

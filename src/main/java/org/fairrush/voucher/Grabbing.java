@@ -11,6 +11,11 @@ import org.fairrush.rush.ClaimRecorded;
 import org.fairrush.rush.Claims;
 import org.fairrush.rush.PoolRef;
 import org.fairrush.rush.PoolRegistry;
+import org.fairrush.voucher.domain.Campaign;
+import org.fairrush.voucher.domain.Discount;
+import org.fairrush.voucher.domain.Opening;
+import org.fairrush.voucher.domain.VoucherCodes;
+import org.fairrush.voucher.domain.VoucherStatus;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 

@@ -14,6 +14,8 @@ import org.fairrush.draw.SeedCommitment;
 import org.fairrush.rush.PoolDefinition;
 import org.fairrush.rush.PoolRef;
 import org.fairrush.voucher.CampaignRequests.NewCampaign;
+import org.fairrush.voucher.domain.Campaign;
+import org.fairrush.voucher.domain.Opening;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;

@@ -11,6 +11,7 @@ import org.fairrush.rush.PoolDefinition;
 import org.fairrush.rush.ScopeState;
 import org.fairrush.rush.recovery.Reconciliation;
 import org.fairrush.rush.recovery.ScopeRebuild;
+import org.fairrush.voucher.domain.Campaign;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;

@@ -10,6 +10,8 @@ import org.fairrush.outbox.EventOutbox;
 import org.fairrush.rush.PoolQueries;
 import org.fairrush.voucher.VoucherRepository.StoredRedemption;
 import org.fairrush.voucher.VoucherRepository.StoredVoucher;
+import org.fairrush.voucher.domain.Redeeming;
+import org.fairrush.voucher.domain.VoucherCodes;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;

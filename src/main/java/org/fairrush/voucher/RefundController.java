@@ -7,6 +7,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import org.fairrush.voucher.VoucherController.RedemptionView;
 import org.fairrush.voucher.VoucherController.WalletVoucher;
+import org.fairrush.voucher.domain.Refunding;
 import org.fairrush.web.ApiProblem;
 import org.fairrush.web.Caller;
 import org.fairrush.web.ErrorCode;

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 
-import org.fairrush.voucher.Refunding.RefundableRedemption;
 import org.fairrush.voucher.VoucherRepository.StoredRedemption;
+import org.fairrush.voucher.domain.Refunding.RefundableRedemption;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Mono;

@@ -8,6 +8,7 @@ import java.util.UUID;
 import org.fairrush.outbox.EventOutbox;
 import org.fairrush.voucher.RefundRepository.RedemptionToRefund;
 import org.fairrush.voucher.VoucherRepository.StoredRedemption;
+import org.fairrush.voucher.domain.Refunding;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;

@@ -11,6 +11,8 @@ import java.util.stream.Collectors;
 import org.fairrush.rush.ClaimRecorded;
 import org.fairrush.rush.ClaimSink;
 import org.fairrush.rush.PoolRef;
+import org.fairrush.voucher.domain.Campaign;
+import org.fairrush.voucher.domain.CouponRules;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
@@ -18,9 +20,11 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Stores grabbed vouchers for the persister: one multi-row INSERT per batch (rows passed as arrays and
- * unnested), ON CONFLICT (id) DO NOTHING so that a claim delivered twice is stored once, while a different claim
- * colliding on another unique column (the member's n-th voucher, the code) fails and is set aside, never dropped.
+ * Stores grabbed vouchers for the persister: one multi-row INSERT per batch (rows passed as arrays and unnested),
+ * ON CONFLICT (id) DO NOTHING so that a claim delivered twice (in one batch or in two) is stored once, while a
+ * different claim colliding on another unique column (the member's n-th voucher, the code) fails and is set aside,
+ * never dropped. (COPY into a staging table, then one INSERT ... SELECT, was measured no faster and removed:
+ * docs/design.md note 36.)
  * Each voucher is stored with its own validity ({@link CouponRules#validUntil}), counted from the claim's time.
  */
 @Component

@@ -4,6 +4,9 @@ import java.time.Instant;
 import java.util.UUID;
 
 import io.r2dbc.spi.Readable;
+import org.fairrush.voucher.domain.Campaign;
+import org.fairrush.voucher.domain.CouponRules;
+import org.fairrush.voucher.domain.VoucherStatus;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;

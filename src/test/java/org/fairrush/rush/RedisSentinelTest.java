@@ -5,10 +5,12 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
 
+import org.fairrush.FairrushTest;
 import org.fairrush.devstack.RedisSentinelServers;
 import org.fairrush.rush.ClaimOutcome.Granted;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -32,6 +34,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * client asks the sentinel again when the demoted primary drops it). Real redis-server processes: a primary, a
  * replica and a sentinel (RedisSentinelServers); skipped where no redis-server is on the PATH.
  */
+@Tag(FairrushTest.SERVERS)
 class RedisSentinelTest {
 
     private static final Instant NOW = Instant.parse("2026-12-01T10:05:00Z");

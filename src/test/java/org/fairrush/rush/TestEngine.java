@@ -3,6 +3,8 @@ package org.fairrush.rush;
 import java.time.Clock;
 import java.util.List;
 
+import org.fairrush.rush.lua.AcknowledgeScript;
+import org.fairrush.rush.lua.Acknowledgements;
 import org.fairrush.rush.lua.ChangeScripts;
 import org.fairrush.rush.lua.ClaimScript;
 import org.fairrush.rush.lua.DefinePoolScript;
@@ -25,7 +27,7 @@ public record TestEngine(Claims claims, ChangeOutbox outbox, PoolRegistry regist
         PoolRegistry registry = new PoolRegistry(redis, new DefinePoolScript(redis), soldOut, clock, properties);
         PoolQueries queries = new PoolQueries(redis, codec, properties);
         Claims claims = new Claims(redis, new ClaimScript(redis, codec, properties.idempotencyTtl()), new ReleaseScript(redis),
-                publisher, soldOut, clock, properties, metrics, sinks);
+                new Acknowledgements(new AcknowledgeScript(redis)), publisher, soldOut, clock, properties, metrics, sinks);
         ChangeOutbox outbox = new ChangeOutbox(redis, new ChangeScripts(redis, codec), publisher, soldOut, properties);
         // No persisters in these tests, so nothing lags: a rebuild waits only for the scope's own pending claims.
         ScopeRebuild rebuild = new ScopeRebuild(registry, queries, new RebuildScript(redis, codec), soldOut, () -> Mono.just(0L));

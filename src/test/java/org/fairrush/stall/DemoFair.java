@@ -7,6 +7,7 @@ import java.util.List;
 
 import org.fairrush.stall.FairRequests.NewCategory;
 import org.fairrush.stall.FairRequests.NewFair;
+import org.fairrush.stall.domain.Allocation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;

@@ -6,9 +6,11 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
 
-import org.fairrush.stall.LotteryDraw.Entry;
-import org.fairrush.stall.LotteryDraw.Placed;
-import org.fairrush.stall.LotteryDraw.Result;
+import org.fairrush.stall.domain.Category;
+import org.fairrush.stall.domain.LotteryDraw;
+import org.fairrush.stall.domain.LotteryDraw.Entry;
+import org.fairrush.stall.domain.LotteryDraw.Placed;
+import org.fairrush.stall.domain.LotteryDraw.Result;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -2,6 +2,7 @@ package org.fairrush.stall;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,12 +14,14 @@ import java.util.stream.Collectors;
 
 import org.fairrush.FairrushTest;
 import org.fairrush.Fixtures;
+import org.fairrush.ShiftedClock;
 import org.fairrush.stall.FairApi.Answer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.test.context.bean.override.convention.TestBean;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -32,9 +35,21 @@ import static org.awaitility.Awaitility.await;
 @FairrushTest
 class StallLotteryTest {
 
+    /** The server's clock: the test moves it past the registration's close instead of waiting for it. */
+    static final ShiftedClock CLOCK = new ShiftedClock();
+
+    @TestBean(name = "clock")
+    Clock clock;
+
+    static Clock clock() {
+        return CLOCK;
+    }
+
     private static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() {
     };
     static final Map<String, Integer> STALLS = Map.of("FOOD", 2, "CRAFT", 1, "SERVICE", 1);
+    /** How long a test fair takes entries, by the server clock. */
+    static final Duration OPEN_FOR = Duration.ofMinutes(2);
     static final String SEED = "2026-05-01 union lottery, witnessed by the works council";
 
     @Autowired
@@ -55,7 +70,7 @@ class StallLotteryTest {
 
     @Test
     void theDrawIsReproducibleAndRecomputableFromThePublishedDataAlone() {
-        Instant closesAt = Instant.now().plusSeconds(8);
+        Instant closesAt = clock.instant().plus(OPEN_FOR);
         long fairA = api.createFair(lotteryFair(closesAt));
         long fairB = api.createFair(lotteryFair(closesAt));
         List<Entrant> entrants = entrants();
@@ -64,8 +79,9 @@ class StallLotteryTest {
         assertThat(entriesA.values()).allSatisfy(answer -> assertThat(answer.body()).containsEntry("status", "ENTERED"));
         assertThat(api.draw(fairA, SEED).getStatus().value()).isEqualTo(409);
 
-        Map<String, Object> drawA = api.drawOnceClosed(fairA, SEED);
-        Map<String, Object> drawB = api.drawOnceClosed(fairB, SEED);
+        CLOCK.advance(OPEN_FOR.plusSeconds(1));
+        Map<String, Object> drawA = api.drawn(fairA, SEED);
+        Map<String, Object> drawB = api.drawn(fairB, SEED);
 
         assertThat(drawA.get("entriesDigest")).isEqualTo(drawB.get("entriesDigest"));
         assertThat(withoutRegistrationIds(drawA)).isEqualTo(withoutRegistrationIds(drawB));
@@ -75,11 +91,12 @@ class StallLotteryTest {
 
     @Test
     void winnersHoldTheirStallsTheOthersWaitInDrawOrderAndASecondDrawIsRefused() {
-        Instant closesAt = Instant.now().plusSeconds(8);
+        Instant closesAt = clock.instant().plus(OPEN_FOR);
         long fairId = api.createFair(lotteryFair(closesAt));
         Map<String, Answer> entries = enter(fairId, entrants());
 
-        Map<String, Object> draw = api.drawOnceClosed(fairId, SEED);
+        CLOCK.advance(OPEN_FOR.plusSeconds(1));
+        Map<String, Object> draw = api.drawn(fairId, SEED);
 
         for (Map<String, Object> category : (List<Map<String, Object>>) draw.get("categories")) {
             for (Map<String, Object> place : (List<Map<String, Object>>) category.get("order")) {
@@ -112,7 +129,7 @@ class StallLotteryTest {
     }
 
     private static Map<String, Object> lotteryFair(Instant closesAt) {
-        return StallFixtures.fair("LOTTERY", Instant.now().minusSeconds(60), closesAt, List.of(
+        return StallFixtures.fair("LOTTERY", CLOCK.instant().minusSeconds(60), closesAt, List.of(
                 StallFixtures.category("FOOD", 2, 15_000), StallFixtures.category("CRAFT", 1, 10_000),
                 StallFixtures.category("SERVICE", 1, 0), StallFixtures.category("EMPTY", 3, 0)));
     }

@@ -7,6 +7,7 @@ import java.util.UUID;
 
 import org.fairrush.FairrushTest;
 import org.fairrush.rush.ClaimRecorded;
+import org.fairrush.stall.domain.Registration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -48,7 +49,7 @@ class StallRegistrationSinkTest {
 
     private ClaimRecorded claim(UUID id, String merchant, Instant madeAt, String status, String stall, int revision) {
         return new ClaimRecorded(ClaimRecorded.SCHEMA_VERSION, id, madeAt, Fairs.KIND, Long.toString(fairId), "FOOD", merchant, stall,
-                1, status, Map.of(Registering.MERCHANT_NAME, merchant, Registering.SPECIAL_OFFER, "false", Registering.FEE_CENTS, "100"),
+                1, status, Map.of(Registration.MERCHANT_NAME, merchant, Registration.SPECIAL_OFFER, "false", Registration.FEE_CENTS, "100"),
                 revision);
     }
 

@@ -12,6 +12,8 @@ import org.fairrush.rush.Offers;
 import org.fairrush.stall.FairRequests.NewCategory;
 import org.fairrush.stall.FairRequests.NewFair;
 import org.fairrush.stall.FairRequests.NewWaitlist;
+import org.fairrush.stall.domain.Allocation;
+import org.fairrush.stall.domain.Waitlist;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

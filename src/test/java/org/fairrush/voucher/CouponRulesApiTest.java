@@ -16,6 +16,7 @@ import org.fairrush.FairrushTest;
 import org.fairrush.Fixtures;
 import org.fairrush.SettableClock;
 import org.fairrush.rush.RushProperties;
+import org.fairrush.voucher.domain.RedeemHours;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

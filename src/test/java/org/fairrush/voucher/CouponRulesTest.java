@@ -7,6 +7,9 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Set;
 
+import org.fairrush.voucher.domain.CouponRules;
+import org.fairrush.voucher.domain.RedeemHours;
+import org.fairrush.voucher.domain.VoucherStatus;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

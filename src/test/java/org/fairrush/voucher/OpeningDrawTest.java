@@ -8,6 +8,7 @@ import java.util.UUID;
 import java.util.stream.IntStream;
 
 import org.fairrush.draw.SeededRanking;
+import org.fairrush.voucher.domain.OpeningDraw;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -3,6 +3,9 @@ package org.fairrush.voucher;
 import java.time.Duration;
 import java.time.Instant;
 
+import org.fairrush.voucher.domain.Campaign;
+import org.fairrush.voucher.domain.Discount;
+import org.fairrush.voucher.domain.Redeeming;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

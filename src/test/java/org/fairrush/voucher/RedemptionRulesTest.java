@@ -7,6 +7,11 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Set;
 
+import org.fairrush.voucher.domain.Campaign;
+import org.fairrush.voucher.domain.CouponRules;
+import org.fairrush.voucher.domain.Discount;
+import org.fairrush.voucher.domain.RedeemHours;
+import org.fairrush.voucher.domain.Redeeming;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -11,6 +11,7 @@ import org.fairrush.FairrushTest;
 import org.fairrush.Fixtures;
 import org.fairrush.rush.ClaimRecorded;
 import org.fairrush.rush.RushProperties;
+import org.fairrush.voucher.domain.VoucherCodes;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;

@@ -3,7 +3,8 @@ package org.fairrush.voucher;
 import java.time.Duration;
 import java.time.Instant;
 
-import org.fairrush.voucher.Refunding.RefundableRedemption;
+import org.fairrush.voucher.domain.Refunding;
+import org.fairrush.voucher.domain.Refunding.RefundableRedemption;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -2,6 +2,7 @@ package org.fairrush.voucher;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,7 @@ import org.fairrush.FairrushTest;
 import org.fairrush.Fixtures;
 import org.fairrush.rush.ClaimRecorded;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -37,14 +39,25 @@ class VoucherClaimSinkTest {
     DatabaseClient db;
     @Autowired
     WebTestClient http;
+    @Autowired
+    ObjectProvider<Campaigns> campaigns;
 
     private ClaimRecorded claim(long campaignId, String member, int seq, String code) {
-        return new ClaimRecorded(ClaimRecorded.SCHEMA_VERSION, UUID.randomUUID(), Instant.now().truncatedTo(ChronoUnit.MICROS),
+        return claim(campaignId, member, seq, code, Instant.now().truncatedTo(ChronoUnit.MICROS));
+    }
+
+    private ClaimRecorded claim(long campaignId, String member, int seq, String code, Instant at) {
+        return new ClaimRecorded(ClaimRecorded.SCHEMA_VERSION, UUID.randomUUID(), at,
                 Campaigns.KIND, Long.toString(campaignId), "", member, null, seq, ClaimRecorded.HELD, Map.of(Grabbing.CODE, code));
     }
 
     private void store(ClaimRecorded... claims) {
         sink.store(List.of(claims)).as(transaction::transactional).block(Duration.ofSeconds(10));
+    }
+
+    private Map<String, Object> row(UUID id) {
+        return db.sql("select member_id, seq, code, grabbed_at, valid_until from voucher where id = :id").bind("id", id)
+                .fetch().one().block(Duration.ofSeconds(10));
     }
 
     private long stored(long campaignId) {
@@ -80,5 +93,39 @@ class VoucherClaimSinkTest {
 
         assertThatThrownBy(() -> store(claim(campaignId, "m-2", 1, campaignId + "-AAAA-BBBB-0004")))
                 .isInstanceOf(DataIntegrityViolationException.class);
+    }
+
+    @Test
+    void storesEveryValueAsGivenWhateverItsCharacters() {
+        long campaignId = new Api(http).createCampaign(Fixtures.openCampaign(10, 2));
+        // Tabs, line breaks, backslashes and a literal \N travel in the unnested text arrays unchanged.
+        ClaimRecorded claim = claim(campaignId, "m\t-1\tab\nline\\N\\ \u00e9\u4e2d", 1, campaignId + "-AAAA-\\N-0012");
+
+        store(claim);
+
+        Map<String, Object> stored = row(claim.eventId());
+        assertThat(stored.get("member_id")).isEqualTo(claim.actorId());
+        assertThat(stored.get("code")).isEqualTo(claim.attributes().get(Grabbing.CODE));
+        assertThat(stored.get("seq")).isEqualTo(1);
+        assertThat(stored.get("valid_until")).isNotNull();
+        assertThat(((OffsetDateTime) stored.get("grabbed_at")).toInstant()).isEqualTo(claim.occurredAt());
+    }
+
+    @Test
+    void storesTwoCallsInOneTransactionAndRecoversAfterARolledBackOne() {
+        long campaignId = new Api(http).createCampaign(Fixtures.openCampaign(10, 5));
+        ClaimRecorded first = claim(campaignId, "m-1", 1, campaignId + "-AAAA-BBBB-0021");
+        ClaimRecorded second = claim(campaignId, "m-1", 2, campaignId + "-AAAA-BBBB-0022");
+        sink.store(List.of(first)).then(sink.store(List.of(first, second))).as(transaction::transactional)
+                .block(Duration.ofSeconds(10));
+        assertThat(stored(campaignId)).isEqualTo(2);
+
+        // A batch refused by the database rolls back whole; the next batch is stored.
+        ClaimRecorded third = claim(campaignId, "m-1", 3, campaignId + "-AAAA-BBBB-0023");
+        assertThatThrownBy(() -> store(third, claim(campaignId, "m-2", 1, campaignId + "-AAAA-BBBB-0021")))
+                .isInstanceOf(DataIntegrityViolationException.class);
+        assertThat(stored(campaignId)).isEqualTo(2);
+        store(third, second);
+        assertThat(stored(campaignId)).isEqualTo(3);
     }
 }

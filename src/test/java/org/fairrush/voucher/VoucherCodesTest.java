@@ -3,6 +3,7 @@ package org.fairrush.voucher;
 import java.util.HashSet;
 import java.util.Set;
 
+import org.fairrush.voucher.domain.VoucherCodes;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

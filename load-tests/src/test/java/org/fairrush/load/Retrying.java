@@ -23,9 +23,11 @@ import static io.gatling.javaapi.http.HttpDsl.header;
 import static io.gatling.javaapi.http.HttpDsl.http;
 
 /**
- * A POST with an Idempotency-Key, as a well-behaved client sends it during a rush: on 503 BUSY it waits
- * (Retry-After when given, at least 100 ms doubling per attempt, plus jitter, at most 5 s) and sends the
- * same request with the same key again, up to a number of attempts. The first attempt is named
+ * A POST with an Idempotency-Key, as a well-behaved client sends it during a rush: on 503 BUSY, and when
+ * the outcome is unknown (no answer: the connection failed, was cut or timed out; a load balancer's 502 or
+ * 504), it waits (Retry-After when given, at least 100 ms doubling per attempt, plus jitter, at most 5 s) and
+ * sends the same request with the same key again, up to a number of attempts. An unknown outcome is never
+ * taken for "not granted": the grant may have happened, and the same key then answers it. The first attempt is named
  * {@code name}, later ones {@code name + " retry"}, so percentiles of first answers stay apart.
  *
  * <p>Leaves in the session: {@code answerStatus} (absent when no answer came), {@code answerCode} (the
@@ -35,6 +37,8 @@ final class Retrying {
 
     static final String STATUS = "answerStatus";
     static final String KEY = "idempotencyKey";
+    /** A load balancer's answers when the service's answer did not reach it in time (or the connection broke). */
+    private static final List<Integer> UNKNOWN_OUTCOME = List.of(502, 504);
 
     private Retrying() {
     }
@@ -50,6 +54,7 @@ final class Retrying {
     static ChainBuilder post(String name, Function<Session, String> path, Function<Session, String> body,
             List<Integer> expected, List<String> saved, int maxAttempts, CheckBuilder... saves) {
         List<Integer> answers = new ArrayList<>(expected);
+        answers.addAll(UNKNOWN_OUTCOME);
         answers.add(503);
         List<String> cleared = new ArrayList<>(List.of(STATUS, "answerCode", "retryAfter"));
         cleared.addAll(saved);
@@ -72,29 +77,33 @@ final class Retrying {
                         .exec(doIf(Retrying::retryable).then(pause(Retrying::backoff)))));
     }
 
-    /** Worth another try with the same key: 503 BUSY, or 409 REQUEST_IN_PROGRESS (the first try is still being stored). */
+    /**
+     * Worth another try with the same key: 503 BUSY, 409 REQUEST_IN_PROGRESS (the first try is still being
+     * stored), or an unknown outcome (no answer at all, or a load balancer's 502 / 504).
+     */
     static boolean retryable(Session session) {
-        return status(session) == 503 || (status(session) == 409 && session.contains("answerCode")
-                && "REQUEST_IN_PROGRESS".equals(session.getString("answerCode")));
+        int status = status(session);
+        return status == 503 || status == -1 || UNKNOWN_OUTCOME.contains(status) || (status == 409
+                && session.contains("answerCode") && "REQUEST_IN_PROGRESS".equals(session.getString("answerCode")));
     }
 
     static int status(Session session) {
         return session.contains(STATUS) ? session.getInt(STATUS) : -1;
     }
 
-    /** The final outcome's name for the ledger: GRANTED-like on 2xx, the problem code, or GAVE_UP_BUSY / FAILED. */
+    /** The final outcome's name for the ledger: GRANTED-like on 2xx, the problem code, GAVE_UP_BUSY or GAVE_UP_UNANSWERED. */
     static String outcome(Session session, String success) {
         int status = status(session);
         if (status >= 200 && status < 300) {
             return success;
         }
+        if (status == -1 || UNKNOWN_OUTCOME.contains(status)) {
+            return "GAVE_UP_UNANSWERED";
+        }
         if (retryable(session)) {
             return "GAVE_UP_BUSY";
         }
-        if (status > 0) {
-            return session.contains("answerCode") ? session.getString("answerCode") : "HTTP_" + status;
-        }
-        return "FAILED";
+        return session.contains("answerCode") ? session.getString("answerCode") : "HTTP_" + status;
     }
 
     private static boolean anotherAttempt(Session session, int maxAttempts) {

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import io.lettuce.core.RedisClient;
+import org.fairrush.FairrushTest;
 import org.fairrush.devstack.FreePortsForTests;
 import org.fairrush.rush.ClaimCodec;
 import org.fairrush.rush.ClaimOutcome;
@@ -23,6 +24,7 @@ import org.fairrush.rush.RushProperties;
 import org.fairrush.rush.SoldOutBoard;
 import org.fairrush.rush.TestEngine;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -40,6 +42,7 @@ import static org.awaitility.Awaitility.await;
  * fairrush.rush.redis-replica-acks on a real Redis primary with one replica (two redis-server processes): a
  * claim is acknowledged once the replica has it, and reversed (BUSY) when no replica confirms in time.
  */
+@Tag(FairrushTest.SERVERS)
 class ReplicaAcksTest {
 
     private static final Instant NOW = Instant.parse("2026-12-01T10:05:00Z");

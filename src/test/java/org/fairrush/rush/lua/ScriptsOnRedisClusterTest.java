@@ -140,6 +140,8 @@ class ScriptsOnRedisClusterTest {
             assertThat(outcome).isInstanceOf(ClaimOutcome.Granted.class);
             ClaimRecorded claim = ((ClaimOutcome.Granted) outcome).claim();
             PoolKeys keys = new PoolKeys(properties.keyPrefix(), pool);
+            assertThat(redis.opsForSet().isMember(keys.confirmed(), claim.eventId().toString()).block())
+                    .as("acknowledge.lua marked the granted claim on its pool's node").isTrue();
             assertThat(persistence.confirm(keys, List.of(claim)).block()).containsExactly(claim);
             persistence.clear(keys, List.of(claim)).block();
             assertThat(engine.queries().pendingCount(pool).block()).isZero();

@@ -1,4 +1,4 @@
-package org.fairrush.voucher;
+package org.fairrush.voucher.domain;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -8,7 +8,7 @@ import java.time.Instant;
  * which members grab them and a window in which merchants redeem them; a redemption may be refunded within
  * {@code refundWindow} of it.
  */
-record Campaign(
+public record Campaign(
         long id,
         String name,
         int stock,
@@ -23,29 +23,32 @@ record Campaign(
         CouponRules rules,
         Duration refundWindow) {
 
+    /** How long after a redemption a merchant may refund it when the campaign names no window. */
+    public static final Duration DEFAULT_REFUND_WINDOW = Duration.ofDays(7);
+
     /** A campaign without coupon rules (as before they existed), with the default refund window. */
-    Campaign(long id, String name, int stock, int perMemberLimit, Instant grabStartsAt, Instant grabEndsAt,
+    public Campaign(long id, String name, int stock, int perMemberLimit, Instant grabStartsAt, Instant grabEndsAt,
             Instant redeemStartsAt, Instant redeemEndsAt, Discount discount, Long fairId, boolean paused) {
         this(id, name, stock, perMemberLimit, grabStartsAt, grabEndsAt, redeemStartsAt, redeemEndsAt, discount, fairId, paused,
-                CouponRules.NONE, CampaignRequests.DEFAULT_REFUND_WINDOW);
+                CouponRules.NONE, DEFAULT_REFUND_WINDOW);
     }
 
     /** A campaign with coupon rules and the default refund window. */
-    Campaign(long id, String name, int stock, int perMemberLimit, Instant grabStartsAt, Instant grabEndsAt,
+    public Campaign(long id, String name, int stock, int perMemberLimit, Instant grabStartsAt, Instant grabEndsAt,
             Instant redeemStartsAt, Instant redeemEndsAt, Discount discount, Long fairId, boolean paused, CouponRules rules) {
         this(id, name, stock, perMemberLimit, grabStartsAt, grabEndsAt, redeemStartsAt, redeemEndsAt, discount, fairId, paused,
-                rules, CampaignRequests.DEFAULT_REFUND_WINDOW);
+                rules, DEFAULT_REFUND_WINDOW);
     }
 
     /** A campaign without coupon rules, with its refund window. */
-    Campaign(long id, String name, int stock, int perMemberLimit, Instant grabStartsAt, Instant grabEndsAt,
+    public Campaign(long id, String name, int stock, int perMemberLimit, Instant grabStartsAt, Instant grabEndsAt,
             Instant redeemStartsAt, Instant redeemEndsAt, Discount discount, Long fairId, boolean paused, Duration refundWindow) {
         this(id, name, stock, perMemberLimit, grabStartsAt, grabEndsAt, redeemStartsAt, redeemEndsAt, discount, fairId, paused,
                 CouponRules.NONE, refundWindow);
     }
 
     /** The campaign's status as union staff see it at {@code now}. */
-    String status(Instant now, long remaining) {
+    public String status(Instant now, long remaining) {
         if (paused) {
             return "PAUSED";
         }
@@ -58,7 +61,7 @@ record Campaign(
         return remaining == 0 ? "SOLD_OUT" : "OPEN";
     }
 
-    boolean redeemableAt(Instant now) {
+    public boolean redeemableAt(Instant now) {
         return !now.isBefore(redeemStartsAt) && now.isBefore(redeemEndsAt);
     }
 }

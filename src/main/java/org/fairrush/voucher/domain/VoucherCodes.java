@@ -1,4 +1,4 @@
-package org.fairrush.voucher;
+package org.fairrush.voucher.domain;
 
 import java.security.SecureRandom;
 import java.util.Locale;
@@ -11,14 +11,14 @@ import java.util.regex.Pattern;
  * base 32 (no I, L, O, U) in groups of four, e.g. {@code 7-K3QD-M9XA-P2HT}. The random part carries 60
  * bits from a SecureRandom, so a code cannot be guessed or derived from another one.
  */
-final class VoucherCodes {
+public final class VoucherCodes {
 
     private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
     private static final Pattern FORMAT = Pattern.compile("([1-9][0-9]{0,17})-([0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4})");
 
     private final SecureRandom random = new SecureRandom();
 
-    String next(long campaignId) {
+    public String next(long campaignId) {
         StringBuilder code = new StringBuilder().append(campaignId).append('-');
         for (int i = 0; i < 12; i++) {
             if (i > 0 && i % 4 == 0) {
@@ -30,7 +30,7 @@ final class VoucherCodes {
     }
 
     /** The code in its canonical form (upper case, trimmed), or empty when it cannot be a voucher code. */
-    static Optional<String> normalise(String typed) {
+    public static Optional<String> normalise(String typed) {
         if (typed == null) {
             return Optional.empty();
         }
@@ -43,7 +43,7 @@ final class VoucherCodes {
      * that is not stored yet is found among the pending claims by its id in one lookup. The code's 60 random
      * bits make the id as unique as the code; the id does not reveal the code.
      */
-    static java.util.UUID voucherId(String normalisedCode) {
+    public static java.util.UUID voucherId(String normalisedCode) {
         byte[] hash;
         try {
             hash = java.security.MessageDigest.getInstance("SHA-256")
@@ -58,7 +58,7 @@ final class VoucherCodes {
     }
 
     /** The campaign a well-formed code belongs to. */
-    static long campaignOf(String normalisedCode) {
+    public static long campaignOf(String normalisedCode) {
         Matcher matcher = FORMAT.matcher(normalisedCode);
         if (!matcher.matches()) {
             throw new IllegalArgumentException("not a voucher code");

@@ -1,4 +1,4 @@
-package org.fairrush.stall;
+package org.fairrush.stall.domain;
 
 import java.time.Instant;
 import java.util.UUID;
@@ -13,25 +13,30 @@ import org.fairrush.rush.Offers;
  * @param offerExpiresAt when the open stall offer ends (OFFERED only)
  * @param offerOutcome   DECLINED or EXPIRED for a registration released because its offer ended unaccepted
  */
-record Registration(UUID id, long fairId, String category, String merchantId, String merchantName, boolean specialOffer,
+public record Registration(UUID id, long fairId, String category, String merchantId, String merchantName, boolean specialOffer,
         long feeCents, String claimStatus, String stallNumber, Instant registeredAt, Instant offerExpiresAt, String offerOutcome) {
 
-    static Registration of(ClaimRecorded claim) {
+    /** The names under which a registration's own fields travel in its claim's attributes. */
+    public static final String MERCHANT_NAME = "merchantName";
+    public static final String SPECIAL_OFFER = "specialOffer";
+    public static final String FEE_CENTS = "feeCents";
+
+    public static Registration of(ClaimRecorded claim) {
         return new Registration(claim.eventId(), Long.parseLong(claim.scope()), claim.pool(), claim.actorId(),
-                claim.attributes().get(Registering.MERCHANT_NAME), Boolean.parseBoolean(claim.attributes().get(Registering.SPECIAL_OFFER)),
-                Long.parseLong(claim.attributes().get(Registering.FEE_CENTS)), claim.status(), claim.item(), claim.occurredAt(),
+                claim.attributes().get(MERCHANT_NAME), Boolean.parseBoolean(claim.attributes().get(SPECIAL_OFFER)),
+                Long.parseLong(claim.attributes().get(FEE_CENTS)), claim.status(), claim.item(), claim.occurredAt(),
                 Offers.expiresAt(claim).orElse(null), claim.released() ? claim.attributes().get(Offers.OUTCOME) : null);
     }
 
-    boolean offered() {
+    public boolean offered() {
         return ClaimRecorded.OFFERED.equals(claimStatus);
     }
 
-    boolean released() {
+    public boolean released() {
         return ClaimRecorded.RELEASED.equals(claimStatus);
     }
 
-    boolean waiting() {
+    public boolean waiting() {
         return ClaimRecorded.WAITING.equals(claimStatus);
     }
 
@@ -40,7 +45,7 @@ record Registration(UUID id, long fairId, String category, String merchantId, St
      * draw), OFFERED (a freed stall is offered until offerExpiresAt), CANCELLED, or DECLINED / EXPIRED (an offer
      * ended unaccepted).
      */
-    String status(Fair fair, boolean drawn) {
+    public String status(Fair fair, boolean drawn) {
         if (ClaimRecorded.HELD.equals(claimStatus)) {
             return "CONFIRMED";
         }

@@ -1,4 +1,4 @@
-package org.fairrush.stall;
+package org.fairrush.stall.domain;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -9,30 +9,30 @@ import java.util.Objects;
  * @param mode    AUTO_CONFIRM: the first in line holds the stall at once; OFFER: the first in line is offered it
  * @param holdFor how long an offer holds before it passes to the next in line (OFFER only, else null)
  */
-record Waitlist(Mode mode, Duration holdFor) {
+public record Waitlist(Mode mode, Duration holdFor) {
 
-    static final Duration DEFAULT_HOLD = Duration.ofHours(24);
-    static final Duration SHORTEST_HOLD = Duration.ofMinutes(1);
-    static final Duration LONGEST_HOLD = Duration.ofDays(30);
+    public static final Duration DEFAULT_HOLD = Duration.ofHours(24);
+    public static final Duration SHORTEST_HOLD = Duration.ofMinutes(1);
+    public static final Duration LONGEST_HOLD = Duration.ofDays(30);
 
-    static final Waitlist AUTO_CONFIRM = new Waitlist(Mode.AUTO_CONFIRM, null);
+    public static final Waitlist AUTO_CONFIRM = new Waitlist(Mode.AUTO_CONFIRM, null);
 
-    enum Mode {
+    public enum Mode {
         AUTO_CONFIRM, OFFER
     }
 
-    Waitlist {
+    public Waitlist {
         Objects.requireNonNull(mode);
         if ((mode == Mode.OFFER) != (holdFor != null)) {
             throw new IllegalArgumentException("an offer, and only an offer, holds for a while");
         }
     }
 
-    static Waitlist offering(Duration holdFor) {
+    public static Waitlist offering(Duration holdFor) {
         return new Waitlist(Mode.OFFER, holdFor);
     }
 
-    boolean offers() {
+    public boolean offers() {
         return mode == Mode.OFFER;
     }
 }

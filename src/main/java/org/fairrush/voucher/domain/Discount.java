@@ -1,18 +1,18 @@
-package org.fairrush.voucher;
+package org.fairrush.voucher.domain;
 
 /**
  * What a voucher takes off an order: {@code amountOffCents} once the order reaches {@code minSpendCents}
  * ("spend 30, save 20" is 2000 off from 3000). The discount never exceeds the order.
  */
-record Discount(String type, long amountOffCents, long minSpendCents) {
+public record Discount(String type, long amountOffCents, long minSpendCents) {
 
-    static final String AMOUNT_OFF = "AMOUNT_OFF";
+    public static final String AMOUNT_OFF = "AMOUNT_OFF";
 
-    boolean appliesTo(long orderAmountCents) {
+    public boolean appliesTo(long orderAmountCents) {
         return orderAmountCents >= minSpendCents;
     }
 
-    long discountOn(long orderAmountCents) {
+    public long discountOn(long orderAmountCents) {
         return Math.min(amountOffCents, orderAmountCents);
     }
 }

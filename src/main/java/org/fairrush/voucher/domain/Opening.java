@@ -1,4 +1,4 @@
-package org.fairrush.voucher;
+package org.fairrush.voucher.domain;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -13,17 +13,17 @@ import org.fairrush.draw.SeedCommitment;
  * @param generatedSeed the service's own seed when staff committed none (it then draws by itself); secret until the
  *                      draw publishes it, null when staff reveal the seed
  */
-record Opening(long campaignId, Duration window, Instant resultAt, SeedCommitment commitment, String generatedSeed) {
+public record Opening(long campaignId, Duration window, Instant resultAt, SeedCommitment commitment, String generatedSeed) {
 
-    static final String RANDOMIZED = "RANDOMIZED_OPENING";
-    static final String FIRST_COME = "FIRST_COME";
+    public static final String RANDOMIZED = "RANDOMIZED_OPENING";
+    public static final String FIRST_COME = "FIRST_COME";
 
     /** Whether a grab at {@code now} is an entry (inside the opening window) rather than a first-come grab. */
-    boolean entering(Instant now) {
+    public boolean entering(Instant now) {
         return now.isBefore(resultAt);
     }
 
-    boolean drawsItself() {
+    public boolean drawsItself() {
         return generatedSeed != null;
     }
 }

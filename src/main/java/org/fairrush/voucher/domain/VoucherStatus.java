@@ -1,9 +1,9 @@
-package org.fairrush.voucher;
+package org.fairrush.voucher.domain;
 
 import java.time.Instant;
 
 /** A voucher's status as its holder sees it: the one place it is derived. */
-enum VoucherStatus {
+public enum VoucherStatus {
     ISSUED, REDEEMED, EXPIRED, VOID;
 
     /**
@@ -11,7 +11,7 @@ enum VoucherStatus {
      * @param redeemedAt when it was redeemed, null while it is not
      * @param validUntil the end of its own validity (see {@link CouponRules#validUntil})
      */
-    static VoucherStatus of(Instant voidedAt, Instant redeemedAt, Instant validUntil, Instant now) {
+    public static VoucherStatus of(Instant voidedAt, Instant redeemedAt, Instant validUntil, Instant now) {
         if (voidedAt != null) {
             return VOID;
         }

@@ -1,4 +1,4 @@
-package org.fairrush.stall;
+package org.fairrush.stall.domain;
 
 import java.time.Instant;
 import java.util.List;
@@ -8,7 +8,7 @@ import java.util.Optional;
  * A union fair: when and where, its registration window, how stalls are allocated, its categories, and how a freed
  * stall reaches its waiting list.
  */
-record Fair(
+public record Fair(
         long id,
         String name,
         String theme,
@@ -21,25 +21,25 @@ record Fair(
         List<Category> categories,
         Waitlist waitlist) {
 
-    Fair {
+    public Fair {
         categories = List.copyOf(categories);
         waitlist = waitlist == null ? Waitlist.AUTO_CONFIRM : waitlist;
     }
 
-    Optional<Category> category(String code) {
+    public Optional<Category> category(String code) {
         return categories.stream().filter(c -> c.code().equals(code)).findFirst();
     }
 
-    boolean lottery() {
+    public boolean lottery() {
         return allocation == Allocation.LOTTERY;
     }
 
-    boolean registrationClosedAt(Instant now) {
+    public boolean registrationClosedAt(Instant now) {
         return !now.isBefore(registrationClosesAt);
     }
 
     /** UPCOMING, OPEN (registration), CLOSED (registration over), or DRAWN (a lottery fair after its draw). */
-    String status(Instant now, boolean drawn) {
+    public String status(Instant now, boolean drawn) {
         if (drawn) {
             return "DRAWN";
         }

@@ -1,4 +1,4 @@
-package org.fairrush.voucher;
+package org.fairrush.voucher.domain;
 
 import java.time.Instant;
 import java.time.ZoneId;
@@ -19,18 +19,18 @@ import org.fairrush.rush.DailyQuota;
  *                            for the whole redemption window
  * @param redeemHours         spans in which vouchers are redeemed, empty for any hour of the redemption window
  */
-record CouponRules(ZoneId zone, Integer dailyStock, Integer perMemberDailyLimit, Integer validityDays, List<RedeemHours> redeemHours) {
+public record CouponRules(ZoneId zone, Integer dailyStock, Integer perMemberDailyLimit, Integer validityDays, List<RedeemHours> redeemHours) {
 
-    static final ZoneId DEFAULT_ZONE = ZoneId.of("Asia/Shanghai");
-    static final CouponRules NONE = new CouponRules(DEFAULT_ZONE, null, null, null, List.of());
+    public static final ZoneId DEFAULT_ZONE = ZoneId.of("Asia/Shanghai");
+    public static final CouponRules NONE = new CouponRules(DEFAULT_ZONE, null, null, null, List.of());
 
-    CouponRules {
+    public CouponRules {
         Objects.requireNonNull(zone);
         redeemHours = List.copyOf(redeemHours);
     }
 
     /** The daily caps the claim script enforces, or null when the campaign has none (a grab as before). */
-    DailyQuota dailyQuota() {
+    public DailyQuota dailyQuota() {
         if (dailyStock == null && perMemberDailyLimit == null) {
             return null;
         }
@@ -38,7 +38,7 @@ record CouponRules(ZoneId zone, Integer dailyStock, Integer perMemberDailyLimit,
     }
 
     /** Until when (exclusive) a voucher grabbed at {@code grabbedAt} is redeemable: N calendar days in the zone, capped. */
-    Instant validUntil(Instant grabbedAt, Instant redeemEndsAt) {
+    public Instant validUntil(Instant grabbedAt, Instant redeemEndsAt) {
         if (validityDays == null) {
             return redeemEndsAt;
         }
@@ -46,12 +46,12 @@ record CouponRules(ZoneId zone, Integer dailyStock, Integer perMemberDailyLimit,
         return end.isBefore(redeemEndsAt) ? end : redeemEndsAt;
     }
 
-    boolean hasValidity() {
+    public boolean hasValidity() {
         return validityDays != null;
     }
 
     /** Whether {@code at} falls in one of the redeem hours (always, when there are none). */
-    boolean inRedeemHours(Instant at) {
+    public boolean inRedeemHours(Instant at) {
         return redeemHours.isEmpty() || redeemHours.stream().anyMatch(hours -> hours.covers(at.atZone(zone).toLocalDateTime()));
     }
 }

@@ -1,4 +1,4 @@
-package org.fairrush.stall;
+package org.fairrush.stall.domain;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -19,31 +19,31 @@ import org.fairrush.draw.SeededRanking;
  *   <li>the first entries of the order get the category's stalls in number order, the rest wait in order.</li>
  * </ol>
  */
-final class LotteryDraw {
+public final class LotteryDraw {
 
-    static final String ALGORITHM = SeededRanking.ALGORITHM;
+    public static final String ALGORITHM = SeededRanking.ALGORITHM;
 
     private static final Comparator<String> UTF8_ORDER = SeededRanking.UTF8_ORDER;
-    static final Comparator<Entry> ENTRY_ORDER = Comparator.comparing(Entry::category, UTF8_ORDER)
+    public static final Comparator<Entry> ENTRY_ORDER = Comparator.comparing(Entry::category, UTF8_ORDER)
             .thenComparing(Entry::merchantId, UTF8_ORDER);
 
     private LotteryDraw() {
     }
 
-    record Entry(String category, String merchantId) {
+    public record Entry(String category, String merchantId) {
     }
 
     /** One place in a category's drawn order: a stall for the first ones, a waiting-list position for the others. */
-    record Placed(int rank, String merchantId, String stallNumber, Integer waitlistPosition) {
+    public record Placed(int rank, String merchantId, String stallNumber, Integer waitlistPosition) {
     }
 
-    record CategoryResult(String code, List<Placed> order) {
+    public record CategoryResult(String code, List<Placed> order) {
     }
 
-    record Result(String algorithm, String seed, String entriesDigest, List<Entry> entries, List<CategoryResult> categories) {
+    public record Result(String algorithm, String seed, String entriesDigest, List<Entry> entries, List<CategoryResult> categories) {
     }
 
-    static Result draw(String seed, Collection<Entry> entries, List<Category> categories) {
+    public static Result draw(String seed, Collection<Entry> entries, List<Category> categories) {
         List<Entry> sorted = entries.stream().sorted(ENTRY_ORDER).toList();
         List<CategoryResult> results = new ArrayList<>();
         for (Category category : categories.stream().sorted(Comparator.comparing(Category::code, UTF8_ORDER)).toList()) {
@@ -58,11 +58,11 @@ final class LotteryDraw {
         return new Result(ALGORITHM, seed, digest(sorted), sorted, results);
     }
 
-    static String digest(List<Entry> sortedEntries) {
+    public static String digest(List<Entry> sortedEntries) {
         return SeededRanking.digest(sortedEntries.stream().map(entry -> entry.category() + "," + entry.merchantId()).toList());
     }
 
-    static String rankKey(String seed, Entry entry) {
+    public static String rankKey(String seed, Entry entry) {
         return SeededRanking.rankKey(seed, entry.category(), entry.merchantId());
     }
 

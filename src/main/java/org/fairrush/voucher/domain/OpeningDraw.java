@@ -1,4 +1,4 @@
-package org.fairrush.voucher;
+package org.fairrush.voucher.domain;
 
 import java.util.Collection;
 import java.util.Comparator;
@@ -20,26 +20,26 @@ import org.fairrush.draw.SeededRanking;
  * </ol>
  * When an entry arrived plays no part: only the seed, committed before the opening, orders the entries.
  */
-final class OpeningDraw {
+public final class OpeningDraw {
 
     private OpeningDraw() {
     }
 
     /** One member's entry: the member and the id of the entry's claim (which becomes the voucher's id if selected). */
-    record Entry(String memberId, UUID entryId) {
+    public record Entry(String memberId, UUID entryId) {
     }
 
-    record Place(int rank, String memberId, UUID entryId, boolean selected) {
+    public record Place(int rank, String memberId, UUID entryId, boolean selected) {
     }
 
-    record Result(String algorithm, String seed, String entriesDigest, List<String> entries, List<Place> order) {
+    public record Result(String algorithm, String seed, String entriesDigest, List<String> entries, List<Place> order) {
 
-        long selectedCount() {
+        public long selectedCount() {
             return order.stream().filter(Place::selected).count();
         }
     }
 
-    static Result draw(String seed, Collection<Entry> entries, long units) {
+    public static Result draw(String seed, Collection<Entry> entries, long units) {
         List<Entry> sorted = entries.stream().sorted(Comparator.comparing(Entry::memberId, SeededRanking.UTF8_ORDER)).toList();
         List<Entry> ordered = sorted.stream()
                 .map(entry -> Map.entry(SeededRanking.rankKey(seed, entry.memberId()), entry))

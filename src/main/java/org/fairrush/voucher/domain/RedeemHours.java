@@ -1,4 +1,4 @@
-package org.fairrush.voucher;
+package org.fairrush.voucher.domain;
 
 import java.time.DayOfWeek;
 import java.time.LocalDateTime;
@@ -20,49 +20,49 @@ import java.util.stream.Collectors;
  * the day it starts ({@code from} before {@code to}, "24:00" the latest end); hours past midnight are a second span on
  * the next day.
  */
-record RedeemHours(Set<DayOfWeek> days, LocalTime from, LocalTime to) {
+public record RedeemHours(Set<DayOfWeek> days, LocalTime from, LocalTime to) {
 
     /** Strict: "24:00" is no time of day (it is only an end, see {@link #endTime}). */
     private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("HH:mm").withResolverStyle(ResolverStyle.STRICT);
-    static final String END_OF_DAY = "24:00";
-    static final List<String> DAY_NAMES = List.of("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN");
+    public static final String END_OF_DAY = "24:00";
+    public static final List<String> DAY_NAMES = List.of("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN");
 
-    RedeemHours {
+    public RedeemHours {
         days = Set.copyOf(EnumSet.copyOf(days));
         if (!from.isBefore(to)) {
             throw new IllegalArgumentException("from must be before to");
         }
     }
 
-    boolean covers(LocalDateTime local) {
+    public boolean covers(LocalDateTime local) {
         LocalTime time = local.toLocalTime();
         return days.contains(local.getDayOfWeek()) && !time.isBefore(from) && time.isBefore(to);
     }
 
     /** The day names, Monday first, as the API writes them. */
-    List<String> dayNames() {
+    public List<String> dayNames() {
         return days.stream().sorted().map(RedeemHours::name).toList();
     }
 
-    String fromText() {
+    public String fromText() {
         return HH_MM.format(from);
     }
 
-    String toText() {
+    public String toText() {
         return to.equals(LocalTime.MAX) ? END_OF_DAY : HH_MM.format(to);
     }
 
     /** "MON,TUE 10:00-22:00": how a span is stored (campaign.redeem_hours, spans joined by ';') and shown in a refusal. */
-    String spec() {
+    public String spec() {
         return String.join(",", dayNames()) + " " + fromText() + "-" + toText();
     }
 
-    static String spec(List<RedeemHours> hours) {
+    public static String spec(List<RedeemHours> hours) {
         return hours.stream().map(RedeemHours::spec).collect(Collectors.joining(";"));
     }
 
     /** Reads what {@link #spec(List)} wrote; empty text is no span. */
-    static List<RedeemHours> parseSpec(String stored) {
+    public static List<RedeemHours> parseSpec(String stored) {
         List<RedeemHours> hours = new ArrayList<>();
         if (stored == null || stored.isBlank()) {
             return hours;
@@ -77,13 +77,13 @@ record RedeemHours(Set<DayOfWeek> days, LocalTime from, LocalTime to) {
     }
 
     /** MON .. SUN, or empty for anything else. */
-    static Optional<DayOfWeek> day(String name) {
+    public static Optional<DayOfWeek> day(String name) {
         int index = name == null ? -1 : DAY_NAMES.indexOf(name);
         return index < 0 ? Optional.empty() : Optional.of(DayOfWeek.of(index + 1));
     }
 
     /** "HH:mm" from 00:00 to 23:59, or empty. */
-    static Optional<LocalTime> time(String text) {
+    public static Optional<LocalTime> time(String text) {
         if (text == null || !text.matches("\\d\\d:\\d\\d")) {
             return Optional.empty();
         }
@@ -95,7 +95,7 @@ record RedeemHours(Set<DayOfWeek> days, LocalTime from, LocalTime to) {
     }
 
     /** A span's end: a time as {@link #time} reads it, or "24:00", the end of the day. */
-    static Optional<LocalTime> endTime(String text) {
+    public static Optional<LocalTime> endTime(String text) {
         return END_OF_DAY.equals(text) ? Optional.of(LocalTime.MAX) : time(text);
     }
 

@@ -1,4 +1,4 @@
-package org.fairrush.stall;
+package org.fairrush.stall.domain;
 
 import java.util.List;
 import java.util.stream.IntStream;
@@ -9,15 +9,15 @@ import java.util.stream.IntStream;
  * @param code     short upper-case code, the prefix of its stall numbers (FOOD-01)
  * @param feeCents the stall fee; merchants selling at a special-offer price pay none
  */
-record Category(String code, String name, int stalls, long feeCents) {
+public record Category(String code, String name, int stalls, long feeCents) {
 
     /** The stall numbers in the order they are handed out: FOOD-01, FOOD-02, ... */
-    List<String> stallNumbers() {
+    public List<String> stallNumbers() {
         int width = Math.max(2, Integer.toString(stalls).length());
         return IntStream.rangeClosed(1, stalls).mapToObj(n -> code + "-" + String.format("%0" + width + "d", n)).toList();
     }
 
-    long feeFor(boolean specialOffer) {
+    public long feeFor(boolean specialOffer) {
         return specialOffer ? 0 : feeCents;
     }
 }

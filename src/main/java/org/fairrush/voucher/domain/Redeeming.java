@@ -1,45 +1,45 @@
-package org.fairrush.voucher;
+package org.fairrush.voucher.domain;
 
 import java.time.Instant;
 
 /** The rules of a redemption, free of any storage: may this voucher be redeemed for this order now? */
-final class Redeeming {
+public final class Redeeming {
 
     private Redeeming() {
     }
 
-    sealed interface Decision {
+    public sealed interface Decision {
     }
 
-    record Allowed(long discountCents, long payableCents) implements Decision {
+    public record Allowed(long discountCents, long payableCents) implements Decision {
     }
 
-    record AlreadyRedeemed() implements Decision {
+    public record AlreadyRedeemed() implements Decision {
     }
 
-    record OutsideWindow(Instant redeemStartsAt, Instant redeemEndsAt) implements Decision {
+    public record OutsideWindow(Instant redeemStartsAt, Instant redeemEndsAt) implements Decision {
     }
 
-    record BelowThreshold(long minSpendCents) implements Decision {
+    public record BelowThreshold(long minSpendCents) implements Decision {
     }
 
     /** The voucher's own validity (counted from its grab) is over. */
-    record VoucherExpired(Instant validUntil) implements Decision {
+    public record VoucherExpired(Instant validUntil) implements Decision {
     }
 
-    record OutsideRedeemHours(java.util.List<RedeemHours> hours, java.time.ZoneId zone) implements Decision {
+    public record OutsideRedeemHours(java.util.List<RedeemHours> hours, java.time.ZoneId zone) implements Decision {
     }
 
     /** Staff voided the voucher: never redeemable again. */
-    record Voided(String reason) implements Decision {
+    public record Voided(String reason) implements Decision {
     }
 
     /** The campaign belongs to a fair at which the merchant holds no confirmed stall. */
-    record NotAtFair(long fairId) implements Decision {
+    public record NotAtFair(long fairId) implements Decision {
     }
 
     /** @param validUntil the end of the voucher's own validity, see {@link CouponRules#validUntil} */
-    static Decision decide(Campaign campaign, Instant validUntil, boolean alreadyRedeemed, long orderAmountCents, Instant now) {
+    public static Decision decide(Campaign campaign, Instant validUntil, boolean alreadyRedeemed, long orderAmountCents, Instant now) {
         if (alreadyRedeemed) {
             return new AlreadyRedeemed();
         }

@@ -1,0 +1,103 @@
+package org.fairrush.rush.persist;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.fairrush.Api;
+import org.fairrush.FairrushTest;
+import org.fairrush.Fixtures;
+import org.fairrush.rush.ClaimPublisher;
+import org.fairrush.rush.ClaimRecorded;
+import org.fairrush.rush.RushProperties;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.core.publisher.Flux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The persister's batches end to end, through Kafka into the voucher table: a claim delivered twice in one batch and
+ * again in a later batch is stored once, and a claim the database refuses for good in the middle of a batch is set
+ * aside on the dead-letter topic while the rest of its batch is stored.
+ */
+@FairrushTest
+class PersisterExactlyOnceTest {
+
+    @Autowired
+    WebTestClient http;
+    @Autowired
+    DatabaseClient db;
+    @Autowired
+    ClaimPublisher publisher;
+    @Autowired
+    RushProperties properties;
+    @Value("${spring.kafka.bootstrap-servers}")
+    String bootstrapServers;
+
+    @Test
+    void storesEachClaimOnceAndSetsThePoisonAside() {
+        long campaignId = new Api(http).createCampaign(Fixtures.openCampaign(10, 1));
+        ClaimRecorded twice = claim(Long.toString(campaignId), "member-twice", campaignId + "-AAAA-BBBB-0001");
+        ClaimRecorded after = claim(Long.toString(campaignId), "member-after", campaignId + "-AAAA-BBBB-0002");
+        // Its campaign does not exist: the voucher's foreign key refuses it for good.
+        ClaimRecorded orphan = claim("987654322", "member-orphan", "987654322-AAAA-BBBB-0003");
+
+        // One after the other, in a burst: the persister reads them as one batch (or, on a slow machine, a few).
+        Flux.just(twice, twice, orphan, after).concatMap(publisher::publish).blockLast(Duration.ofSeconds(30));
+        await().atMost(Duration.ofSeconds(60)).until(() -> stored(after.eventId()) == 1);
+
+        ClaimRecorded last = claim(Long.toString(campaignId), "member-last", campaignId + "-AAAA-BBBB-0004");
+        Flux.just(twice, last).concatMap(publisher::publish).blockLast(Duration.ofSeconds(30));
+        await().atMost(Duration.ofSeconds(60)).until(() -> stored(last.eventId()) == 1);
+
+        assertThat(stored(twice.eventId())).isEqualTo(1);
+        assertThat(stored(after.eventId())).isEqualTo(1);
+        assertThat(stored(orphan.eventId())).isZero();
+        assertThat(db.sql("select count(*) from voucher where campaign_id = :c").bind("c", campaignId)
+                .map(row -> row.get(0, Long.class)).one().block(Duration.ofSeconds(10))).isEqualTo(3);
+        assertThat(deadLetterReasonOf(orphan.eventId())).startsWith("refused by the database");
+    }
+
+    private static ClaimRecorded claim(String campaign, String member, String code) {
+        return new ClaimRecorded(ClaimRecorded.SCHEMA_VERSION, UUID.randomUUID(), Instant.now().truncatedTo(ChronoUnit.MICROS), "c",
+                campaign, "", member, null, 1, ClaimRecorded.HELD, Map.of("code", code));
+    }
+
+    private long stored(UUID id) {
+        return db.sql("select count(*) from voucher where id = :id").bind("id", id)
+                .map(row -> row.get(0, Long.class)).one().block(Duration.ofSeconds(10));
+    }
+
+    private String deadLetterReasonOf(UUID claimId) {
+        Properties config = new Properties();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "dead-letter-reader-" + UUID.randomUUID());
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        List<ConsumerRecord<String, String>> letters = new ArrayList<>();
+        try (var consumer = new KafkaConsumer<String, String>(config)) {
+            consumer.subscribe(List.of(properties.topicPrefix() + "dead-letters"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                consumer.poll(Duration.ofMillis(500)).forEach(letters::add);
+                return letters.stream().anyMatch(letter -> letter.value().contains(claimId.toString()));
+            });
+        }
+        return letters.stream().filter(letter -> letter.value().contains(claimId.toString())).findFirst()
+                .map(letter -> new String(letter.headers().lastHeader("fairrush-reason").value())).orElseThrow();
+    }
+}
