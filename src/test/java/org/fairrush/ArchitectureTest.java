@@ -139,6 +139,14 @@ class ArchitectureTest {
                         "org.fairrush.ops.."));
     }
 
+    /** The event outbox is written by features and read by webhooks, and knows neither (docs/design.md section 11, note 37). */
+    @Test
+    void theEventOutboxKnowsNoFeatureAndNoReader() {
+        assertHolds(noClasses().that().resideInAPackage("org.fairrush.outbox..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.fairrush.rush..", "org.fairrush.voucher..", "org.fairrush.stall..",
+                        "org.fairrush.web..", "org.fairrush.ops..", "org.fairrush.report..", "org.fairrush.webhook.."));
+    }
+
     @Test
     void nothingReachesIntoWebhooks() {
         assertHolds(noClasses().that().resideInAnyPackage("org.fairrush.rush..", "org.fairrush.voucher..", "org.fairrush.stall..",

@@ -2,9 +2,11 @@ package org.fairrush.voucher;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.fairrush.outbox.EventOutbox;
 import org.fairrush.rush.PoolQueries;
 import org.fairrush.voucher.VoucherRepository.StoredRedemption;
 import org.fairrush.voucher.VoucherRepository.StoredVoucher;
@@ -18,7 +20,8 @@ import reactor.core.publisher.Mono;
 /**
  * A merchant redeeming (scanning) a voucher against an order. Exactly once: the voucher is marked by a
  * conditional UPDATE (only while not redeemed) in the same transaction that records the redemption, so
- * of two merchants scanning at once, one wins and the other is told ALREADY_REDEEMED.
+ * of two merchants scanning at once, one wins and the other is told ALREADY_REDEEMED. The same transaction adds the
+ * {@value RedemptionEvents#REDEEMED} event to the outbox, so it is announced exactly when the redemption stands.
  */
 @Service
 class RedeemingVoucher {
@@ -26,12 +29,14 @@ class RedeemingVoucher {
     private final VoucherRepository vouchers;
     private final StallHolders stallHolders;
     private final PoolQueries poolQueries;
+    private final EventOutbox outbox;
     private final TransactionalOperator transaction;
     private final Clock clock;
 
-    RedeemingVoucher(VoucherRepository vouchers, StallHolders stallHolders, PoolQueries poolQueries, TransactionalOperator transaction,
-            Clock clock) {
+    RedeemingVoucher(VoucherRepository vouchers, StallHolders stallHolders, PoolQueries poolQueries, EventOutbox outbox,
+            TransactionalOperator transaction, Clock clock) {
         this.vouchers = vouchers;
+        this.outbox = outbox;
         this.stallHolders = stallHolders;
         this.poolQueries = poolQueries;
         this.transaction = transaction;
@@ -82,7 +87,8 @@ class RedeemingVoucher {
     }
 
     private Mono<RedemptionOutcome> redeemStored(StoredVoucher voucher, String merchantId, String idempotencyKey, long order) {
-        Instant now = clock.instant();
+        // Postgres keeps microseconds: the answer and the event show the time a later read shows.
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         Redeeming.Decision decision = Redeeming.decide(voucher.campaign(), voucher.validUntil(), voucher.redeemedAt() != null, order, now);
         if (!(decision instanceof Redeeming.Allowed allowed)) {
             return Mono.just(new Refused(decision));
@@ -92,6 +98,8 @@ class RedeemingVoucher {
         return vouchers.markRedeemed(voucher.id(), now)
                 .flatMap(won -> won
                         ? vouchers.insertRedemption(redemption, voucher.id(), merchantId, idempotencyKey)
+                                .then(outbox.add(RedemptionEvents.redeemed(new RedemptionEvents.Redemption(redemption, voucher.id(),
+                                        voucher.campaign().id(), voucher.memberId(), merchantId))))
                                 .thenReturn((RedemptionOutcome) new Redeemed(redemption, false))
                         : lost(voucher.id()))
                 .as(transaction::transactional)

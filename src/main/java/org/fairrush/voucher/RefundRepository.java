@@ -23,18 +23,20 @@ class RefundRepository {
         this.db = db;
     }
 
-    /** A redemption with what a refund decides on: its merchant and its campaign's refund window. */
-    record RedemptionToRefund(StoredRedemption redemption, UUID voucherId, RefundableRedemption refundable) {
+    /** A redemption with what a refund decides on (its merchant and its campaign's refund window) and announces. */
+    record RedemptionToRefund(StoredRedemption redemption, UUID voucherId, long campaignId, String memberId,
+            RefundableRedemption refundable) {
     }
 
     Mono<RedemptionToRefund> find(UUID redemptionId) {
         return db.sql("select r.id, v.code, r.order_amount_cents, r.discount_cents, r.payable_cents, r.redeemed_at, r.refunded_at, "
-                        + "r.voucher_id, r.merchant_id, c.refund_window_seconds from redemption r join voucher v on v.id = r.voucher_id "
+                        + "r.voucher_id, v.campaign_id, v.member_id, r.merchant_id, c.refund_window_seconds from redemption r join voucher v on v.id = r.voucher_id "
                         + "join campaign c on c.id = v.campaign_id where r.id = :id")
                 .bind("id", redemptionId)
                 .map(row -> {
                     StoredRedemption redemption = VoucherRepository.redemption(row);
-                    return new RedemptionToRefund(redemption, row.get("voucher_id", UUID.class),
+                    return new RedemptionToRefund(redemption, row.get("voucher_id", UUID.class), row.get("campaign_id", Long.class),
+                            row.get("member_id", String.class),
                             new RefundableRedemption(row.get("merchant_id", String.class), redemption.redeemedAt(), redemption.refundedAt(),
                                     Duration.ofSeconds(row.get("refund_window_seconds", Long.class))));
                 })

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
+import org.fairrush.outbox.EventOutbox;
 import org.fairrush.voucher.RefundRepository.RedemptionToRefund;
 import org.fairrush.voucher.VoucherRepository.StoredRedemption;
 import org.fairrush.voucher.domain.Refunding;
@@ -16,17 +17,20 @@ import reactor.core.publisher.Mono;
  * A merchant refunding a redemption: the redemption becomes REFUNDED and its voucher unredeemed (ISSUED again while
  * valid). Exactly once: the redemption is marked by a conditional UPDATE (only while not refunded) in the same
  * transaction that clears the voucher's mark, so of two refunds at once one refunds and the other answers the refund
- * again; a redemption racing the refund waits for the voucher's row and sees it redeemed (refused) or reissued.
+ * again; a redemption racing the refund waits for the voucher's row and sees it redeemed (refused) or reissued. The
+ * refund that refunds adds the {@value RedemptionEvents#REFUNDED} event to the outbox in its transaction.
  */
 @Service
 class RefundingRedemption {
 
     private final RefundRepository refunds;
+    private final EventOutbox outbox;
     private final TransactionalOperator transaction;
     private final Clock clock;
 
-    RefundingRedemption(RefundRepository refunds, TransactionalOperator transaction, Clock clock) {
+    RefundingRedemption(RefundRepository refunds, EventOutbox outbox, TransactionalOperator transaction, Clock clock) {
         this.refunds = refunds;
+        this.outbox = outbox;
         this.transaction = transaction;
         this.clock = clock;
     }
@@ -59,10 +63,14 @@ class RefundingRedemption {
 
     private Mono<RefundOutcome> refundNow(RedemptionToRefund found, Instant now) {
         StoredRedemption r = found.redemption();
+        StoredRedemption refunded = new StoredRedemption(r.id(), r.voucherCode(), r.orderAmountCents(), r.discountCents(),
+                r.payableCents(), r.redeemedAt(), now);
         return refunds.markRefunded(r.id(), now)
                 .flatMap(won -> won
-                        ? refunds.reissue(found.voucherId()).thenReturn((RefundOutcome) new Refunded(new StoredRedemption(r.id(),
-                                r.voucherCode(), r.orderAmountCents(), r.discountCents(), r.payableCents(), r.redeemedAt(), now), false))
+                        ? refunds.reissue(found.voucherId())
+                                .then(outbox.add(RedemptionEvents.refunded(new RedemptionEvents.Redemption(refunded, found.voucherId(),
+                                        found.campaignId(), found.memberId(), found.refundable().merchantId()))))
+                                .thenReturn((RefundOutcome) new Refunded(refunded, false))
                         // Another refund of the same redemption came first: answer it again.
                         : refunds.find(r.id()).map(again -> new Refunded(again.redemption(), true)))
                 .as(transaction::transactional);

@@ -17,7 +17,8 @@ import reactor.core.publisher.Mono;
  * randomized opening's entry its draw selected). The voucher's code is left out: it is what a merchant redeems, and a
  * receiver has no need of it to tell the member. An opening's entry as made means nothing yet; the draw's changes of the
  * entries (their first later revision) announce the draw itself, once per campaign: {@value #DRAWN}, with an id of its
- * own however many batches the changes span.
+ * own however many batches the changes span. A campaign running low or sold out is announced once each from the
+ * vouchers granted, see {@link CampaignStockEvents}.
  */
 @Component
 class VoucherClaimEvents implements ClaimEventTypes {
@@ -26,9 +27,11 @@ class VoucherClaimEvents implements ClaimEventTypes {
     static final String DRAWN = "campaign.drawn";
 
     private final CampaignDraws draws;
+    private final CampaignStockEvents stock;
 
-    VoucherClaimEvents(CampaignDraws draws) {
+    VoucherClaimEvents(CampaignDraws draws, CampaignStockEvents stock) {
         this.draws = draws;
+        this.stock = stock;
     }
 
     @Override
@@ -38,7 +41,7 @@ class VoucherClaimEvents implements ClaimEventTypes {
 
     @Override
     public Set<String> types() {
-        return Set.of(GRANTED, DRAWN);
+        return Set.of(GRANTED, DRAWN, CampaignStockEvents.LOW_STOCK, CampaignStockEvents.SOLD_OUT);
     }
 
     @Override
@@ -51,9 +54,10 @@ class VoucherClaimEvents implements ClaimEventTypes {
                 .concatMap(claim -> draws.find(Long.parseLong(claim.scope()))
                         .map(published -> new ClaimEvent("evt_campaign_drawn_" + claim.scope(), DRAWN, claim, drawn(published))))
                 .collectList()
-                .map(drawn -> {
+                .zipWith(stock.eventsOf(claims), (drawn, stockEvents) -> {
                     List<ClaimEvent> events = new ArrayList<>(granted);
                     events.addAll(drawn);
+                    events.addAll(stockEvents);
                     return events;
                 });
     }

@@ -1,7 +1,10 @@
 package org.fairrush.webhook;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import io.r2dbc.spi.Readable;
@@ -9,6 +12,7 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The webhook_delivery table: the outbox the consumer writes and the dispatcher sends from. Times come from the
@@ -27,6 +31,24 @@ class Deliveries {
 
     /** A delivery to record: the event for one subscription, with the exact body every attempt sends. */
     record Due(UUID subscriptionId, String eventId, String type, String payload) {
+    }
+
+    /**
+     * The deliveries of one event to those of the subscriptions that want its type, each with the same Standard Webhooks
+     * body {@code {type, timestamp, data}}.
+     */
+    static List<Due> dueTo(List<Subscription> subscribed, String eventId, String type, Instant at, Map<String, Object> data,
+            JsonMapper json) {
+        List<Subscription> wanting = subscribed.stream().filter(subscription -> subscription.wants(type)).toList();
+        if (wanting.isEmpty()) {
+            return List.of();
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", type);
+        body.put("timestamp", at.toString());
+        body.put("data", data);
+        String payload = json.writeValueAsString(body);
+        return wanting.stream().map(subscription -> new Due(subscription.id(), eventId, type, payload)).toList();
     }
 
     /** Records the deliveries in one statement; one already recorded (a Kafka record read again) is left as it is. */

@@ -149,31 +149,17 @@ final class DeliveryRecorder implements SmartLifecycle {
                 });
     }
 
+    /**
+     * The deliveries of the events. The body's timestamp is when the claim was made, or for a later change of it
+     * (revision above 0: released, promoted, drawn) when it was read here, the closest time the log keeps of that change.
+     */
     private List<Deliveries.Due> due(List<ClaimEvent> events, List<Subscription> subscribed, Instant readAt) {
         List<Deliveries.Due> due = new ArrayList<>();
         for (ClaimEvent event : events) {
-            String payload = null;
-            for (Subscription subscription : subscribed) {
-                if (subscription.wants(event.type())) {
-                    payload = payload == null ? payload(event, readAt) : payload;
-                    due.add(new Deliveries.Due(subscription.id(), event.id(), event.type(), payload));
-                }
-            }
+            Instant at = event.claim().revision() == 0 ? event.claim().occurredAt() : readAt;
+            due.addAll(Deliveries.dueTo(subscribed, event.id(), event.type(), at, event.data(), json));
         }
         return due;
-    }
-
-    /**
-     * The Standard Webhooks body. Its timestamp is when the claim was made, or for a later change of it (revision above
-     * 0: released, promoted, drawn) when it was read here, the closest time the log keeps of that change.
-     */
-    private String payload(ClaimEvent event, Instant readAt) {
-        Instant at = event.claim().revision() == 0 ? event.claim().occurredAt() : readAt;
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", event.type());
-        body.put("timestamp", at.toString());
-        body.put("data", event.data());
-        return json.writeValueAsString(body);
     }
 
     /** Some claims of the batch are not stored yet: the usual case for a moment, while the persister writes them. */

@@ -4,15 +4,18 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
+import org.fairrush.outbox.EventOutbox;
+import org.fairrush.outbox.OutboxEventTypes;
 import org.fairrush.rush.ClaimEventTypes;
 import org.fairrush.rush.ClaimSink;
 import org.fairrush.rush.kafka.ClaimStreams;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.reactive.TransactionalOperator;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Wires webhooks: the address rule, the recorder on its own consumer group, and the dispatcher. */
+/** Wires webhooks: the address rule, the recorder on its own consumer group, the outbox relay, and the dispatcher. */
 @Configuration(proxyBeanMethods = false)
 class WebhookConfiguration {
 
@@ -31,8 +34,8 @@ class WebhookConfiguration {
     }
 
     @Bean
-    EventTypes eventTypes(List<ClaimEventTypes> types) {
-        return new EventTypes(types);
+    EventTypes eventTypes(List<ClaimEventTypes> claimTypes, List<OutboxEventTypes> outboxTypes) {
+        return new EventTypes(claimTypes, outboxTypes);
     }
 
     @Bean
@@ -41,6 +44,13 @@ class WebhookConfiguration {
             Subscriptions subscriptions, Deliveries deliveries, JsonMapper json, Clock clock, WebhookProperties settings) {
         return new DeliveryRecorder(streams.forGroup(settings.groupId(), CLAIMS_PER_BATCH, Duration.ofMillis(100)), types, sinks,
                 subscriptions, deliveries, json, clock, STORED_WITHIN);
+    }
+
+    @Bean
+    @ConditionalOnBooleanProperty(name = "fairrush.webhooks.enabled", matchIfMissing = true)
+    OutboxRelay outboxRelay(EventOutbox outbox, Subscriptions subscriptions, Deliveries deliveries, TransactionalOperator transaction,
+            JsonMapper json, WebhookProperties settings) {
+        return new OutboxRelay(outbox, subscriptions, deliveries, transaction, json, settings);
     }
 
     @Bean
