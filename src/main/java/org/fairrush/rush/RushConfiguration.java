@@ -27,6 +27,7 @@ import org.fairrush.rush.lua.RebuildScript;
 import org.fairrush.rush.lua.ReleaseScript;
 import org.fairrush.rush.lua.ReplicaAckingPublisher;
 import org.fairrush.rush.lua.ReplicaAcks;
+import org.fairrush.rush.lua.TransferScripts;
 import org.fairrush.rush.persist.Persister;
 import org.fairrush.rush.recovery.OfferExpiry;
 import org.fairrush.rush.recovery.PendingSweeper;
@@ -105,6 +106,11 @@ class RushConfiguration {
     }
 
     @Bean
+    TransferScripts transferScripts(ReactiveStringRedisTemplate redis) {
+        return new TransferScripts(redis);
+    }
+
+    @Bean
     DefinePoolScript definePoolScript(ReactiveStringRedisTemplate redis) {
         return new DefinePoolScript(redis);
     }
@@ -137,9 +143,14 @@ class RushConfiguration {
     @Bean
     Claims claims(ReactiveStringRedisTemplate redis, ClaimScript claimScript, ReleaseScript releaseScript,
             @Qualifier("durableClaimPublisher") ClaimPublisher durable, SoldOutBoard soldOut, Clock clock, RushProperties properties,
-            ObjectProvider<RushMetrics> metrics, List<ClaimSink> sinks) {
+            ObjectProvider<RushMetrics> metrics, List<ClaimSink> sinks, Buckets buckets) {
         return new Claims(redis, claimScript, releaseScript, durable, soldOut, clock, properties,
-                metrics.getIfAvailable(() -> RushMetrics.NONE), sinks);
+                metrics.getIfAvailable(() -> RushMetrics.NONE), sinks, buckets);
+    }
+
+    @Bean
+    Buckets buckets(ReactiveStringRedisTemplate redis, TransferScripts transferScripts, Clock clock, RushProperties properties) {
+        return new Buckets(redis, transferScripts, clock, properties);
     }
 
     @Bean

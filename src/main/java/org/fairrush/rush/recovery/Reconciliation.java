@@ -68,7 +68,7 @@ public final class Reconciliation {
         Mono<Long> total = redis.<String, String>opsForHash().get(keys.meta(), "total").map(Long::parseLong).defaultIfEmpty(-1L);
         Mono<Long> remaining = queries.remaining(ref).defaultIfEmpty(-1L);
         Mono<Long> stored = sink.countHolding(ref);
-        Mono<Long> pendingNotStored = queries.pendingClaims(PoolRef.single(ref.kind(), ref.scope()))
+        Mono<Long> pendingNotStored = queries.pendingClaims(ref.scopeRef())
                 .filter(claim -> claim.pool().equals(ref.pool()) && ClaimRecorded.HELD.equals(claim.status()))
                 .map(ClaimRecorded::eventId)
                 .collectList()
