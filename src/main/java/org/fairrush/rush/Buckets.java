@@ -29,7 +29,10 @@ public class Buckets {
         MOVED,
         /** Every other bucket is empty and no units are on their way anywhere: the whole stock is sold out. */
         EMPTY,
-        /** No bucket could give, but units are on their way between buckets (a move in flight or stranded by a crash). */
+        /**
+         * No bucket could give, but units are on their way between buckets (a move in flight or stranded by a crash), or
+         * a paused bucket holds some.
+         */
         IN_TRANSIT
     }
 
@@ -73,7 +76,7 @@ public class Buckets {
                         return Mono.just(Refill.MOVED);
                     }
                     // Nothing to give anywhere. Units may still be on their way: in another journal, or in the home's own.
-                    boolean onTheirWay = tries.stream().anyMatch(tried -> tried.getValue().journal() > 0);
+                    boolean onTheirWay = tries.stream().anyMatch(tried -> tried.getValue().journal() > 0 || tried.getValue().withheld());
                     return onTheirWay ? Mono.just(Refill.IN_TRANSIT)
                             : redis.opsForHash().size(keys(home).transfers()).map(own -> own > 0 ? Refill.IN_TRANSIT : Refill.EMPTY);
                 });

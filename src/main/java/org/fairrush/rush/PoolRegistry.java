@@ -58,7 +58,11 @@ public class PoolRegistry {
                 .concatMap(bucket -> define(new PoolDefinition(whole.ref().inBucket(bucket), whole.opensAt(), whole.closesAt(),
                         whole.perActorLimit(), whole.stock() / buckets + (bucket < whole.stock() % buckets ? 1 : 0), List.of(), false,
                         whole.activeUntil())))
-                .all(Boolean::booleanValue);
+                .all(Boolean::booleanValue)
+                // Bucket 0 stands for the whole stock: its meta says how many buckets to sum (PoolQueries#remaining).
+                .flatMap(created -> created
+                        ? redis.opsForHash().put(keys(whole.ref()).meta(), "buckets", Integer.toString(buckets)).thenReturn(true)
+                        : Mono.just(false));
     }
 
     /** Every pool defined so far (for the sweeper and reconciliation). */

@@ -187,8 +187,8 @@ class RushConfiguration {
 
     @Bean
     Reconciliation reconciliation(PoolRegistry registry, PoolQueries queries, ReactiveStringRedisTemplate redis, List<ClaimSink> sinks,
-            ClaimLag lag, Clock clock) {
-        return new Reconciliation(registry, queries, redis, sinks, lag, clock);
+            ClaimLag lag, Clock clock, Buckets buckets) {
+        return new Reconciliation(registry, queries, redis, sinks, lag, clock, buckets);
     }
 
     /** Every minute, the PENDING records of claims stored in Postgres whose clear was lost (see StrandedClaims). */

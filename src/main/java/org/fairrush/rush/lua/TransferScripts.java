@@ -28,8 +28,9 @@ public final class TransferScripts {
     /**
      * @param units   units taken off the giver's stock and journalled (0: it had none, or is paused)
      * @param journal transfers in the giver's journal after the call: units on their way to another bucket
+     * @param withheld whether the giver holds units it did not give (it is paused)
      */
-    public record Given(long units, long journal) {
+    public record Given(long units, long journal, boolean withheld) {
     }
 
     /** One unsettled transfer in a giver's journal. */
@@ -45,7 +46,7 @@ public final class TransferScripts {
         return redis.execute(GIVE, List.of(giver.meta(), giver.stock(), giver.transfers()),
                         List.of(transferId, Integer.toString(toBucket), Long.toString(now.toEpochMilli())))
                 .next()
-                .map(reply -> new Given((Long) reply.get(0), (Long) reply.get(1)));
+                .map(reply -> new Given((Long) reply.get(0), (Long) reply.get(1), (Long) reply.get(2) == 1L));
     }
 
     /** Emits true when this call credited the units, false when the transfer had arrived before. */
