@@ -126,8 +126,9 @@ public class Claims {
 
     /**
      * One claim in the home bucket; when it is empty, a refill and another claim. Each refill that moved units either
-     * serves this claim or lost them to another claim of the same bucket, so the stock shrank: the loop ends. It is
-     * bounded all the same, with a busy answer (retry), never a SOLD_OUT while units may be left.
+     * serves this claim or lost them to another claim of the same bucket, so the stock shrank: the loop ends. Units on
+     * their way between buckets are waited for a little. It is bounded all the same, with a busy answer (retry), never a
+     * SOLD_OUT while units may be left.
      */
     private Mono<ClaimOutcome> claimInHome(PoolKeys home, PoolRef whole, int bucketCount, String actorId, String idempotencyKey,
             Map<String, String> attributes, UUID claimId, int refills) {
@@ -136,12 +137,18 @@ public class Claims {
                 : buckets.refill(home.ref(), bucketCount).flatMap(refill -> switch (refill) {
                     case MOVED -> claimInHome(home, whole, bucketCount, actorId, idempotencyKey, attributes, claimId, refills + 1);
                     case EMPTY -> soldOut.markSoldOut(whole).thenReturn(new Refused(Refusal.SOLD_OUT));
-                    case IN_TRANSIT -> Mono.just(new Busy("the stock is moving between buckets"));
+                    // A move in flight lands within a round trip or two: look again shortly (a stranded one ends busy).
+                    case IN_TRANSIT -> Mono.delay(IN_TRANSIT_PAUSE)
+                            .then(claimInHome(home, whole, bucketCount, actorId, idempotencyKey, attributes, claimId, refills + 1));
                 }));
     }
 
-    /** Refills of one claim's home bucket before it is answered busy (each one moved units some claim took). */
+    /**
+     * Refills of one claim's home bucket before it is answered busy: each one moved units some claim took, or waited
+     * {@link #IN_TRANSIT_PAUSE} for units on their way.
+     */
     private static final int MOST_REFILLS = 16;
+    private static final Duration IN_TRANSIT_PAUSE = Duration.ofMillis(2);
 
     /**
      * @param bucket  whether the pool is one bucket of a stock: its being empty says nothing of the stock, so no mark
