@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.zip.CRC32C;
@@ -78,8 +79,33 @@ public class Buckets {
                     // Nothing to give anywhere. Units may still be on their way: in another journal, or in the home's own.
                     boolean onTheirWay = tries.stream().anyMatch(tried -> tried.getValue().journal() > 0 || tried.getValue().withheld());
                     return onTheirWay ? Mono.just(Refill.IN_TRANSIT)
-                            : redis.opsForHash().size(keys(home).transfers()).map(own -> own > 0 ? Refill.IN_TRANSIT : Refill.EMPTY);
+                            : allEmptyAtOnce(home, buckets).map(empty -> empty ? Refill.EMPTY : Refill.IN_TRANSIT);
                 });
+    }
+
+    /**
+     * Whether there was one instant at which no bucket held a unit and none was on its way: the scan above looks at one
+     * bucket after the other, and units may have moved into a bucket it had already passed. Two collects of every
+     * bucket's stock, journal size and count of received moves, one after the other: the count only grows, so if both
+     * collects read the same, nothing arrived anywhere between them, and at the instant between the two collects every
+     * bucket was as read, empty (a double collect). A unit a reversed claim gives back is the one exception, as with one
+     * pool (it clears the sold-out mark).
+     */
+    private Mono<Boolean> allEmptyAtOnce(PoolRef any, int buckets) {
+        return collect(any, buckets).flatMap(first -> collect(any, buckets)
+                .map(second -> first.equals(second) && first.stream().allMatch(state -> state.get(0) == 0 && state.get(1) == 0)));
+    }
+
+    /** Per bucket, read one after the other: units held, moves in its journal, moves it received. */
+    private Mono<List<List<Long>>> collect(PoolRef any, int buckets) {
+        return Flux.range(0, buckets)
+                .concatMap(bucket -> {
+                    PoolKeys keys = keys(any.inBucket(bucket));
+                    return redis.opsForValue().get(keys.stock()).map(Long::parseLong).defaultIfEmpty(0L)
+                            .flatMap(held -> redis.opsForHash().size(keys.transfers())
+                                    .flatMap(journal -> redis.opsForSet().size(keys.received()).map(received -> List.of(held, journal, received))));
+                })
+                .collectList();
     }
 
     /** Gives, credits and settles: the three steps of one move, in this order (note 33 says why a crash loses nothing). */

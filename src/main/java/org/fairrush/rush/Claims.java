@@ -136,7 +136,11 @@ public class Claims {
                 ? Mono.just(new Busy("the stock is moving between buckets"))
                 : buckets.refill(home.ref(), bucketCount).flatMap(refill -> switch (refill) {
                     case MOVED -> claimInHome(home, whole, bucketCount, actorId, idempotencyKey, attributes, claimId, refills + 1);
-                    case EMPTY -> soldOut.markSoldOut(whole).thenReturn(new Refused(Refusal.SOLD_OUT));
+                    // The stock was empty at one instant after this claim's script ran: unless a duplicate of this very
+                    // request (same key) was granted meanwhile, which a replay answers, it is sold out.
+                    case EMPTY -> redis.hasKey(home.idempotency(actorId, idempotencyKey)).flatMap(duplicate -> duplicate
+                            ? claimInHome(home, whole, bucketCount, actorId, idempotencyKey, attributes, claimId, refills + 1)
+                            : soldOut.markSoldOut(whole).thenReturn(new Refused(Refusal.SOLD_OUT)));
                     // A move in flight lands within a round trip or two: look again shortly (a stranded one ends busy).
                     case IN_TRANSIT -> Mono.delay(IN_TRANSIT_PAUSE)
                             .then(claimInHome(home, whole, bucketCount, actorId, idempotencyKey, attributes, claimId, refills + 1));
