@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import org.fairrush.rush.ClaimOutcome.Busy;
@@ -44,11 +45,12 @@ public class Claims {
     private final Duration sendTimeout;
     private final RushMetrics metrics;
     private final Map<String, ClaimSink> sinks;
+    private final Buckets buckets;
 
     /** @param sinks where replays of claims Redis keeps no copy of are read from (one per kind) */
     Claims(ReactiveStringRedisTemplate redis, ClaimScript claimScript, ReleaseScript releaseScript, Acknowledgements acknowledgements,
             ClaimPublisher publisher, SoldOutBoard soldOut, Clock clock, RushProperties properties, RushMetrics metrics,
-            List<ClaimSink> sinks) {
+            List<ClaimSink> sinks, Buckets buckets) {
         this.redis = redis;
         this.claimScript = claimScript;
         this.releaseScript = releaseScript;
@@ -60,6 +62,7 @@ public class Claims {
         this.sendTimeout = properties.sendTimeout();
         this.metrics = metrics;
         this.sinks = sinks.stream().collect(Collectors.toMap(ClaimSink::kind, sink -> sink));
+        this.buckets = buckets;
     }
 
     /**
@@ -86,29 +89,93 @@ public class Claims {
     public Mono<ClaimOutcome> claim(PoolRef ref, String actorId, String idempotencyKey, Map<String, String> attributes,
             UUID claimId, DailyQuota daily) {
         PoolKeys keys = new PoolKeys(keyPrefix, ref);
-        Mono<Boolean> knownSoldOut = soldOut.isSoldOut(ref)
-                ? redis.hasKey(keys.idempotency(actorId, idempotencyKey)).map(replay -> !replay)
-                : Mono.just(false);
-        return knownSoldOut.flatMap(refuse -> refuse
-                        ? Mono.<ClaimOutcome>just(new Refused(Refusal.SOLD_OUT))
-                        : runClaim(keys, actorId, idempotencyKey, attributes, claimId, daily))
+        return refusedIfKnownSoldOut(ref, keys, actorId, idempotencyKey,
+                () -> runClaim(keys, actorId, idempotencyKey, attributes, claimId, daily, false,
+                        () -> soldOut.markSoldOut(ref).thenReturn(new Refused(Refusal.SOLD_OUT))))
                 .doOnNext(outcome -> metrics.claimed(ref.kind(), outcome))
                 .doOnError(failure -> metrics.claimFailed(ref.kind(), failure));
     }
 
+    /**
+     * A claim on a scope's single stock split over {@code bucketCount} buckets (docs/design.md section 11, note 33): made
+     * in the actor's home bucket, which holds their limit and idempotency records; when that bucket is empty, units
+     * move to it from a bucket that has some and the claim is made there again. SOLD_OUT only once no bucket has a
+     * unit and none is on its way between buckets. Pools with buckets have no daily caps (the caps would be one
+     * counter in one slot again).
+     *
+     * @param whole the stock's bucket 0, {@link PoolRef#single}: the name the sold-out board knows the whole stock by
+     */
+    public Mono<ClaimOutcome> claim(PoolRef whole, int bucketCount, String actorId, String idempotencyKey, Map<String, String> attributes,
+            UUID claimId) {
+        if (bucketCount <= 1) {
+            return claim(whole, actorId, idempotencyKey, attributes, claimId, null);
+        }
+        PoolKeys home = new PoolKeys(keyPrefix, whole.inBucket(Buckets.home(actorId, bucketCount)));
+        return refusedIfKnownSoldOut(whole, home, actorId, idempotencyKey,
+                () -> claimInHome(home, whole, bucketCount, actorId, idempotencyKey, attributes, claimId, 0))
+                .doOnNext(outcome -> metrics.claimed(whole.kind(), outcome))
+                .doOnError(failure -> metrics.claimFailed(whole.kind(), failure));
+    }
+
+    /**
+     * The sold-out fast path: a stock known to be empty is refused from memory, after one look whether the caller's
+     * key already made a claim (which a replay then answers).
+     */
+    private Mono<ClaimOutcome> refusedIfKnownSoldOut(PoolRef stock, PoolKeys where, String actorId, String idempotencyKey,
+            Supplier<Mono<ClaimOutcome>> otherwise) {
+        Mono<Boolean> knownSoldOut = soldOut.isSoldOut(stock)
+                ? redis.hasKey(where.idempotency(actorId, idempotencyKey)).map(replay -> !replay)
+                : Mono.just(false);
+        return knownSoldOut.flatMap(refuse -> refuse ? Mono.<ClaimOutcome>just(new Refused(Refusal.SOLD_OUT)) : otherwise.get());
+    }
+
+    /**
+     * One claim in the home bucket; when it is empty, a refill and another claim. Each refill that moved units either
+     * serves this claim or lost them to another claim of the same bucket, so the stock shrank: the loop ends. Units on
+     * their way between buckets are waited for a little. It is bounded all the same, with a busy answer (retry), never a
+     * SOLD_OUT while units may be left.
+     */
+    private Mono<ClaimOutcome> claimInHome(PoolKeys home, PoolRef whole, int bucketCount, String actorId, String idempotencyKey,
+            Map<String, String> attributes, UUID claimId, int refills) {
+        return runClaim(home, actorId, idempotencyKey, attributes, claimId, null, true, () -> refills >= MOST_REFILLS
+                ? Mono.just(new Busy("the stock is moving between buckets"))
+                : buckets.refill(home.ref(), bucketCount).flatMap(refill -> switch (refill) {
+                    case MOVED -> claimInHome(home, whole, bucketCount, actorId, idempotencyKey, attributes, claimId, refills + 1);
+                    // The stock was empty at one instant after this claim's script ran: unless a duplicate of this very
+                    // request (same key) was granted meanwhile, which a replay answers, it is sold out.
+                    case EMPTY -> redis.hasKey(home.idempotency(actorId, idempotencyKey)).flatMap(duplicate -> duplicate
+                            ? claimInHome(home, whole, bucketCount, actorId, idempotencyKey, attributes, claimId, refills + 1)
+                            : soldOut.markSoldOut(whole).thenReturn(new Refused(Refusal.SOLD_OUT)));
+                    // A move in flight lands within a round trip or two: look again shortly (a stranded one ends busy).
+                    case IN_TRANSIT -> Mono.delay(IN_TRANSIT_PAUSE)
+                            .then(claimInHome(home, whole, bucketCount, actorId, idempotencyKey, attributes, claimId, refills + 1));
+                }));
+    }
+
+    /**
+     * Refills of one claim's home bucket before it is answered busy: each one moved units some claim took, or waited
+     * {@link #IN_TRANSIT_PAUSE} for units on their way.
+     */
+    private static final int MOST_REFILLS = 16;
+    private static final Duration IN_TRANSIT_PAUSE = Duration.ofMillis(2);
+
+    /**
+     * @param bucket  whether the pool is one bucket of a stock: its being empty says nothing of the stock, so no mark
+     * @param whenEmpty what the claim script's SOLD_OUT becomes
+     */
     private Mono<ClaimOutcome> runClaim(PoolKeys pool, String actorId, String idempotencyKey, Map<String, String> attributes,
-            UUID claimId, DailyQuota daily) {
+            UUID claimId, DailyQuota daily, boolean bucket, Supplier<Mono<ClaimOutcome>> whenEmpty) {
         Instant now = clock.instant();
         // The day the claim counts on is the day of the very instant it is recorded at (docs/design.md section 11).
         PoolKeys keys = pool.onDay(daily, now);
         ClaimRecorded draft = ClaimRecorded.draft(claimId, keys.ref(), actorId, now, attributes);
         return metrics.timeClaimScript(claimScript.run(keys, draft, idempotencyKey, now)).flatMap(answer -> switch (answer.code()) {
-            case GRANTED -> (answer.waitlist() ? Mono.<Void>empty() : markIfEmptied(keys.ref(), answer.number()))
+            case GRANTED -> (answer.waitlist() || bucket ? Mono.<Void>empty() : markIfEmptied(keys.ref(), answer.number()))
                     .then(makeDurable(keys, answer.claim(), idempotencyKey, new Granted(answer.claim(), answer.number(), false)));
             case WAITLISTED -> makeDurable(keys, answer.claim(), idempotencyKey,
                     new Waitlisted(answer.claim(), answer.number(), false));
             case REPLAYED -> replay(keys.ref(), answer);
-            case SOLD_OUT -> soldOut.markSoldOut(keys.ref()).thenReturn(new Refused(Refusal.SOLD_OUT));
+            case SOLD_OUT -> whenEmpty.get();
             case LIMIT_REACHED -> Mono.just(new Refused(Refusal.LIMIT_REACHED));
             case NOT_STARTED -> Mono.just(new Refused(Refusal.NOT_STARTED));
             case ENDED -> Mono.just(new Refused(Refusal.ENDED));
@@ -183,7 +250,8 @@ public class Claims {
         log.atWarn().addKeyValue(ClaimLogs.CLAIM_ID, claim.eventId().toString())
                 .log("claim {} not acknowledged by Kafka ({}), reversing it", claim.eventId(), failure.toString());
         return releaseScript.run(keys, claim, idempotencyKey, clock.instant()).flatMap(result -> switch (result) {
-            case REVERSED -> (claim.waiting() ? Mono.<Void>empty() : soldOut.markRestocked(keys.ref()))
+            // A bucket's unit is back: the whole stock (the board knows it by its bucket 0) has one again.
+            case REVERSED -> (claim.waiting() ? Mono.<Void>empty() : soldOut.markRestocked(keys.ref().bucket() > 0 ? keys.ref().inBucket(0) : keys.ref()))
                     .thenReturn((ClaimOutcome) new Busy("the claim could not be stored right now"));
             // Already taken over or stored by the persister: the event reached Kafka after all.
             case DURABLE, UNKNOWN -> Mono.just(outcome);

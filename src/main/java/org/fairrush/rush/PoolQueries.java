@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.fairrush.rush.lua.PoolKeys;
+import org.fairrush.rush.lua.TransferScripts;
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.Limit;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -20,11 +21,14 @@ public class PoolQueries {
     private final ReactiveStringRedisTemplate redis;
     private final ClaimCodec codec;
     private final String keyPrefix;
+    private final Buckets buckets;
 
     PoolQueries(ReactiveStringRedisTemplate redis, ClaimCodec codec, RushProperties properties) {
         this.redis = redis;
         this.codec = codec;
         this.keyPrefix = properties.keyPrefix();
+        // Only read: no transfer is given here, so the clock is never asked.
+        this.buckets = new Buckets(redis, new TransferScripts(redis), java.time.Clock.systemUTC(), properties);
     }
 
     /** The current state of a claim of a scope with items or a waiting list, or empty when unknown. */
@@ -64,17 +68,25 @@ public class PoolQueries {
         return redis.opsForList().range(keys(ref).waitlist(), 0, -1).map(UUID::fromString);
     }
 
-    /** Units left in a pool, or empty when the pool is not loaded. */
+    /**
+     * Units left in a pool, or empty when the pool is not loaded. For a stock split over buckets, asked by its bucket 0
+     * (whose meta holds the number of buckets, {@link PoolRegistry#define(PoolDefinition, int)}): the whole stock's units,
+     * those on their way between buckets included.
+     */
     public Mono<Long> remaining(PoolRef ref) {
         PoolKeys keys = keys(ref);
-        return redis.opsForHash().get(keys.meta(), "items").flatMap(items -> "1".equals(items)
-                ? redis.opsForList().size(keys.stock())
-                : redis.opsForValue().get(keys.stock()).map(Long::parseLong));
+        return redis.<String, String>opsForHash().multiGet(keys.meta(), List.of("items", "buckets")).flatMap(meta -> {
+            if ("1".equals(meta.get(0))) {
+                return redis.opsForList().size(keys.stock());
+            }
+            int count = meta.get(1) == null ? 1 : Integer.parseInt(meta.get(1));
+            return count > 1 ? buckets.remaining(ref, count) : redis.opsForValue().get(keys.stock()).map(Long::parseLong);
+        });
     }
 
     /**
      * Units left in each of many counted pools (a list of campaigns) in one MGET, whatever their number; a pool
-     * not loaded is absent from the map.
+     * not loaded is absent from the map. A stock over buckets shows its bucket 0 only here: ask {@link #remaining}.
      */
     public Mono<Map<PoolRef, Long>> remainingOfCounted(List<PoolRef> refs) {
         if (refs.isEmpty()) {
@@ -107,9 +119,17 @@ public class PoolQueries {
                 .collectMap(Map.Entry::getKey, Map.Entry::getValue);
     }
 
-    /** Claims of a scope recorded in Redis whose events are not yet stored in Postgres. */
+    /**
+     * Claims of a scope recorded in Redis whose events are not yet stored in Postgres; for a stock split over buckets,
+     * asked by its bucket 0, those of every bucket.
+     */
     public Mono<Long> pendingCount(PoolRef ref) {
-        return redis.opsForHash().size(keys(ref).pending());
+        Mono<Integer> count = ref.pool().isEmpty()
+                ? redis.<String, String>opsForHash().get(keys(ref).meta(), "buckets").map(Integer::parseInt).defaultIfEmpty(1)
+                : Mono.just(1);
+        return count.flatMap(buckets -> buckets == 1 ? redis.opsForHash().size(keys(ref).pending())
+                : Flux.range(0, buckets).concatMap(bucket -> redis.opsForHash().size(keys(ref.inBucket(bucket)).pending()))
+                        .reduce(0L, Long::sum));
     }
 
     /** The claims of a scope recorded in Redis whose events are not yet stored in Postgres. */

@@ -40,6 +40,31 @@ public class PoolRegistry {
                 .flatMap(created -> register(pool.ref()).thenReturn(created));
     }
 
+    /**
+     * Loads a counted stock split over {@code buckets} buckets (docs/design.md section 11, note 33), each a pool of its
+     * own under its own hash tag with the same window and limit: bucket b holds {@code stock / buckets} units, the first
+     * {@code stock % buckets} buckets one more. Emits false (and changes nothing more) when a bucket was there already.
+     * One bucket is {@link #define(PoolDefinition)}.
+     */
+    public Mono<Boolean> define(PoolDefinition whole, int buckets) {
+        if (buckets <= 1) {
+            return define(whole);
+        }
+        if (!whole.items().isEmpty() || whole.waitlist() || whole.ref().bucket() != 0 || buckets > PoolRef.MAX_BUCKETS) {
+            throw new IllegalArgumentException("only a counted stock without a waiting list splits into 1.."
+                    + PoolRef.MAX_BUCKETS + " buckets: " + whole);
+        }
+        return Flux.range(0, buckets)
+                .concatMap(bucket -> define(new PoolDefinition(whole.ref().inBucket(bucket), whole.opensAt(), whole.closesAt(),
+                        whole.perActorLimit(), whole.stock() / buckets + (bucket < whole.stock() % buckets ? 1 : 0), List.of(), false,
+                        whole.activeUntil())))
+                .all(Boolean::booleanValue)
+                // Bucket 0 stands for the whole stock: its meta says how many buckets to sum (PoolQueries#remaining).
+                .flatMap(created -> created
+                        ? redis.opsForHash().put(keys(whole.ref()).meta(), "buckets", Integer.toString(buckets)).thenReturn(true)
+                        : Mono.just(false));
+    }
+
     /** Every pool defined so far (for the sweeper and reconciliation). */
     public Flux<PoolRef> pools() {
         return redis.opsForSet().members(registryKey()).map(PoolRefs::parse);

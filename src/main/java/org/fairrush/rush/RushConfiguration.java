@@ -29,6 +29,7 @@ import org.fairrush.rush.lua.RebuildScript;
 import org.fairrush.rush.lua.ReleaseScript;
 import org.fairrush.rush.lua.ReplicaAckingPublisher;
 import org.fairrush.rush.lua.ReplicaAcks;
+import org.fairrush.rush.lua.TransferScripts;
 import org.fairrush.rush.persist.Persister;
 import org.fairrush.rush.recovery.OfferExpiry;
 import org.fairrush.rush.recovery.PendingSweeper;
@@ -107,6 +108,11 @@ class RushConfiguration {
     }
 
     @Bean
+    TransferScripts transferScripts(ReactiveStringRedisTemplate redis) {
+        return new TransferScripts(redis);
+    }
+
+    @Bean
     DefinePoolScript definePoolScript(ReactiveStringRedisTemplate redis) {
         return new DefinePoolScript(redis);
     }
@@ -139,10 +145,14 @@ class RushConfiguration {
     @Bean
     Claims claims(ReactiveStringRedisTemplate redis, ClaimScript claimScript, ReleaseScript releaseScript,
             @Qualifier("durableClaimPublisher") ClaimPublisher durable, SoldOutBoard soldOut, Clock clock, RushProperties properties,
-            ObjectProvider<RushMetrics> metrics, List<ClaimSink> sinks) {
+            ObjectProvider<RushMetrics> metrics, List<ClaimSink> sinks, Buckets buckets) {
         return new Claims(redis, claimScript, releaseScript, new Acknowledgements(new AcknowledgeScript(redis)), durable, soldOut, clock,
-                properties,
-                metrics.getIfAvailable(() -> RushMetrics.NONE), sinks);
+                properties, metrics.getIfAvailable(() -> RushMetrics.NONE), sinks, buckets);
+    }
+
+    @Bean
+    Buckets buckets(ReactiveStringRedisTemplate redis, TransferScripts transferScripts, Clock clock, RushProperties properties) {
+        return new Buckets(redis, transferScripts, clock, properties);
     }
 
     @Bean
@@ -179,8 +189,8 @@ class RushConfiguration {
 
     @Bean
     Reconciliation reconciliation(PoolRegistry registry, PoolQueries queries, ReactiveStringRedisTemplate redis, List<ClaimSink> sinks,
-            ClaimLag lag, Clock clock) {
-        return new Reconciliation(registry, queries, redis, sinks, lag, clock);
+            ClaimLag lag, Clock clock, Buckets buckets) {
+        return new Reconciliation(registry, queries, redis, sinks, lag, clock, buckets);
     }
 
     /** Every minute, the PENDING records of claims stored in Postgres whose clear was lost (see StrandedClaims). */

@@ -93,7 +93,7 @@ public final class SoldOutBoard {
     /** Tells every instance (this one included, through the channel) that the scope left Redis. */
     public Mono<Void> markRetired(PoolRef scope) {
         forget(scope.scopeTag());
-        return redis.convertAndSend(channel, "x" + PoolRefs.format(PoolRef.single(scope.kind(), scope.scope()))).then();
+        return redis.convertAndSend(channel, "x" + PoolRefs.format(scope.scopeRef())).then();
     }
 
     /** Scopes retired from Redis, as this instance hears of them (may repeat; best effort, like the marks). */

@@ -22,7 +22,7 @@ class CampaignRepository {
 
     private static final String COLUMNS = "id, name, stock, per_member_limit, grab_starts_at, grab_ends_at, "
             + "redeem_starts_at, redeem_ends_at, discount_type, amount_off_cents, min_spend_cents, fair_id, paused, "
-            + "zone, daily_stock, per_member_daily_limit, validity_days, redeem_hours, refund_window_seconds";
+            + "zone, daily_stock, per_member_daily_limit, validity_days, redeem_hours, refund_window_seconds, buckets";
 
     private final DatabaseClient db;
 
@@ -33,9 +33,9 @@ class CampaignRepository {
     Mono<Campaign> insert(NewCampaign c) {
         var insert = db.sql("insert into campaign (name, stock, per_member_limit, grab_starts_at, grab_ends_at, redeem_starts_at, "
                         + "redeem_ends_at, discount_type, amount_off_cents, min_spend_cents, fair_id, zone, daily_stock, "
-                        + "per_member_daily_limit, validity_days, redeem_hours, refund_window_seconds) "
+                        + "per_member_daily_limit, validity_days, redeem_hours, refund_window_seconds, buckets) "
                         + "values (:name, :stock, :limit, :grabStarts, :grabEnds, :redeemStarts, :redeemEnds, :type, :off, :min, :fair, "
-                        + ":zone, :dailyStock, :dailyLimit, :validityDays, :redeemHours, :refundWindow) "
+                        + ":zone, :dailyStock, :dailyLimit, :validityDays, :redeemHours, :refundWindow, :buckets) "
                         + "returning " + COLUMNS)
                 .bind("name", c.name())
                 .bind("stock", c.stock())
@@ -47,7 +47,8 @@ class CampaignRepository {
                 .bind("type", c.discount().type())
                 .bind("off", c.discount().amountOffCents())
                 .bind("min", c.discount().minSpendCents())
-                .bind("refundWindow", c.refundWindowOrDefault().toSeconds());
+                .bind("refundWindow", c.refundWindowOrDefault().toSeconds())
+                .bind("buckets", c.bucketsOrDefault());
         CouponRules rules = c.rules();
         insert = insert.bind("zone", rules.zone().getId());
         insert = rules.dailyStock() == null ? insert.bindNull("dailyStock", Integer.class) : insert.bind("dailyStock", rules.dailyStock());
@@ -101,7 +102,8 @@ class CampaignRepository {
                 row.get("fair_id", Long.class),
                 row.get("paused", Boolean.class),
                 rules(row),
-                Duration.ofSeconds(row.get("refund_window_seconds", Long.class)));
+                Duration.ofSeconds(row.get("refund_window_seconds", Long.class)),
+                row.get("buckets", Integer.class));
     }
 
     private static CouponRules rules(Readable row) {

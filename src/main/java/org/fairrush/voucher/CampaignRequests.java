@@ -19,6 +19,7 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.Size;
 import org.fairrush.draw.SeedCommitment;
+import org.fairrush.rush.PoolRef;
 import org.fairrush.voucher.domain.Campaign;
 import org.fairrush.voucher.domain.CouponRules;
 import org.fairrush.voucher.domain.Discount;
@@ -55,7 +56,8 @@ final class CampaignRequests {
             @Pattern(regexp = Opening.FIRST_COME + "|" + Opening.RANDOMIZED, message = "must be FIRST_COME or RANDOMIZED_OPENING")
             String allocation,
             Duration openingWindow,
-            @Pattern(regexp = SeedCommitment.PATTERN, message = "must be 64 hex digits (the SHA-256 of the seed)") String seedCommitment) {
+            @Pattern(regexp = SeedCommitment.PATTERN, message = "must be 64 hex digits (the SHA-256 of the seed)") String seedCommitment,
+            @Min(1) @Max(PoolRef.MAX_BUCKETS) Integer buckets) {
 
         NewCampaign {
             name = Text.nfc(name);
@@ -65,7 +67,7 @@ final class CampaignRequests {
         NewCampaign(String name, Integer stock, Integer perMemberLimit, Instant grabStartsAt, Instant grabEndsAt,
                 Instant redeemStartsAt, Instant redeemEndsAt, NewDiscount discount, Long fairId) {
             this(name, stock, perMemberLimit, grabStartsAt, grabEndsAt, redeemStartsAt, redeemEndsAt, discount, fairId,
-                    null, null, null, null, null, null, null, null, null);
+                    null, null, null, null, null, null, null, null, null, null);
         }
 
         /** A campaign without coupon rules and the default refund window, first come or with a randomized opening. */
@@ -73,14 +75,14 @@ final class CampaignRequests {
                 Instant redeemStartsAt, Instant redeemEndsAt, NewDiscount discount, Long fairId, String allocation,
                 Duration openingWindow, String seedCommitment) {
             this(name, stock, perMemberLimit, grabStartsAt, grabEndsAt, redeemStartsAt, redeemEndsAt, discount, fairId,
-                    null, null, null, null, null, null, allocation, openingWindow, seedCommitment);
+                    null, null, null, null, null, null, allocation, openingWindow, seedCommitment, null);
         }
 
         /** A campaign without coupon rules, with its refund window (null: the default). */
         NewCampaign(String name, Integer stock, Integer perMemberLimit, Instant grabStartsAt, Instant grabEndsAt,
                 Instant redeemStartsAt, Instant redeemEndsAt, NewDiscount discount, Long fairId, Duration refundWindow) {
             this(name, stock, perMemberLimit, grabStartsAt, grabEndsAt, redeemStartsAt, redeemEndsAt, discount, fairId,
-                    null, null, null, null, null, refundWindow, null, null, null);
+                    null, null, null, null, null, refundWindow, null, null, null, null);
         }
 
         /** A campaign with coupon rules and the default refund window. */
@@ -88,11 +90,15 @@ final class CampaignRequests {
                 Instant redeemStartsAt, Instant redeemEndsAt, NewDiscount discount, Long fairId, String zone, Integer dailyStock,
                 Integer perMemberDailyLimit, NewValidity validity, List<NewRedeemHours> redeemHours) {
             this(name, stock, perMemberLimit, grabStartsAt, grabEndsAt, redeemStartsAt, redeemEndsAt, discount, fairId,
-                    zone, dailyStock, perMemberDailyLimit, validity, redeemHours, null, null, null, null);
+                    zone, dailyStock, perMemberDailyLimit, validity, redeemHours, null, null, null, null, null);
         }
 
         Duration refundWindowOrDefault() {
             return refundWindow == null ? Campaign.DEFAULT_REFUND_WINDOW : refundWindow;
+        }
+
+        int bucketsOrDefault() {
+            return buckets == null ? 1 : buckets;
         }
 
         boolean randomized() {
@@ -154,6 +160,28 @@ final class CampaignRequests {
             broken.add(new RuleBroken("discount.amountOffCents", "must not exceed minSpendCents"));
         }
         broken.addAll(brokenCouponRules(campaign));
+        broken.addAll(brokenBucketRules(campaign));
+        return broken;
+    }
+
+    /**
+     * A stock split over buckets (docs/design.md section 11, note 33) has a unit in every bucket to start with, and is
+     * first come without daily caps: a day's counters, or an opening's entries and draw, would be one slot again.
+     */
+    private static List<RuleBroken> brokenBucketRules(NewCampaign campaign) {
+        if (campaign.bucketsOrDefault() <= 1) {
+            return List.of();
+        }
+        List<RuleBroken> broken = new ArrayList<>();
+        if (campaign.buckets() > campaign.stock()) {
+            broken.add(new RuleBroken("buckets", "must not exceed stock"));
+        }
+        if (campaign.dailyStock() != null || campaign.perMemberDailyLimit() != null) {
+            broken.add(new RuleBroken("buckets", "a campaign with dailyStock or perMemberDailyLimit has one bucket"));
+        }
+        if (campaign.randomized()) {
+            broken.add(new RuleBroken("buckets", "a RANDOMIZED_OPENING campaign has one bucket"));
+        }
         return broken;
     }
 

@@ -53,12 +53,13 @@ class Campaigns {
 
     /**
      * Stores the campaign and loads its pool into Redis in one step: if Redis cannot take the pool, the
-     * row is rolled back, so a campaign never exists without its stock.
+     * row is rolled back, so a campaign never exists without its stock. A stock split over buckets is one pool per
+     * bucket (a first-come campaign only, CampaignRequests).
      */
     Mono<CampaignView> create(NewCampaign request) {
         return repository.insert(request)
                 .flatMap(campaign -> openings.create(campaign, request).flatMap(opening -> Flux.fromIterable(Openings.pools(campaign, opening))
-                        .concatMap(poolRegistry::define)
+                        .concatMap(pool -> poolRegistry.define(pool, campaign.buckets()))
                         .all(Boolean::booleanValue)
                         .flatMap(created -> created ? Mono.just(Map.entry(campaign, opening)) : Mono.error(new IllegalStateException(
                                 "Redis already holds a pool for campaign " + campaign.id() + ": Postgres and Redis disagree "
@@ -108,7 +109,8 @@ class Campaigns {
                             Map<PoolRef, Long> remaining = found.getT1();
                             Instant now = clock.instant();
                             return Flux.fromIterable(page).concatMap(campaign -> {
-                                Long left = remaining.get(pool(campaign.id()));
+                                // A stock over buckets is summed bucket by bucket (withRemaining).
+                                Long left = campaign.buckets() > 1 ? null : remaining.get(pool(campaign.id()));
                                 return (left != null ? Mono.just(CampaignView.of(campaign, left, now)) : withRemaining(campaign))
                                         .map(view -> view.with(Optional.ofNullable(found.getT2().get(campaign.id()))));
                             }).collectList();
@@ -117,7 +119,8 @@ class Campaigns {
 
     Mono<CampaignView> setPaused(long id, boolean paused) {
         return repository.findById(id)
-                .flatMap(campaign -> poolRegistry.setPaused(pool(id), paused)
+                .flatMap(campaign -> Flux.range(0, campaign.buckets()).concatMap(bucket -> poolRegistry.setPaused(pool(id).inBucket(bucket), paused))
+                        .then()
                         .then(poolRegistry.setPaused(Openings.entries(id), paused))
                         .then(repository.setPaused(id, paused))
                         .then(view(id)))
@@ -133,6 +136,7 @@ class Campaigns {
         Mono<Long> fromPostgres = poolRegistry.pastRetention(campaign.grabEndsAt())
                 ? repository.countVouchers(campaign.id()).map(stored -> campaign.stock() - stored)
                 : Mono.just(-1L);
+        // A stock over buckets is summed over them (PoolQueries#remaining).
         return poolQueries.remaining(pool(campaign.id()))
                 .switchIfEmpty(fromPostgres)
                 .map(remaining -> CampaignView.of(campaign, remaining, clock.instant()));

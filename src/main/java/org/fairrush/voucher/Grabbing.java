@@ -98,6 +98,10 @@ class Grabbing {
     private Mono<ClaimOutcome> claim(Campaign campaign, boolean entering, String memberId, String idempotencyKey) {
         String code = codes.next(campaign.id());
         PoolRef pool = entering ? Openings.entries(campaign.id()) : Campaigns.pool(campaign.id());
+        if (!entering && campaign.buckets() > 1) {
+            // A stock over buckets has no daily caps and no opening (CampaignRequests): the member's home bucket claims.
+            return claims.claim(pool, campaign.buckets(), memberId, idempotencyKey, Map.of(CODE, code), VoucherCodes.voucherId(code));
+        }
         // An entry is no grant: the day's caps count grants (a randomized campaign has none, CampaignRequests).
         return claims.claim(pool, memberId, idempotencyKey, Map.of(CODE, code), VoucherCodes.voucherId(code),
                 entering ? null : campaign.rules().dailyQuota());

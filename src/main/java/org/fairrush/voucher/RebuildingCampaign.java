@@ -12,6 +12,8 @@ import org.fairrush.rush.ScopeState;
 import org.fairrush.rush.recovery.Reconciliation;
 import org.fairrush.rush.recovery.ScopeRebuild;
 import org.fairrush.voucher.domain.Campaign;
+import org.fairrush.web.ApiProblem;
+import org.fairrush.web.ErrorCode;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
@@ -44,7 +46,10 @@ class RebuildingCampaign {
     }
 
     Mono<Reconciliation.PoolReport> rebuild(long campaignId) {
-        return campaigns.current(campaignId).flatMap(campaign -> rebuild.rebuild(Campaigns.pool(campaignId),
+        return campaigns.current(campaignId).flatMap(campaign -> campaign.buckets() > 1
+                ? Mono.error(ApiProblem.of(ErrorCode.NOT_FOR_BUCKETS, "A rebuild restores a campaign of one bucket only "
+                        + "(docs/design.md section 11, note 34)"))
+                : rebuild.rebuild(Campaigns.pool(campaignId),
                         List.of(Campaigns.pool(campaignId)), restoreToday(campaign).then(stored(campaign)), campaign.paused())
                 .then(reconciliation.pool(Campaigns.pool(campaignId))));
     }

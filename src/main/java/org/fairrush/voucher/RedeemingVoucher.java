@@ -10,11 +10,13 @@ import org.fairrush.outbox.EventOutbox;
 import org.fairrush.rush.PoolQueries;
 import org.fairrush.voucher.VoucherRepository.StoredRedemption;
 import org.fairrush.voucher.VoucherRepository.StoredVoucher;
+import org.fairrush.voucher.domain.Campaign;
 import org.fairrush.voucher.domain.Redeeming;
 import org.fairrush.voucher.domain.VoucherCodes;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -30,15 +32,17 @@ class RedeemingVoucher {
     private final StallHolders stallHolders;
     private final PoolQueries poolQueries;
     private final EventOutbox outbox;
+    private final Campaigns campaigns;
     private final TransactionalOperator transaction;
     private final Clock clock;
 
-    RedeemingVoucher(VoucherRepository vouchers, StallHolders stallHolders, PoolQueries poolQueries, EventOutbox outbox,
+    RedeemingVoucher(VoucherRepository vouchers, StallHolders stallHolders, PoolQueries poolQueries, EventOutbox outbox, Campaigns campaigns,
             TransactionalOperator transaction, Clock clock) {
         this.vouchers = vouchers;
         this.outbox = outbox;
         this.stallHolders = stallHolders;
         this.poolQueries = poolQueries;
+        this.campaigns = campaigns;
         this.transaction = transaction;
         this.clock = clock;
     }
@@ -116,7 +120,12 @@ class RedeemingVoucher {
 
     private Mono<RedemptionOutcome> notStored(String code) {
         // One lookup by the id the code implies (VoucherCodes.voucherId), never a walk over the campaign's pending claims.
-        return poolQueries.isPending(Campaigns.pool(VoucherCodes.campaignOf(code)), VoucherCodes.voucherId(code))
+        // A stock over buckets: the claim is pending in its member's home bucket, which the code does not tell; one look per bucket.
+        long campaignId = VoucherCodes.campaignOf(code);
+        return campaigns.find(campaignId).map(Campaign::buckets).defaultIfEmpty(1)
+                .flatMapMany(buckets -> Flux.range(0, buckets))
+                .concatMap(bucket -> poolQueries.isPending(Campaigns.pool(campaignId).inBucket(bucket), VoucherCodes.voucherId(code)))
+                .any(Boolean::booleanValue)
                 .map(pending -> pending ? new NotYetStored() : new UnknownVoucher());
     }
 

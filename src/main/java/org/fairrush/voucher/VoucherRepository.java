@@ -44,7 +44,7 @@ class VoucherRepository {
             + "v.redeemed_at, coalesce(v.valid_until, c.redeem_ends_at) as valid_until, v.voided_at, v.void_reason, c.id, c.name, "
             + "c.stock, c.per_member_limit, c.grab_starts_at, c.grab_ends_at, c.redeem_starts_at, c.redeem_ends_at, c.discount_type, "
             + "c.amount_off_cents, c.min_spend_cents, c.fair_id, c.paused, c.zone, c.daily_stock, c.per_member_daily_limit, "
-            + "c.validity_days, c.redeem_hours, c.refund_window_seconds from voucher v join campaign c on c.id = v.campaign_id ";
+            + "c.validity_days, c.redeem_hours, c.refund_window_seconds, c.buckets from voucher v join campaign c on c.id = v.campaign_id ";
 
     /** Up to {@code count} of a member's vouchers, newest first, after the given sort key (keyset pagination). */
     Flux<StoredVoucher> findByMember(String memberId, java.util.Optional<java.util.Map.Entry<Instant, UUID>> after, int count) {

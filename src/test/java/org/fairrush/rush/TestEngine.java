@@ -10,12 +10,14 @@ import org.fairrush.rush.lua.ClaimScript;
 import org.fairrush.rush.lua.DefinePoolScript;
 import org.fairrush.rush.lua.RebuildScript;
 import org.fairrush.rush.lua.ReleaseScript;
+import org.fairrush.rush.lua.TransferScripts;
 import org.fairrush.rush.recovery.ScopeRebuild;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import reactor.core.publisher.Mono;
 
 /** The engine's parts wired as RushConfiguration wires them, for tests that build an engine of their own. */
-public record TestEngine(Claims claims, ChangeOutbox outbox, PoolRegistry registry, PoolQueries queries, ScopeRebuild scopeRebuild) {
+public record TestEngine(Claims claims, ChangeOutbox outbox, PoolRegistry registry, PoolQueries queries, ScopeRebuild scopeRebuild,
+        Buckets buckets) {
 
     public static TestEngine of(ReactiveStringRedisTemplate redis, ClaimCodec codec, ClaimPublisher publisher, SoldOutBoard soldOut,
             Clock clock, RushProperties properties) {
@@ -26,12 +28,13 @@ public record TestEngine(Claims claims, ChangeOutbox outbox, PoolRegistry regist
             Clock clock, RushProperties properties, RushMetrics metrics, List<ClaimSink> sinks) {
         PoolRegistry registry = new PoolRegistry(redis, new DefinePoolScript(redis), soldOut, clock, properties);
         PoolQueries queries = new PoolQueries(redis, codec, properties);
+        Buckets buckets = new Buckets(redis, new TransferScripts(redis), clock, properties);
         Claims claims = new Claims(redis, new ClaimScript(redis, codec, properties.idempotencyTtl()), new ReleaseScript(redis),
-                new Acknowledgements(new AcknowledgeScript(redis)), publisher, soldOut, clock, properties, metrics, sinks);
+                new Acknowledgements(new AcknowledgeScript(redis)), publisher, soldOut, clock, properties, metrics, sinks, buckets);
         ChangeOutbox outbox = new ChangeOutbox(redis, new ChangeScripts(redis, codec), publisher, soldOut, properties);
         // No persisters in these tests, so nothing lags: a rebuild waits only for the scope's own pending claims.
         ScopeRebuild rebuild = new ScopeRebuild(registry, queries, new RebuildScript(redis, codec), soldOut, () -> Mono.just(0L));
-        return new TestEngine(claims, outbox, registry, queries, rebuild);
+        return new TestEngine(claims, outbox, registry, queries, rebuild, buckets);
     }
 
     /** Rebuilds a scope to {@code state}, leaving its pools as the state says (no pool is paused or resumed around it). */

@@ -94,6 +94,11 @@ class BadInputCatalogueTest {
         return body.append('}').toString();
     }
 
+    /** The body with one more field. */
+    private static String withField(String body, String field, String value) {
+        return body.substring(0, body.length() - 1) + ",\"" + field + "\":" + value + "}";
+    }
+
     private static Case redeem(String name, String token, List<String> headers, String body, int status, String code) {
         return json(name, HttpMethod.POST, "/api/v1/redemptions", token, headers, body, status, code);
     }
@@ -151,6 +156,14 @@ class BadInputCatalogueTest {
         cases.add(campaign("redeem hours without days", campaignBody("redeemHours",
                 "[{\"days\":[],\"from\":\"10:00\",\"to\":\"22:00\"}]"), 400));
         cases.add(campaign("an empty list of redeem hours", campaignBody("redeemHours", "[]"), 400));
+        // Buckets (docs/design.md section 11, note 33): 1..64, no more than the stock, first come without daily caps.
+        cases.add(campaign("no buckets", campaignBody("buckets", "0"), 400));
+        cases.add(campaign("65 buckets", campaignBody("buckets", "65"), 400));
+        cases.add(campaign("buckets as text", campaignBody("buckets", "\"eight\""), 400));
+        cases.add(campaign("more buckets than stock", withField(campaignBody("stock", "5"), "buckets", "8"), 400));
+        cases.add(campaign("buckets with a daily stock", withField(campaignBody("buckets", "8"), "dailyStock", "10"), 400));
+        cases.add(campaign("buckets with a randomized opening", withField(withField(campaignBody("buckets", "8"),
+                "allocation", "\"RANDOMIZED_OPENING\""), "openingWindow", "\"PT10S\""), 400));
         cases.add(campaign("a body of 20 KB", campaignBody("name", "\"" + "x".repeat(20_000) + "\""), 413));
         cases.add(new Case("plain text body", HttpMethod.POST, CAMPAIGNS, ADMIN, List.of(), MediaType.TEXT_PLAIN,
                 "stock=100", 415, "UNSUPPORTED_MEDIA_TYPE"));

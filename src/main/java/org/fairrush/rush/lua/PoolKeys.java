@@ -104,6 +104,19 @@ public record PoolKeys(String prefix, PoolRef ref, Day day) {
         return scoped("unsent");
     }
 
+    /**
+     * Hash transferId -> {@code <to bucket>:<units>:<epoch ms>} of stock units this bucket gave to another bucket of
+     * its scope and whose arrival is not settled yet (give-units.lua; docs/design.md section 11, note 33).
+     */
+    public String transfers() {
+        return scoped("transfers");
+    }
+
+    /** Set of the transfer ids this bucket received (receive-units.lua), so a transfer is credited once whoever repeats it. */
+    public String received() {
+        return scoped("received");
+    }
+
     public String sweeperLease() {
         return scoped("sweeper");
     }
@@ -130,6 +143,7 @@ public record PoolKeys(String prefix, PoolRef ref, Day day) {
     }
 
     private String pooled(String name) {
-        return ref.pool().isEmpty() ? scoped(name) : scoped(name + ":" + ref.pool());
+        // A bucket is a scope of its own (its own hash tag), with one stock: its pool keys need no pool name.
+        return ref.pool().isEmpty() || ref.bucket() > 0 ? scoped(name) : scoped(name + ":" + ref.pool());
     }
 }

@@ -31,12 +31,12 @@ public final class RetireScript {
     }
 
     /**
-     * @param scope the scope's keys ({@link PoolRef#single})
+     * @param scope the scope's keys ({@link PoolRef#scopeRef})
      * @param pools the keys of each pool of the scope
      */
     public Mono<Result> run(PoolKeys scope, List<PoolKeys> pools, Instant now, Duration retention) {
         List<String> keys = new ArrayList<>(List.of(scope.pending(), scope.unsent(), scope.changes(), scope.holders(),
-                scope.confirmed(), scope.reversed(), scope.claims(), scope.sweeperLease(), scope.offers()));
+                scope.confirmed(), scope.reversed(), scope.claims(), scope.sweeperLease(), scope.offers(), scope.transfers(), scope.received()));
         pools.forEach(pool -> keys.addAll(List.of(pool.meta(), pool.stock(), pool.waitlist())));
         List<String> args = List.of(Long.toString(now.toEpochMilli()), Long.toString(retention.toMillis()));
         return redis.execute(SCRIPT, keys, args).next().map(code -> Result.values()[Math.toIntExact(code)]);

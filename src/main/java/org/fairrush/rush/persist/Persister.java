@@ -15,7 +15,6 @@ import org.fairrush.rush.ClaimPublisher;
 import org.fairrush.rush.ClaimRecorded;
 import org.fairrush.rush.ClaimSink;
 import org.fairrush.rush.ClaimStream;
-import org.fairrush.rush.PoolRef;
 import org.fairrush.rush.RushMetrics;
 import org.fairrush.rush.lua.PersistenceScripts;
 import org.fairrush.rush.lua.PoolKeys;
@@ -154,7 +153,7 @@ public final class Persister implements SmartLifecycle {
     /** Stores a batch (its poison records set aside first) and emits it once stored, for its commit. */
     private Mono<StoredBatch> storeBatch(ClaimStream.Batch batch) {
         Map<PoolKeys, List<ClaimRecorded>> byScope = batch.claims().stream()
-                .collect(Collectors.groupingBy(claim -> new PoolKeys(keyPrefix, PoolRef.single(claim.kind(), claim.scope()))));
+                .collect(Collectors.groupingBy(claim -> new PoolKeys(keyPrefix, claim.poolRef().scopeRef())));
         Mono<Void> stored = poison.setAside(batch.rejected())
                 .retryWhen(retryForever("setting aside " + batch.rejected().size() + " records"))
                 .then(store(byScope).retryWhen(retryForever("storing " + batch.claims().size() + " claims")));

@@ -63,7 +63,7 @@ public final class OfferExpiry extends PeriodicPass {
     protected Mono<Long> onePass() {
         return registry.pools()
                 .filter(pool -> terms.containsKey(pool.kind()))
-                .map(pool -> PoolRef.single(pool.kind(), pool.scope()))
+                .map(PoolRef::scopeRef)
                 .distinct()
                 .concatMap(this::expireDue)
                 .reduce(0L, Long::sum);

@@ -3,6 +3,7 @@ package org.fairrush.rush.recovery;
 import java.time.Clock;
 import java.time.Duration;
 
+import org.fairrush.rush.Buckets;
 import org.fairrush.rush.ChangeOutbox;
 import org.fairrush.rush.ClaimPublisher;
 import org.fairrush.rush.Claims;
@@ -13,6 +14,7 @@ import org.fairrush.rush.PoolRef;
 import org.fairrush.rush.PoolRegistry;
 import org.fairrush.rush.RushProperties;
 import org.fairrush.rush.lua.PoolKeys;
+import org.fairrush.rush.lua.TransferScripts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -25,6 +27,8 @@ import reactor.core.publisher.Mono;
  * (a duplicate is harmless: the claim id is the primary key) and then marked acknowledged. Changes of claims
  * (a release, a promotion) that wait in the scope's outbox because Kafka did not take them, or their
  * instance died, are published again too (a sink keeps the highest revision, so a duplicate is harmless).
+ * Stock units a bucket gave to another and never settled (its instance died between the steps of the move,
+ * docs/design.md section 11, note 33) are credited to their receiver and settled, once older than {@code sweepAfter}.
  * One instance sweeps a scope at a time, its owner: it holds the scope's lease ({@link Leases}), renews it on
  * each pass and keeps sweeping it while it lives; another instance takes the scope over once the owner stopped
  * renewing for {@code 3 x sweepInterval}. A pass over a scope is cut short after {@code 2 x sweepInterval}, so
@@ -43,6 +47,7 @@ public final class PendingSweeper extends PeriodicPass {
     private final Duration interval;
     private final Duration sweepAfter;
     private final Leases leases;
+    private final Buckets buckets;
     /** Most claims republished per scope and pass; the rest wait for the next pass. */
     private static final int BATCH = 500;
 
@@ -63,6 +68,7 @@ public final class PendingSweeper extends PeriodicPass {
         this.clock = clock;
         this.interval = properties.sweepInterval();
         this.sweepAfter = properties.sweepAfter();
+        this.buckets = new Buckets(redis, new TransferScripts(redis), clock, properties);
     }
 
     @Override
@@ -73,7 +79,7 @@ public final class PendingSweeper extends PeriodicPass {
     /** One pass over every scope; emits the number of claims republished. */
     Mono<Long> sweep() {
         return registry.pools()
-                .map(pool -> PoolRef.single(pool.kind(), pool.scope()))
+                .map(PoolRef::scopeRef)
                 .distinct()
                 .concatMap(this::sweepScope)
                 .reduce(0L, Long::sum);
@@ -85,10 +91,21 @@ public final class PendingSweeper extends PeriodicPass {
                 .filter(Boolean::booleanValue)
                 .flatMap(leased -> republishStale(keys)
                         .flatMap(republished -> republishChanges(keys).map(changes -> republished + changes))
+                        .flatMap(swept -> settleTransfers(scope).thenReturn(swept))
                         .timeout(interval.multipliedBy(2), Mono.fromRunnable(() ->
                                 log.warn("sweeping {} took longer than its lease allows; the rest waits for the next pass",
                                         keys.ref().scopeTag()))))
                 .defaultIfEmpty(0L);
+    }
+
+    /** Completes the stock moves this bucket started and never settled. */
+    private Mono<Long> settleTransfers(PoolRef bucket) {
+        return buckets.settleStranded(bucket, clock.instant().minus(sweepAfter))
+                .doOnNext(settled -> {
+                    if (settled > 0) {
+                        log.info("settled {} stranded stock moves of {}", settled, bucket.scopeTag());
+                    }
+                });
     }
 
     /** Publishes the scope's outbox of changes, if any; emits how many there were. */

@@ -66,7 +66,7 @@ public final class PoolRetirement extends PeriodicPass {
     Mono<Long> retireDue() {
         Instant now = clock.instant();
         return registry.pools().collectList()
-                .map(pools -> pools.stream().collect(Collectors.groupingBy(pool -> PoolRef.single(pool.kind(), pool.scope()))))
+                .map(pools -> pools.stream().collect(Collectors.groupingBy(PoolRef::scopeRef)))
                 .flatMapMany(byScope -> Flux.fromIterable(byScope.entrySet()))
                 .filterWhen(scope -> due(scope.getKey(), scope.getValue(), now))
                 .collectList()

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import org.fairrush.rush.Buckets;
 import org.fairrush.rush.ClaimRecorded;
 import org.fairrush.rush.ClaimSink;
 import org.fairrush.rush.PoolQueries;
@@ -15,12 +16,15 @@ import org.fairrush.rush.PoolRegistry;
 import org.fairrush.rush.kafka.ClaimLag;
 import org.fairrush.rush.lua.PoolKeys;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
  * Checks invariant 3 of docs/design.md per pool: stock_total = remaining in Redis + units stored in Postgres
  * + units pending (recorded in Redis, not yet stored). Reports OK or the exact difference, with the
- * persisters' consumer lag beside it (a lag above zero means stored counts are still catching up).
+ * persisters' consumer lag beside it (a lag above zero means stored counts are still catching up). A stock split over
+ * buckets is checked whole (docs/design.md section 11, note 33): units move between its buckets, so only their sums
+ * (the buckets' stock plus the units on their way between them) make the invariant.
  */
 public final class Reconciliation {
 
@@ -30,14 +34,17 @@ public final class Reconciliation {
     private final Map<String, ClaimSink> sinks;
     private final ClaimLag lag;
     private final Clock clock;
+    private final Buckets buckets;
 
-    public Reconciliation(PoolRegistry registry, PoolQueries queries, ReactiveStringRedisTemplate redis, List<ClaimSink> sinks, ClaimLag lag, Clock clock) {
+    public Reconciliation(PoolRegistry registry, PoolQueries queries, ReactiveStringRedisTemplate redis, List<ClaimSink> sinks, ClaimLag lag, Clock clock,
+            Buckets buckets) {
         this.registry = registry;
         this.queries = queries;
         this.redis = redis;
         this.sinks = sinks.stream().collect(Collectors.toMap(ClaimSink::kind, Function.identity()));
         this.lag = lag;
         this.clock = clock;
+        this.buckets = buckets;
     }
 
     /**
@@ -56,10 +63,29 @@ public final class Reconciliation {
     }
 
     public Mono<Report> all() {
-        return registry.pools().concatMap(this::pool).collectList()
+        return registry.pools().collectList()
+                .flatMapMany(pools -> {
+                    // A stock over buckets: its bucket 0 stands for it, the other buckets are counted in.
+                    Map<PoolRef, Long> bucketsOf = pools.stream().filter(ref -> ref.bucket() > 0)
+                            .collect(Collectors.groupingBy(ref -> ref.inBucket(0), Collectors.counting()));
+                    return Flux.fromIterable(pools).filter(ref -> ref.bucket() == 0)
+                            .concatMap(ref -> bucketsOf.containsKey(ref) ? stock(ref, Math.toIntExact(bucketsOf.get(ref)) + 1) : pool(ref));
+                })
+                .collectList()
                 .zipWith(lag.total().onErrorReturn(-1L))
                 .map(both -> new Report(clock.instant(), both.getT2(),
                         both.getT1().stream().allMatch(PoolReport::ok), both.getT1()));
+    }
+
+    /** The whole stock of {@code count} buckets, bucket 0 being {@code whole}: one report with the buckets' sums. */
+    public Mono<PoolReport> stock(PoolRef whole, int count) {
+        ClaimSink sink = sinks.get(whole.kind());
+        Flux<PoolRef> all = Flux.range(0, count).map(whole::inBucket);
+        Mono<Long> total = all.concatMap(ref -> redis.<String, String>opsForHash().get(registry.keys(ref).meta(), "total").map(Long::parseLong))
+                .reduce(0L, Long::sum);
+        Mono<Long> remaining = buckets.remaining(whole, count).defaultIfEmpty(-1L);
+        Mono<Long> pendingNotStored = all.concatMap(this::pendingNotStored).reduce(0L, Long::sum);
+        return report(whole, total, remaining, sink.countHolding(whole), pendingNotStored);
     }
 
     public Mono<PoolReport> pool(PoolRef ref) {
@@ -68,12 +94,20 @@ public final class Reconciliation {
         Mono<Long> total = redis.<String, String>opsForHash().get(keys.meta(), "total").map(Long::parseLong).defaultIfEmpty(-1L);
         Mono<Long> remaining = queries.remaining(ref).defaultIfEmpty(-1L);
         Mono<Long> stored = sink.countHolding(ref);
-        Mono<Long> pendingNotStored = queries.pendingClaims(PoolRef.single(ref.kind(), ref.scope()))
+        return report(ref, total, remaining, stored, pendingNotStored(ref));
+    }
+
+    private Mono<Long> pendingNotStored(PoolRef ref) {
+        ClaimSink sink = sinks.get(ref.kind());
+        return queries.pendingClaims(ref.scopeRef())
                 .filter(claim -> claim.pool().equals(ref.pool()) && ClaimRecorded.HELD.equals(claim.status()))
                 .map(ClaimRecorded::eventId)
                 .collectList()
                 .flatMap(pending -> sink.storedAmong(pending).collectList()
                         .map(storedIds -> pending.stream().filter(id -> !storedIds.contains(id)).count()));
+    }
+
+    private static Mono<PoolReport> report(PoolRef ref, Mono<Long> total, Mono<Long> remaining, Mono<Long> stored, Mono<Long> pendingNotStored) {
         return Mono.zip(total, remaining, stored, pendingNotStored).map(n -> {
             long difference = n.getT1() - Math.max(0, n.getT2()) - n.getT3() - n.getT4();
             return new PoolReport(ref.kind(), ref.scope(), ref.pool(), n.getT1(), n.getT2(), n.getT3(), n.getT4(),

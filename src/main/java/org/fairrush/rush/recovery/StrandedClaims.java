@@ -69,7 +69,7 @@ public final class StrandedClaims extends PeriodicPass {
     Mono<Long> pass() {
         Instant settled = clock.instant().minus(settle);
         return registry.pools()
-                .map(pool -> PoolRef.single(pool.kind(), pool.scope()))
+                .map(PoolRef::scopeRef)
                 .distinct()
                 .filter(scope -> sinks.containsKey(scope.kind()))
                 .concatMap(scope -> clearStored(registry.keys(scope), sinks.get(scope.kind()), settled))

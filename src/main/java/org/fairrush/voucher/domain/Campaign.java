@@ -6,7 +6,7 @@ import java.time.Instant;
 /**
  * A voucher campaign, e.g. "spend 30, save 20": a stock of vouchers, a per-member limit, a window in
  * which members grab them and a window in which merchants redeem them; a redemption may be refunded within
- * {@code refundWindow} of it.
+ * {@code refundWindow} of it. Its stock may be split over {@code buckets} pools (docs/design.md section 11, note 33).
  */
 public record Campaign(
         long id,
@@ -21,7 +21,16 @@ public record Campaign(
         Long fairId,
         boolean paused,
         CouponRules rules,
-        Duration refundWindow) {
+        Duration refundWindow,
+        int buckets) {
+
+    /** A campaign whose stock is one pool (one bucket). */
+    Campaign(long id, String name, int stock, int perMemberLimit, Instant grabStartsAt, Instant grabEndsAt,
+            Instant redeemStartsAt, Instant redeemEndsAt, Discount discount, Long fairId, boolean paused, CouponRules rules,
+            Duration refundWindow) {
+        this(id, name, stock, perMemberLimit, grabStartsAt, grabEndsAt, redeemStartsAt, redeemEndsAt, discount, fairId, paused,
+                rules, refundWindow, 1);
+    }
 
     /** How long after a redemption a merchant may refund it when the campaign names no window. */
     public static final Duration DEFAULT_REFUND_WINDOW = Duration.ofDays(7);

@@ -13,6 +13,7 @@ import org.fairrush.rush.PoolRef;
 import org.fairrush.rush.RushProperties;
 import org.fairrush.rush.lua.ClaimScript;
 import org.fairrush.rush.lua.PoolKeys;
+import org.fairrush.rush.lua.TransferScripts;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -59,6 +60,25 @@ class PendingSweeperTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> db.sql("select count(*) from voucher where id = :id")
                 .bind("id", orphan.eventId()).map(row -> row.get(0, Long.class)).one().block() == 1);
         await().atMost(Duration.ofSeconds(10)).until(() -> redis.opsForHash().size(keys.pending()).block() == 0);
+    }
+
+    @Test
+    void completesAMoveBetweenBucketsThatItsInstanceLeftHalfDone() {
+        Map<String, Object> body = Fixtures.openCampaign(8, 1);
+        body.put("buckets", 4);
+        long campaignId = new Api(http).createCampaign(body);
+        PoolRef whole = PoolRef.single("c", Long.toString(campaignId));
+        PoolKeys giver = new PoolKeys(properties.keyPrefix(), whole.inBucket(1));
+        PoolKeys receiver = new PoolKeys(properties.keyPrefix(), whole.inBucket(2));
+        Instant longAgo = Instant.now().minus(properties.sweepAfter()).minusSeconds(1);
+        // An instance gave one of bucket 1's two units to bucket 2 and died before crediting it.
+        assertThat(new TransferScripts(redis).give(giver, "move-of-a-dead-instance", 2, longAgo).block().units()).isEqualTo(1);
+
+        sweeper.sweep().block();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> redis.opsForHash().size(giver.transfers()).block() == 0);
+        assertThat(redis.opsForValue().get(receiver.stock()).block()).isEqualTo("3");
+        assertThat(((Number) new Api(http).campaign(campaignId).get("remaining")).longValue()).as("no unit made or lost").isEqualTo(8);
     }
 
     @Test

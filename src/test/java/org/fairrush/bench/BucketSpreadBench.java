@@ -1,0 +1,133 @@
+package org.fairrush.bench;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import org.fairrush.devstack.RedisClusterServers;
+import org.fairrush.rush.ClaimCodec;
+import org.fairrush.rush.ClaimOutcome;
+import org.fairrush.rush.ClaimPublisher;
+import org.fairrush.rush.ClaimRecorded;
+import org.fairrush.rush.DeadLetter;
+import org.fairrush.rush.PoolDefinition;
+import org.fairrush.rush.PoolRef;
+import org.fairrush.rush.RushProperties;
+import org.fairrush.rush.SoldOutBoard;
+import org.fairrush.rush.TestEngine;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.data.redis.connection.RedisClusterConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Issue 16's measurement on the Redis Cluster fixture (3 primaries, in this JVM's machine): one campaign claimed by
+ * more members than it has units, with 1, 4 and 8 buckets; per primary the script calls it ran (INFO commandstats,
+ * evalsha + eval), the moves between buckets, and the claims per second of the engine alone (no Kafka, no HTTP), in
+ * alternating rounds. Not a test: run by hand (docs/benchmarks.md, "Issue 16").
+ *
+ * <p>usage: java -cp (test classpath) org.fairrush.bench.BucketSpreadBench [stock] [rounds]
+ */
+public final class BucketSpreadBench {
+
+    private BucketSpreadBench() {
+    }
+
+    public static void main(String[] args) {
+        int stock = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        try (RedisClusterServers cluster = RedisClusterServers.start(3)) {
+            LettuceConnectionFactory connections = new LettuceConnectionFactory(new RedisClusterConfiguration(cluster.nodes()));
+            connections.afterPropertiesSet();
+            connections.start();
+            ReactiveStringRedisTemplate redis = new ReactiveStringRedisTemplate(connections);
+            List<StatefulRedisConnection<String, String>> nodes = new ArrayList<>();
+            for (String node : cluster.nodes()) {
+                nodes.add(RedisClient.create("redis://" + node).connect());
+            }
+            System.out.println("| round | buckets | claims/s | answers | units left | moves | script calls per primary |");
+            System.out.println("|---|---|---|---|---|---|---|");
+            for (int round = 1; round <= rounds; round++) {
+                for (int buckets : new int[] {1, 4, 8}) {
+                    System.out.println(run(redis, nodes, round, buckets, stock));
+                }
+            }
+            nodes.forEach(StatefulRedisConnection::close);
+            connections.destroy();
+        }
+    }
+
+    private static String run(ReactiveStringRedisTemplate redis, List<StatefulRedisConnection<String, String>> nodes, int round,
+            int buckets, int stock) {
+        String prefix = "bench" + UUID.randomUUID().toString().substring(0, 6);
+        Map<String, Object> settings = new HashMap<>();
+        settings.put("fairrush.rush.key-prefix", prefix);
+        RushProperties properties = new Binder(new MapConfigurationPropertySource(settings)).bindOrCreate("fairrush.rush",
+                Bindable.of(RushProperties.class));
+        ClaimPublisher nowhere = new ClaimPublisher() {
+            @Override
+            public Mono<Void> publish(ClaimRecorded claim) {
+                return Mono.empty();
+            }
+
+            @Override
+            public Mono<Void> deadLetter(DeadLetter letter) {
+                return Mono.empty();
+            }
+        };
+        Instant now = Instant.now();
+        TestEngine engine = TestEngine.of(redis, new ClaimCodec(JsonMapper.builder().findAndAddModules().build()), nowhere,
+                new SoldOutBoard(redis, prefix), Clock.fixed(now, ZoneOffset.UTC), properties);
+        PoolRef whole = PoolRef.single("c", "16");
+        engine.registry().define(PoolDefinition.counted(whole, now.minusSeconds(60), now.plusSeconds(3600), 1, stock), buckets).block();
+        nodes.forEach(node -> node.sync().configResetstat());
+        // As many members as units: some buckets' members run short of units, others have units left over, which the
+        // moves hand on (with more demand than stock, every bucket's own members empty it and nothing moves).
+        int demand = stock;
+        long started = System.nanoTime();
+        Map<String, Long> outcomes = Flux.range(0, demand)
+                .flatMap(i -> engine.claims().claim(whole, buckets, member(i), "key-" + i, Map.of(), UUID.randomUUID()), 64)
+                .collect(java.util.stream.Collectors.groupingBy(outcome -> outcome instanceof ClaimOutcome.Refused refused
+                        ? refused.reason().name() : outcome.getClass().getSimpleName(), java.util.TreeMap::new, java.util.stream.Collectors.counting()))
+                .block(Duration.ofMinutes(10));
+        long left = engine.queries().remaining(whole).block();
+        double seconds = (System.nanoTime() - started) / 1e9;
+        List<Long> calls = nodes.stream().map(node -> scriptCalls(node.sync().info("commandstats"))).toList();
+        long moves = Flux.range(0, buckets).concatMap(bucket -> redis.opsForSet().size(prefix + ":{c:16" + (bucket == 0 ? "" : "~" + bucket)
+                + "}:received")).reduce(0L, Long::sum).block();
+        redis.scan(org.springframework.data.redis.core.ScanOptions.scanOptions().match(prefix + ":*").build())
+                .flatMap(redis::unlink).blockLast(Duration.ofMinutes(1));
+        return String.format("| %d | %d | %.0f | %s | %d | %d | %s |", round, buckets, demand / seconds, outcomes, left, moves, calls);
+    }
+
+    /**
+     * Member ids as a real union's look: unrelated strings (a UUID from the index). Sequential ids ("member-1", ..) fall
+     * into CRC-32C buckets almost exactly evenly, which no real crowd does.
+     */
+    private static String member(int i) {
+        return UUID.nameUUIDFromBytes(("member-" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+    }
+
+    private static long scriptCalls(String commandstats) {
+        long calls = 0;
+        for (String line : commandstats.split("\r?\n")) {
+            if (line.startsWith("cmdstat_evalsha:") || line.startsWith("cmdstat_eval:") || line.startsWith("cmdstat_evalsha_ro:")) {
+                calls += Long.parseLong(line.replaceAll("^[^:]+:calls=(\\d+),.*", "$1"));
+            }
+        }
+        return calls;
+    }
+}
