@@ -44,6 +44,7 @@ class ArchitectureTest {
     @Test
     void theEngineFaceKnowsNoAdapter() {
         assertHolds(noClasses().that().resideInAPackage("org.fairrush.rush").and().doNotHaveSimpleName("RushConfiguration")
+                .and().doNotHaveSimpleName("RushJobsConfiguration")
                 .should().dependOnClassesThat().resideInAnyPackage("org.fairrush.rush.kafka..", "org.fairrush.rush.persist..",
                         "org.fairrush.rush.recovery.."));
     }
@@ -59,7 +60,8 @@ class ArchitectureTest {
                 .orShould().dependOnClassesThat().haveFullyQualifiedName("org.fairrush.rush.SoldOutBoard")
                 .orShould().dependOnClassesThat().haveFullyQualifiedName("org.fairrush.rush.Leases")
                 .orShould().dependOnClassesThat().haveFullyQualifiedName("org.fairrush.rush.RushProperties")
-                .orShould().dependOnClassesThat().haveFullyQualifiedName("org.fairrush.rush.RushConfiguration"));
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("org.fairrush.rush.RushConfiguration")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("org.fairrush.rush.RushJobsConfiguration"));
     }
 
     @Test
