@@ -60,9 +60,15 @@ public class PoolRegistry {
                         whole.activeUntil())))
                 .all(Boolean::booleanValue)
                 // Bucket 0 stands for the whole stock: its meta says how many buckets to sum (PoolQueries#remaining).
-                .flatMap(created -> created
-                        ? redis.opsForHash().put(keys(whole.ref()).meta(), "buckets", Integer.toString(buckets)).thenReturn(true)
-                        : Mono.just(false));
+                .flatMap(created -> created ? markBuckets(whole.ref(), buckets).thenReturn(true) : Mono.just(false));
+    }
+
+    /**
+     * Bucket 0 of a stock stands for the whole stock: its meta says how many buckets to sum (PoolQueries#remaining).
+     * Written once the buckets are defined, or rebuilt.
+     */
+    public Mono<Void> markBuckets(PoolRef whole, int buckets) {
+        return redis.opsForHash().put(keys(whole.inBucket(0)).meta(), "buckets", Integer.toString(buckets)).then();
     }
 
     /** Every pool defined so far (for the sweeper and reconciliation). */

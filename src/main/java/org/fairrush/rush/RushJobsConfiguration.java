@@ -15,6 +15,7 @@ import org.fairrush.rush.kafka.ClaimTopics;
 import org.fairrush.rush.kafka.ReactorKafkaClaimStream;
 import org.fairrush.rush.lua.PersistenceScripts;
 import org.fairrush.rush.lua.RebuildScript;
+import org.fairrush.rush.lua.TransferScripts;
 import org.fairrush.rush.persist.Persister;
 import org.fairrush.rush.recovery.OfferExpiry;
 import org.fairrush.rush.recovery.PendingSweeper;
@@ -66,8 +67,8 @@ class RushJobsConfiguration {
 
     @Bean
     ScopeRebuild scopeRebuild(PoolRegistry registry, PoolQueries queries, RebuildScript rebuildScript, SoldOutBoard soldOut,
-            ClaimLag lag) {
-        return new ScopeRebuild(registry, queries, rebuildScript, soldOut, lag::total);
+            TransferScripts transferScripts, ClaimLag lag) {
+        return new ScopeRebuild(registry, queries, rebuildScript, soldOut, transferScripts, lag::total);
     }
 
     @Bean

@@ -107,7 +107,7 @@ class CampaignController {
      * Restores the campaign's stock and holdings in Redis from Postgres after Redis lost its data; answers
      * the pool's reconciliation afterwards. Waits up to a minute for the persisters to drain.
      */
-    @ProblemCodes({ErrorCode.CAMPAIGN_NOT_FOUND, ErrorCode.NOT_FOR_BUCKETS})
+    @ProblemCodes({ErrorCode.CAMPAIGN_NOT_FOUND})
     @PostMapping("/{id}/rebuild")
     Mono<Reconciliation.PoolReport> rebuild(@PathVariable long id) {
         return rebuilding.rebuild(id).switchIfEmpty(Mono.error(() -> notFound(id)));

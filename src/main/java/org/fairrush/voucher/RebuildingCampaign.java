@@ -8,12 +8,11 @@ import java.util.Map;
 import org.fairrush.rush.DailyCounters;
 import org.fairrush.rush.DailyQuota;
 import org.fairrush.rush.PoolDefinition;
+import org.fairrush.rush.PoolRef;
 import org.fairrush.rush.ScopeState;
 import org.fairrush.rush.recovery.Reconciliation;
 import org.fairrush.rush.recovery.ScopeRebuild;
 import org.fairrush.voucher.domain.Campaign;
-import org.fairrush.web.ApiProblem;
-import org.fairrush.web.ErrorCode;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
@@ -22,8 +21,9 @@ import reactor.core.publisher.Mono;
 /**
  * Restores a campaign's pool in Redis from Postgres after Redis lost its data (runbook: docs/operations.md):
  * remaining stock is the stock less the stored vouchers, each member holds what is stored for them; with daily caps,
- * today's counters (in the campaign's zone) are what is stored for today. A campaign staff had paused stays paused.
- * Answers the pool's reconciliation.
+ * today's counters (in the campaign's zone) are what is stored for today. A stock split over buckets gets each
+ * member's holdings in their home bucket and the units left split over the buckets (docs/design.md section 11, note 34).
+ * A campaign staff had paused stays paused. Answers the pool's reconciliation (a bucketed stock's as one line).
  */
 @Service
 class RebuildingCampaign {
@@ -46,12 +46,13 @@ class RebuildingCampaign {
     }
 
     Mono<Reconciliation.PoolReport> rebuild(long campaignId) {
+        PoolRef pool = Campaigns.pool(campaignId);
         return campaigns.current(campaignId).flatMap(campaign -> campaign.buckets() > 1
-                ? Mono.error(ApiProblem.of(ErrorCode.NOT_FOR_BUCKETS, "A rebuild restores a campaign of one bucket only "
-                        + "(docs/design.md section 11, note 34)"))
-                : rebuild.rebuild(Campaigns.pool(campaignId),
-                        List.of(Campaigns.pool(campaignId)), restoreToday(campaign).then(stored(campaign)), campaign.paused())
-                .then(reconciliation.pool(Campaigns.pool(campaignId))));
+                // A stock over buckets has no daily caps (CampaignRequests): each bucket gets its share and its holders.
+                ? rebuild.rebuildBuckets(pool, campaign.buckets(), stored(campaign), campaign.paused())
+                        .then(reconciliation.stock(pool, campaign.buckets()))
+                : rebuild.rebuild(pool, List.of(pool), restoreToday(campaign).then(stored(campaign)), campaign.paused())
+                        .then(reconciliation.pool(pool)));
     }
 
     private Mono<ScopeState> stored(Campaign campaign) {

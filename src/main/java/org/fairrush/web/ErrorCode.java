@@ -40,7 +40,6 @@ public enum ErrorCode {
     ALREADY_DRAWN(HttpStatus.CONFLICT, "This fair's lottery was drawn already"),
     SEED_MISMATCH(HttpStatus.CONFLICT, "The seed does not hash to the seed commitment"),
     OPENING_NOT_OVER(HttpStatus.CONFLICT, "The randomized opening's window is still open"),
-    NOT_FOR_BUCKETS(HttpStatus.CONFLICT, "Not done for a campaign whose stock is split over buckets"),
     NOT_SELECTED(HttpStatus.CONFLICT, "Your entry in the randomized opening was not selected"),
     OFFER_NOT_OPEN(HttpStatus.CONFLICT, "This registration has no open stall offer"),
     OFFER_EXPIRED(HttpStatus.CONFLICT, "This stall offer has expired"),

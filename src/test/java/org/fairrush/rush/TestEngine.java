@@ -33,7 +33,8 @@ public record TestEngine(Claims claims, ChangeOutbox outbox, PoolRegistry regist
                 new Acknowledgements(new AcknowledgeScript(redis)), publisher, soldOut, clock, properties, metrics, sinks, buckets);
         ChangeOutbox outbox = new ChangeOutbox(redis, new ChangeScripts(redis, codec), publisher, soldOut, properties);
         // No persisters in these tests, so nothing lags: a rebuild waits only for the scope's own pending claims.
-        ScopeRebuild rebuild = new ScopeRebuild(registry, queries, new RebuildScript(redis, codec), soldOut, () -> Mono.just(0L));
+        ScopeRebuild rebuild = new ScopeRebuild(registry, queries, new RebuildScript(redis, codec), soldOut, new TransferScripts(redis),
+                () -> Mono.just(0L));
         return new TestEngine(claims, outbox, registry, queries, rebuild, buckets);
     }
 

@@ -40,7 +40,7 @@ public final class RebuildScript {
             args.add(codec.write(claim));
         });
         return redis.execute(SCOPE, List.of(keys.holders(), keys.pending(), keys.confirmed(), keys.unsent(), keys.claims(),
-                keys.changes(), keys.offers()), args).next();
+                keys.changes(), keys.offers(), keys.transfers()), args).next();
     }
 
     /** Emits the units left in the pool. */

@@ -61,6 +61,14 @@ public final class TransferScripts {
         return redis.opsForHash().remove(giver.transfers(), transferId).then();
     }
 
+    /**
+     * The transfer will never be credited (a rebuild counted its units from Postgres): its id joins the receiver's set of
+     * received transfers, so a receive-units.lua that comes later credits nothing (one SADD, atomic on its own).
+     */
+    public Mono<Void> cancel(PoolKeys receiver, String transferId) {
+        return redis.opsForSet().add(receiver.received(), transferId).then();
+    }
+
     /** The giver's unsettled transfers. */
     public Flux<Transfer> journal(PoolKeys giver) {
         return redis.<String, String>opsForHash().entries(giver.transfers()).map(entry -> Transfer.parse(entry.getKey(), entry.getValue()));
