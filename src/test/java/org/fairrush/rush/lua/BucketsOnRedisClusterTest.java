@@ -26,6 +26,7 @@ import org.fairrush.rush.DeadLetter;
 import org.fairrush.rush.PoolDefinition;
 import org.fairrush.rush.PoolRef;
 import org.fairrush.rush.RushProperties;
+import org.fairrush.rush.ScopeState;
 import org.fairrush.rush.SoldOutBoard;
 import org.fairrush.rush.TestEngine;
 import org.junit.jupiter.api.AfterAll;
@@ -265,5 +266,57 @@ class BucketsOnRedisClusterTest {
         assertThat(held(whole, 4)).isEqualTo(1);
         assertThat(engine.claims().claim(whole, BUCKETS, member, "key-1", Map.of(), UUID.randomUUID()).block())
                 .isInstanceOf(ClaimOutcome.Granted.class);
+    }
+
+    /**
+     * Redis lost the buckets' state (their journals aside) after some claims, one move stranded between two primaries:
+     * the rebuild writes each bucket on its own primary from what Postgres holds, cancels the move, and the limits and
+     * the stock are exact again (docs/design.md section 11, note 34).
+     */
+    @Test
+    void rebuildRestoresEveryBucketAcrossThePrimariesAndCancelsAStrandedMove() {
+        PoolRef whole = PoolRef.single("c", "6");
+        int stock = 40;
+        assertThat(engine.registry().define(campaign(whole, 2, stock), BUCKETS).block()).isTrue();
+        Map<String, Integer> holders = new HashMap<>();
+        for (int i = 0; i < 15; i++) {
+            String member = "m-" + (i % 10);
+            assertThat(engine.claims().claim(whole, BUCKETS, member, "key-" + i, Map.of(), UUID.randomUUID()).block())
+                    .isInstanceOf(ClaimOutcome.Granted.class);
+            holders.merge(member, 1, Integer::sum);
+        }
+        TransferScripts transfers = new TransferScripts(redis);
+        int giver = IntStream.range(0, BUCKETS).filter(bucket -> held(whole, bucket) > 0).findFirst().orElseThrow();
+        int receiver = (giver + 1) % BUCKETS;
+        TransferScripts.Given given = transfers.give(keys(whole.inBucket(giver)), "t-lost", receiver, NOW).block();
+        assertThat(given.units()).isPositive();
+        redis.scan(ScanOptions.scanOptions().match(properties.keyPrefix() + ":*").build())
+                .filter(key -> !key.endsWith(":transfers")).flatMap(redis::unlink).blockLast(Duration.ofSeconds(10));
+
+        PoolDefinition definition = campaign(whole, 2, stock);
+        engine.scopeRebuild().rebuildBuckets(whole, BUCKETS,
+                Mono.just(new ScopeState(whole, holders, List.of(), List.of(ScopeState.Pool.counted(definition, stock - 15)))), false)
+                .block(Duration.ofSeconds(30));
+
+        assertThat(engine.buckets().remaining(whole, BUCKETS).block()).isEqualTo(stock - 15);
+        assertThat(engine.queries().remaining(whole).block()).as("bucket 0 sums the buckets again").isEqualTo(stock - 15);
+        assertThat(transfers.receive(keys(whole.inBucket(receiver)), "t-lost", given.units()).block()).as("the stranded move is cancelled").isFalse();
+        for (int bucket = 0; bucket < BUCKETS; bucket++) {
+            assertThat(redis.opsForHash().size(keys(whole.inBucket(bucket)).transfers()).block()).isZero();
+        }
+        for (int member = 0; member < 5; member++) {
+            assertThat(engine.claims().claim(whole, BUCKETS, "m-" + member, "again-" + member, Map.of(), UUID.randomUUID()).block())
+                    .as("m-" + member + " holds the limit in their home bucket").isEqualTo(new ClaimOutcome.Refused(ClaimOutcome.Refusal.LIMIT_REACHED));
+        }
+        int granted = 0;
+        for (int newcomer = 0; newcomer < stock; newcomer++) {
+            ClaimOutcome outcome = claimUntilAnswered(whole, "new-" + newcomer, "key").block();
+            if (outcome instanceof ClaimOutcome.Granted) {
+                granted++;
+            } else {
+                assertThat(outcome).isEqualTo(new ClaimOutcome.Refused(ClaimOutcome.Refusal.SOLD_OUT));
+            }
+        }
+        assertThat(granted).as("exactly the units left").isEqualTo(stock - 15);
     }
 }
