@@ -160,7 +160,9 @@ start_kafka() {
 
 up_kafka() {
   local i cluster_id formats=() pid
-  cluster_id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
+  # An id that starts with '-' would be read as an option by the storage tool: draw again.
+  cluster_id=-
+  while [ "${cluster_id:0:1}" = "-" ]; do cluster_id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '='); done
   for ((i = 1; i <= KAFKA_NODES; i++)); do
     mkdir -p "$DIR/kafka-$i"
     kafka_config "$i" > "$DIR/kafka-$i/server.properties"
