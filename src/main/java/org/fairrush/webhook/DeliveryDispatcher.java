@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +44,6 @@ final class DeliveryDispatcher implements SmartLifecycle {
     private final HttpClient http;
     private final Clock clock;
     private final Set<UUID> busy = ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean failing = new AtomicBoolean();
     private Disposable.Composite sending = Disposables.composite();
     private Disposable running;
 
@@ -67,22 +65,7 @@ final class DeliveryDispatcher implements SmartLifecycle {
             return;
         }
         sending = Disposables.composite();
-        running = Flux.interval(settings.pollInterval())
-                .onBackpressureDrop()
-                .concatMap(tick -> dispatchDue()
-                        .doOnSuccess(done -> {
-                            if (failing.compareAndSet(true, false)) {
-                                log.info("looking for due webhook deliveries works again");
-                            }
-                        })
-                        .onErrorResume(failure -> {
-                            // Once per outage, not on every look (ten a second in tests).
-                            if (failing.compareAndSet(false, true)) {
-                                log.warn("looking for due webhook deliveries failed, retrying quietly: {}", failure.toString());
-                            }
-                            return Mono.empty();
-                        }), 1)
-                .subscribe();
+        running = QuietLoop.every(settings.pollInterval(), this::dispatchDue, "looking for due webhook deliveries", log);
     }
 
     @Override

@@ -2,7 +2,6 @@ package org.fairrush.webhook;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.fairrush.outbox.EventOutbox;
 import org.fairrush.outbox.OutboxEvent;
@@ -11,7 +10,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -34,7 +32,6 @@ final class OutboxRelay implements SmartLifecycle {
     private final TransactionalOperator transaction;
     private final JsonMapper json;
     private final WebhookProperties settings;
-    private final AtomicBoolean failing = new AtomicBoolean();
     private Disposable running;
 
     OutboxRelay(EventOutbox outbox, Subscriptions subscriptions, Deliveries deliveries, TransactionalOperator transaction,
@@ -52,22 +49,7 @@ final class OutboxRelay implements SmartLifecycle {
         if (isRunning()) {
             return;
         }
-        running = Flux.interval(settings.pollInterval())
-                .onBackpressureDrop()
-                .concatMap(tick -> relayAll()
-                        .doOnSuccess(done -> {
-                            if (failing.compareAndSet(true, false)) {
-                                log.info("relaying the event outbox works again");
-                            }
-                        })
-                        .onErrorResume(failure -> {
-                            // Once per outage, not on every look.
-                            if (failing.compareAndSet(false, true)) {
-                                log.warn("relaying the event outbox failed, retrying quietly: {}", failure.toString());
-                            }
-                            return Mono.empty();
-                        }), 1)
-                .subscribe();
+        running = QuietLoop.every(settings.pollInterval(), this::relayAll, "relaying the event outbox", log);
     }
 
     @Override

@@ -26,8 +26,6 @@ import org.fairrush.rush.TestEngine;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
-import org.springframework.data.redis.connection.RedisClusterConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -50,10 +48,7 @@ public final class BucketSpreadBench {
         int stock = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         try (RedisClusterServers cluster = RedisClusterServers.start(3)) {
-            LettuceConnectionFactory connections = new LettuceConnectionFactory(new RedisClusterConfiguration(cluster.nodes()));
-            connections.afterPropertiesSet();
-            connections.start();
-            ReactiveStringRedisTemplate redis = new ReactiveStringRedisTemplate(connections);
+            ReactiveStringRedisTemplate redis = cluster.template();
             List<StatefulRedisConnection<String, String>> nodes = new ArrayList<>();
             for (String node : cluster.nodes()) {
                 nodes.add(RedisClient.create("redis://" + node).connect());
@@ -66,7 +61,6 @@ public final class BucketSpreadBench {
                 }
             }
             nodes.forEach(StatefulRedisConnection::close);
-            connections.destroy();
         }
     }
 

@@ -15,6 +15,9 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
+import org.springframework.data.redis.connection.RedisClusterConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 /**
  * A Redis Cluster of three primaries (no replicas) as separate redis-server processes on free ports, for
@@ -35,6 +38,8 @@ public final class RedisClusterServers implements AutoCloseable {
     private final ServerProcesses processes;
     /** The redis-server to run; null for the one on the PATH (Redis 7, which takes a cluster bus port). */
     private final String bundled;
+    /** The cluster client of {@link #template()}, made on first use and closed with the servers. */
+    private LettuceConnectionFactory connections;
 
     private RedisClusterServers(Path home, List<Integer> ports, List<Integer> busPorts, String bundled) {
         this.home = home;
@@ -183,8 +188,21 @@ public final class RedisClusterServers implements AutoCloseable {
         }
     }
 
+    /** A template on this cluster (Lettuce in cluster mode, as Boot's spring.data.redis.cluster.nodes makes it). */
+    public synchronized ReactiveStringRedisTemplate template() {
+        if (connections == null) {
+            connections = new LettuceConnectionFactory(new RedisClusterConfiguration(nodes()));
+            connections.afterPropertiesSet();
+            connections.start();
+        }
+        return new ReactiveStringRedisTemplate(connections);
+    }
+
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (connections != null) {
+            connections.destroy();
+        }
         processes.close();
     }
 }

@@ -36,8 +36,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
-import org.springframework.data.redis.connection.RedisClusterConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.ScanOptions;
 import reactor.core.publisher.Flux;
@@ -60,7 +58,6 @@ class BucketsOnRedisClusterTest {
     private static final int BUCKETS = 8;
 
     private static RedisClusterServers cluster;
-    private static LettuceConnectionFactory connections;
     private static ReactiveStringRedisTemplate redis;
 
     private final RushProperties properties = properties("frb" + UUID.randomUUID().toString().substring(0, 8));
@@ -84,17 +81,11 @@ class BucketsOnRedisClusterTest {
     @BeforeAll
     static void startCluster() {
         cluster = RedisClusterServers.start(3);
-        connections = new LettuceConnectionFactory(new RedisClusterConfiguration(cluster.nodes()));
-        connections.afterPropertiesSet();
-        connections.start();
-        redis = new ReactiveStringRedisTemplate(connections);
+        redis = cluster.template();
     }
 
     @AfterAll
     static void stopCluster() {
-        if (connections != null) {
-            connections.destroy();
-        }
         if (cluster != null) {
             cluster.close();
         }

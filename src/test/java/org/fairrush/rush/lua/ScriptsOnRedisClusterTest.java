@@ -36,8 +36,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
-import org.springframework.data.redis.connection.RedisClusterConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.ScanOptions;
 import reactor.core.publisher.Mono;
@@ -56,7 +54,6 @@ class ScriptsOnRedisClusterTest {
     private static final Instant NOW = Instant.parse("2026-12-01T10:05:00Z");
 
     private static RedisClusterServers cluster;
-    private static LettuceConnectionFactory connections;
     private static ReactiveStringRedisTemplate redis;
 
     private final RushProperties properties = properties("frc" + UUID.randomUUID().toString().substring(0, 8));
@@ -86,17 +83,11 @@ class ScriptsOnRedisClusterTest {
     @BeforeAll
     static void startCluster() {
         cluster = RedisClusterServers.start(3);
-        connections = new LettuceConnectionFactory(new RedisClusterConfiguration(cluster.nodes()));
-        connections.afterPropertiesSet();
-        connections.start();
-        redis = new ReactiveStringRedisTemplate(connections);
+        redis = cluster.template();
     }
 
     @AfterAll
     static void stopCluster() {
-        if (connections != null) {
-            connections.destroy();
-        }
         if (cluster != null) {
             cluster.close();
         }
