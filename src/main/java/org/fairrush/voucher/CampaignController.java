@@ -1,7 +1,6 @@
 package org.fairrush.voucher;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +9,6 @@ import java.util.Optional;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
-import org.fairrush.rush.ClaimOutcome.Refusal;
 import org.fairrush.rush.recovery.Reconciliation;
 import org.fairrush.voucher.CampaignRequests.NewCampaign;
 import org.fairrush.web.ApiProblem;
@@ -19,7 +17,6 @@ import org.fairrush.web.ErrorCode;
 import org.fairrush.web.Page;
 import org.fairrush.web.ProblemCodes;
 import org.fairrush.web.Refusals;
-import org.fairrush.web.Refusals.Answer;
 import org.fairrush.web.RequestExample;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -43,15 +40,15 @@ class CampaignController {
     static final int MAX_PAGE = 500;
 
     private final Campaigns campaigns;
-    private final Grabbing grabbing;
+    private final GrabRoute grabs;
     private final RebuildingCampaign rebuilding;
     private final CampaignDrawing drawing;
     private final Clock clock;
 
-    CampaignController(Campaigns campaigns, Grabbing grabbing, RebuildingCampaign rebuilding, CampaignDrawing drawing, Clock clock) {
+    CampaignController(Campaigns campaigns, GrabRoute grabs, RebuildingCampaign rebuilding, CampaignDrawing drawing, Clock clock) {
         this.campaigns = campaigns;
         this.drawing = drawing;
-        this.grabbing = grabbing;
+        this.grabs = grabs;
         this.rebuilding = rebuilding;
         this.clock = clock;
     }
@@ -124,40 +121,9 @@ class CampaignController {
     Mono<ResponseEntity<Object>> grab(@PathVariable long id,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey, Authentication caller) {
         String key = Caller.requireIdempotencyKey(idempotencyKey);
-        String memberId = Caller.of(caller).id();
-        return grabbing.grab(id, memberId, key).map(outcome -> {
-            if (outcome instanceof Grabbing.Grabbed grabbed) {
-                return ResponseEntity.status(HttpStatus.CREATED)
-                        .header("Idempotent-Replayed", Boolean.toString(grabbed.replayed()))
-                        .body(grabbed.voucher());
-            }
-            if (outcome instanceof Grabbing.Entered entered) {
-                return ResponseEntity.status(HttpStatus.ACCEPTED)
-                        .header("Idempotent-Replayed", Boolean.toString(entered.replayed()))
-                        .body(new Entry(Entry.ENTERED, id, memberId, entered.resultAt()));
-            }
-            if (outcome instanceof Grabbing.NotSelected) {
-                throw ApiProblem.of(ErrorCode.NOT_SELECTED, "The opening's draw did not select your entry; see GET .../draw");
-            }
-            if (outcome instanceof Grabbing.DrawPending pending) {
-                throw ApiProblem.retryLater(ErrorCode.NOT_STARTED, "The randomized opening closed at " + pending.resultAt()
-                        + " and is being drawn; first-come grabs of the vouchers left start right after", Duration.ofSeconds(2));
-            }
-            if (outcome instanceof Grabbing.Refused refused) {
-                throw refused.retryAt() != null
-                        ? REFUSALS.problem(refused.reason(), refused.retryAt(), untilNextDay(refused.retryAt()))
-                        : REFUSALS.problem(refused.reason());
-            }
-            if (outcome instanceof Grabbing.Busy busy) {
-                throw Refusals.busy(busy.why());
-            }
-            throw notFound(id);
-        });
-    }
-
-    /** The 202 body of a grab inside a randomized opening's window: an entry, whose result is known at {@code resultAt}. */
-    record Entry(String status, long campaignId, String memberId, Instant resultAt) {
-        static final String ENTERED = "ENTERED";
+        return grabs.grab(id, Caller.of(caller).id(), key).map(answered -> ResponseEntity.status(answered.status())
+                .header(GrabRoute.REPLAYED, Boolean.toString(answered.replayed()))
+                .body(answered.body()));
     }
 
     record NewDraw(@NotBlank @Size(max = 200) String seed) {
@@ -201,27 +167,7 @@ class CampaignController {
                 "No randomized opening with campaign id " + id)));
     }
 
-    private static final Refusals REFUSALS = Refusals.answering(Map.of(
-            Refusal.SOLD_OUT, new Answer(ErrorCode.SOLD_OUT, "All vouchers of this campaign are gone"),
-            Refusal.LIMIT_REACHED, new Answer(ErrorCode.LIMIT_REACHED, "You already hold as many vouchers of this campaign as allowed"),
-            Refusal.NOT_STARTED, new Answer(ErrorCode.NOT_STARTED, "Grabbing has not started yet"),
-            Refusal.ENDED, new Answer(ErrorCode.ENDED, "Grabbing has ended"),
-            Refusal.PAUSED, new Answer(ErrorCode.PAUSED, "The organisers paused this campaign; try again later"),
-            Refusal.UNKNOWN_POOL, new Answer(ErrorCode.BUSY, "This campaign's stock is being restored"),
-            Refusal.IN_PROGRESS, new Answer(ErrorCode.REQUEST_IN_PROGRESS,
-                    "Your earlier grab with this Idempotency-Key is still being stored; ask again with the same key"),
-            Refusal.DAILY_SOLD_OUT, new Answer(ErrorCode.DAILY_SOLD_OUT,
-                    "Today's vouchers of this campaign are gone; the next day's are grabbed from"),
-            Refusal.DAILY_LIMIT_REACHED, new Answer(ErrorCode.DAILY_LIMIT_REACHED,
-                    "You got as many vouchers of this campaign today as allowed; grab again from")));
-
-    /** Whole seconds until the next day in the campaign's zone, rounded up: a client retrying then is never early. */
-    private Duration untilNextDay(Instant nextDay) {
-        Duration left = Duration.between(clock.instant(), nextDay);
-        return Duration.ofSeconds(left.toSeconds() + (left.toNanosPart() > 0 ? 1 : 0));
-    }
-
-    private static ApiProblem notFound(long id) {
+    static ApiProblem notFound(long id) {
         return ApiProblem.of(ErrorCode.CAMPAIGN_NOT_FOUND, "No campaign with id " + id);
     }
 }

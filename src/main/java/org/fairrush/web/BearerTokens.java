@@ -3,6 +3,8 @@ package org.fairrush.web;
 import org.springframework.core.convert.converter.Converter;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
@@ -40,7 +42,7 @@ public final class BearerTokens {
      * rows, so a subject those cannot hold as it is (see {@link Text#whyNotUsableAsId}) makes the token unusable
      * (401) rather than a claim that is acknowledged and then cannot be stored.
      */
-    private static Converter<Jwt, Mono<AbstractAuthenticationToken>> rolesFromClaim() {
+    static Converter<Jwt, Mono<AbstractAuthenticationToken>> rolesFromClaim() {
         JwtGrantedAuthoritiesConverter roles = new JwtGrantedAuthoritiesConverter();
         roles.setAuthoritiesClaimName("roles");
         roles.setAuthorityPrefix("ROLE_");
@@ -50,5 +52,16 @@ public final class BearerTokens {
         return jwt -> Text.whyNotUsableAsId(jwt.getSubject())
                 .<Mono<AbstractAuthenticationToken>>map(reason -> Mono.error(new InvalidBearerTokenException("The token's subject " + reason)))
                 .orElseGet(() -> withRoles.convert(jwt));
+    }
+
+    /** Whether the caller has {@code role} (MEMBER, MERCHANT, ADMIN), as {@code hasRole} of a chain decides it. */
+    static boolean hasRole(Authentication caller, String role) {
+        String authority = "ROLE_" + role;
+        for (GrantedAuthority granted : caller.getAuthorities()) {
+            if (authority.equals(granted.getAuthority())) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -11,6 +11,8 @@ import org.springframework.security.core.GrantedAuthority;
  */
 public record Caller(String id, boolean admin) {
 
+    public static final String MEMBER = SecurityConfiguration.MEMBER;
+
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9_.:-]{8,64}");
 
     public static Caller of(Authentication authentication) {

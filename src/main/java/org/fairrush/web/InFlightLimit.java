@@ -2,6 +2,7 @@ package org.fairrush.web;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -29,12 +30,17 @@ final class InFlightLimit implements WebFilter {
         if (!exchange.getRequest().getPath().value().startsWith("/api/")) {
             return chain.filter(exchange);
         }
+        return within(exchange, () -> chain.filter(exchange));
+    }
+
+    /** Runs {@code work} counted in flight, or answers 503 BUSY when {@code max} requests are in flight already. */
+    Mono<Void> within(ServerWebExchange exchange, Supplier<Mono<Void>> work) {
         if (inFlight.incrementAndGet() > max) {
             inFlight.decrementAndGet();
             return problems.write(exchange, ApiProblem.retryLater(ErrorCode.BUSY,
                     "This instance is at capacity; please retry in a second", Duration.ofSeconds(1)));
         }
-        return chain.filter(exchange).doFinally(signal -> inFlight.decrementAndGet());
+        return Mono.defer(work).doFinally(signal -> inFlight.decrementAndGet());
     }
 
     int inFlight() {

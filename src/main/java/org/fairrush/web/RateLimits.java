@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
@@ -86,9 +87,13 @@ final class RateLimits implements WebFilter {
                         .map(SecurityContext::getAuthentication)
                         .map(authentication -> authentication.getName())
                         .defaultIfEmpty("")
-                        .flatMap(caller -> check(exchange, caller))
-                        .flatMap(waitNanos -> waitNanos > 0 ? refuse(exchange, waitNanos) : chain.filter(exchange))
+                        .flatMap(caller -> limit(exchange, caller, () -> chain.filter(exchange)))
                 : chain.filter(exchange));
+    }
+
+    /** Runs {@code next} when the caller's and the address's buckets had a token, else answers 429 RATE_LIMITED. */
+    Mono<Void> limit(ServerWebExchange exchange, String caller, Supplier<Mono<Void>> next) {
+        return check(exchange, caller).flatMap(waitNanos -> waitNanos > 0 ? refuse(exchange, waitNanos) : next.get());
     }
 
     /**

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.List;
 
 import org.fairrush.rush.RushProperties;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -11,6 +12,7 @@ import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
 import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import org.springframework.web.cors.CorsConfiguration;
@@ -30,19 +32,35 @@ class SecurityConfiguration {
     static final String MERCHANT = "MERCHANT";
     static final String ADMIN = "ADMIN";
 
+    /** The browser security policy of every answer (the lean rush path writes the same, {@link LeanRushPath}). */
+    static final String CONTENT_SECURITY_POLICY = "default-src 'self'; frame-ancestors 'none'; object-src 'none'; base-uri 'none'";
+
+    @Bean
+    RushGuards rushGuards(ProblemResponses problems, RateLimitConfiguration.RateLimitBuckets buckets, ReactiveStringRedisTemplate redis,
+            Clock clock, RushProperties rush, WebProperties web) {
+        return new RushGuards(new InFlightLimit(web.maxInFlight(), problems),
+                new RateLimits(buckets, new CallerBuckets(redis, clock), problems, rush.keyPrefix(), web));
+    }
+
+    /** The rush routes' lean way past this chain (on unless {@code fairrush.web.lean-rush-path=false}, e.g. to measure it). */
+    @Bean
+    @ConditionalOnBooleanProperty(name = "fairrush.web.lean-rush-path", matchIfMissing = true)
+    LeanRushPath leanRushPath(List<RushRoute> routes, ReactiveJwtDecoder tokens, RushGuards guards, ProblemResponses problems) {
+        return new LeanRushPath(routes, tokens, guards, problems);
+    }
+
     @Bean
     SecurityWebFilterChain apiSecurity(ServerHttpSecurity http, ProblemResponses problems, RateLimitConfiguration.RateLimitBuckets buckets,
-            ReactiveStringRedisTemplate redis, Clock clock, RushProperties rush, WebProperties web) {
+            RushGuards guards, RushProperties rush, WebProperties web) {
         return BearerTokens.withRolesAndProblems(http, problems)
-                .addFilterAt(new InFlightLimit(web.maxInFlight(), problems), SecurityWebFiltersOrder.FIRST)
-                .addFilterAfter(new RateLimits(buckets, new CallerBuckets(redis, clock), problems, rush.keyPrefix(), web), SecurityWebFiltersOrder.AUTHORIZATION)
+                .addFilterAt(guards.inFlight(), SecurityWebFiltersOrder.FIRST)
+                .addFilterAfter(guards.rateLimits(), SecurityWebFiltersOrder.AUTHORIZATION)
                 // Every other /api route (edges): per caller and per address, weighted by what the route costs.
                 .addFilterAfter(new RouteLimits(buckets, problems, new ClientAddress(web.trustedProxies()), rush.keyPrefix(), web),
                         SecurityWebFiltersOrder.AUTHORIZATION)
                 .cors(cors -> cors.configurationSource(cors(web.allowedOrigins())))
                 .headers(headers -> headers
-                        .contentSecurityPolicy(csp -> csp.policyDirectives(
-                                "default-src 'self'; frame-ancestors 'none'; object-src 'none'; base-uri 'none'"))
+                        .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
                         .referrerPolicy(referrer -> referrer.policy(
                                 org.springframework.security.web.server.header.ReferrerPolicyServerHttpHeadersWriter.ReferrerPolicy.NO_REFERRER)))
                 .csrf(ServerHttpSecurity.CsrfSpec::disable)

@@ -1,0 +1,181 @@
+package org.fairrush.web;
+
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.springframework.core.Ordered;
+import org.springframework.core.convert.converter.Converter;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
+import org.springframework.security.authentication.AbstractAuthenticationToken;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtException;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+
+/**
+ * The rush endpoints' own way through the service (issue 13; docs/design.md section 11, note 44). The API's security
+ * chain runs a dozen filters, each a Reactor pipeline of its own, and the annotated handler behind it a mapping
+ * lookup over every route and an exception for every refusal: together about a third of what a sold-out answer costs
+ * the service, and a fifth of a grab. A request to a {@link RushRoute} that a phone sends (a bearer token, no
+ * {@code Origin}, JSON or anything accepted) is served here instead, before the security chain, doing what that chain
+ * does for it and nothing else, in its order: the in-flight bound, the browser security headers, the token verified
+ * (the same decoder and token cache, the same roles claim and subject rule), the role, the caller's and the
+ * address's rate limits, then the route's answer. Every other request passes on untouched, so what is unusual
+ * (no or malformed token, a browser's CORS request, an Accept header other than JSON) keeps the one full path and
+ * its exact answers. {@code LeanRushPathTest} holds the two paths to the same answers.
+ */
+final class LeanRushPath implements WebFilter, Ordered {
+
+    /** Before Spring Security's WebFilterChainProxy (-100). */
+    static final int ORDER = -200;
+
+    private static final String BEARER = "Bearer ";
+    private static final String UNAUTHENTICATED_DETAIL = "Send a valid bearer token";
+
+    private record Route(RushRoute route, String prefix, String suffix) {
+
+        /** The id in {@code path} when it is this route's (1 to 18 digits), else -1. */
+        long idIn(String path) {
+            int end = path.length() - suffix.length();
+            if (end - prefix.length() < 1 || end - prefix.length() > 18 || !path.startsWith(prefix) || !path.endsWith(suffix)) {
+                return -1;
+            }
+            long id = 0;
+            for (int i = prefix.length(); i < end; i++) {
+                char c = path.charAt(i);
+                if (c < '0' || c > '9') {
+                    return -1;
+                }
+                id = id * 10 + (c - '0');
+            }
+            return id;
+        }
+    }
+
+    private final List<Route> routes;
+    private final ReactiveJwtDecoder tokens;
+    private final RushGuards guards;
+    private final ProblemResponses problems;
+    private final Converter<Jwt, Mono<AbstractAuthenticationToken>> callers = BearerTokens.rolesFromClaim();
+    private final LongAdder served = new LongAdder();
+
+    LeanRushPath(List<RushRoute> routes, ReactiveJwtDecoder tokens, RushGuards guards, ProblemResponses problems) {
+        this.routes = routes.stream().map(LeanRushPath::route).toList();
+        this.tokens = tokens;
+        this.guards = guards;
+        this.problems = problems;
+    }
+
+    private static Route route(RushRoute route) {
+        String pattern = route.pathPattern();
+        int variable = pattern.indexOf("{id}");
+        if (variable < 0 || pattern.indexOf('{', variable + 1) >= 0) {
+            throw new IllegalArgumentException("a rush route has exactly one variable, {id}: " + pattern);
+        }
+        return new Route(route, pattern.substring(0, variable), pattern.substring(variable + "{id}".length()));
+    }
+
+    @Override
+    public int getOrder() {
+        return ORDER;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        ServerHttpRequest request = exchange.getRequest();
+        if (request.getMethod() != HttpMethod.POST) {
+            return chain.filter(exchange);
+        }
+        String path = request.getPath().value();
+        for (Route route : routes) {
+            long id = route.idIn(path);
+            if (id >= 0) {
+                HttpHeaders headers = request.getHeaders();
+                String token = bearerToken(headers.getFirst(HttpHeaders.AUTHORIZATION));
+                if (token == null || headers.containsHeader(HttpHeaders.ORIGIN) || !acceptsJson(headers.getFirst(HttpHeaders.ACCEPT))) {
+                    return chain.filter(exchange);
+                }
+                return serve(exchange, route.route(), id, token);
+            }
+        }
+        return chain.filter(exchange);
+    }
+
+    private Mono<Void> serve(ServerWebExchange exchange, RushRoute route, long id, String token) {
+        served.increment();
+        ServerRequestObservationContext.findCurrent(exchange.getAttributes())
+                .ifPresent(observation -> observation.setPathPattern(route.pathPattern()));
+        SecurityHeaders.write(exchange.getResponse(), exchange.getRequest().getSslInfo() != null);
+        return guards.inFlight().within(exchange, () -> tokens.decode(token)
+                .flatMap(callers::convert)
+                .onErrorMap(failure -> failure instanceof JwtException || failure instanceof AuthenticationException,
+                        failure -> ApiProblem.of(ErrorCode.UNAUTHENTICATED, UNAUTHENTICATED_DETAIL))
+                .flatMap(caller -> BearerTokens.hasRole(caller, route.role())
+                        ? guards.rateLimits().limit(exchange, caller.getName(), () -> route.answer(exchange, id, Caller.of(caller)))
+                        : problems.write(exchange, ApiProblem.of(ErrorCode.FORBIDDEN, "Your role may not do this")))
+                .onErrorResume(failure -> problems.handle(exchange, failure)));
+    }
+
+    /** Requests this path took (the tests' way to tell which path answered). */
+    long served() {
+        return served.sum();
+    }
+
+    /** The token of an {@code Authorization: Bearer} header as Spring Security's converter takes it, else null. */
+    static String bearerToken(String authorization) {
+        if (authorization == null || !authorization.startsWith(BEARER) || authorization.length() == BEARER.length()) {
+            return null;
+        }
+        int end = authorization.length();
+        while (end > BEARER.length() && authorization.charAt(end - 1) == '=') {
+            end--;
+        }
+        if (end == BEARER.length()) {
+            return null;
+        }
+        for (int i = BEARER.length(); i < end; i++) {
+            char c = authorization.charAt(i);
+            boolean tokenChar = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
+            if (!tokenChar) {
+                return null;
+            }
+        }
+        return authorization.substring(BEARER.length());
+    }
+
+    /** Whether the answer may be JSON without negotiating: no Accept header, or one of the usual two. */
+    private static boolean acceptsJson(String accept) {
+        return accept == null || accept.equals("*/*") || accept.equals("application/json");
+    }
+
+    /** The browser security headers the API's chain writes (SecurityConfiguration), for a route that never caches. */
+    static final class SecurityHeaders {
+
+        private SecurityHeaders() {
+        }
+
+        static void write(ServerHttpResponse response, boolean secure) {
+            HttpHeaders headers = response.getHeaders();
+            headers.set(HttpHeaders.CACHE_CONTROL, "no-cache, no-store, max-age=0, must-revalidate");
+            headers.set(HttpHeaders.PRAGMA, "no-cache");
+            headers.set(HttpHeaders.EXPIRES, "0");
+            headers.set("X-Content-Type-Options", "nosniff");
+            if (secure) {
+                headers.set("Strict-Transport-Security", "max-age=31536000 ; includeSubDomains");
+            }
+            headers.set("X-Frame-Options", "DENY");
+            headers.set("X-XSS-Protection", "0");
+            headers.set("Content-Security-Policy", SecurityConfiguration.CONTENT_SECURITY_POLICY);
+            headers.set("Referrer-Policy", "no-referrer");
+        }
+    }
+}
