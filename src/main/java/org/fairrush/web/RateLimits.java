@@ -1,9 +1,18 @@
 package org.fairrush.web;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.distributed.AsyncBucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.proxy.ProxyManager;
+import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.core.context.ReactiveSecurityContextHolder;
 import org.springframework.security.core.context.SecurityContext;
@@ -17,11 +26,11 @@ import reactor.core.publisher.Mono;
 
 /**
  * Rate limits on the rush endpoints (grab, register, redeem), per caller and per client address, as
- * token buckets kept in Redis so that they hold across instances, each taken by one script call
- * ({@link TokenBuckets}, lua/take-token.lua). A request over a limit is answered 429 RATE_LIMITED with Retry-After
- * and changes nothing. Runs after authentication, so the caller is known; the client address is the one
- * {@link ClientAddress} finds (behind proxies: fairrush.web.trusted-proxies). Every other /api route is limited by
- * {@link RouteLimits}.
+ * token buckets kept in Redis so that they hold across instances: the caller's taken by one script call
+ * ({@link CallerBuckets}), the address's by Bucket4j with batching. A request over a limit is
+ * answered 429 RATE_LIMITED with Retry-After and changes nothing. Runs after authentication, so the caller
+ * is known; the client address is the one {@link ClientAddress} finds (behind proxies: fairrush.web.trusted-proxies).
+ * Every other /api route is limited by {@link RouteLimits}.
  */
 final class RateLimits implements WebFilter {
 
@@ -30,24 +39,36 @@ final class RateLimits implements WebFilter {
             new PathPatternParserServerWebExchangeMatcher("/api/v1/fairs/*/registrations", HttpMethod.POST),
             new PathPatternParserServerWebExchangeMatcher("/api/v1/redemptions", HttpMethod.POST));
 
-    private final TokenBuckets buckets;
+    private final RateLimitConfiguration.RateLimitBuckets buckets;
+    private final CallerBuckets callers;
     private final ProblemResponses problems;
     private final WebProperties.Rate perCaller;
-    private final WebProperties.Rate perAddress;
+    private final BucketConfiguration perAddress;
     private final String callerBuckets;
+    private static final int SHARED_BUCKETS = 10_000;
+    private final Map<String, AsyncBucketProxy> sharedBuckets = Collections.synchronizedMap(
+            new LinkedHashMap<>(256, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, AsyncBucketProxy> eldest) {
+                    return size() > SHARED_BUCKETS;
+                }
+            });
+    private ProxyManager<String> sharedBucketsOf;
     private final String addressBuckets;
     private final ClientAddress clients;
 
-    RateLimits(TokenBuckets buckets, ProblemResponses problems, String keyPrefix, WebProperties properties) {
+    RateLimits(RateLimitConfiguration.RateLimitBuckets buckets, CallerBuckets callers, ProblemResponses problems, String keyPrefix,
+            WebProperties properties) {
         this.buckets = buckets;
+        this.callers = callers;
         this.problems = problems;
         this.perCaller = properties.perCaller();
-        this.perAddress = properties.perAddress();
-        // The rate is part of the key, so that a new limit takes effect at once instead of being shadowed by buckets
-        // made under the old one. Both are hashes of take-token.lua's (":tb:", ":tba:"), not Bucket4j's (":caller:"
-        // before 2026-12-02, ":addr:" before 2026-12-02 (c)), whose keys expire by themselves.
+        this.perAddress = configuration(properties.perAddress());
+        // Bucket4j keeps a bucket's configuration with its state; naming the rate in the key lets a new limit
+        // take effect at once instead of being shadowed by buckets made under the old one. A caller's bucket is a
+        // hash of take-token.lua's (":tb:"), not one of Bucket4j's (":caller:", before 2026-12-02).
         this.callerBuckets = keyPrefix + ":rl:tb:" + name(properties.perCaller()) + ":";
-        this.addressBuckets = keyPrefix + ":rl:tba:" + name(properties.perAddress()) + ":";
+        this.addressBuckets = keyPrefix + ":rl:addr:" + name(properties.perAddress()) + ":";
         this.clients = new ClientAddress(properties.trustedProxies());
     }
 
@@ -78,21 +99,46 @@ final class RateLimits implements WebFilter {
     /**
      * Emits 0 when the caller's bucket and then the address's bucket had a token, or the nanoseconds until
      * the refusing one refills. A caller over their own limit does not use up the address's budget, which a
-     * whole venue's Wi-Fi may share. (The address's bucket was Bucket4j's until 2026-12-02 (c): its batching folded
-     * one address's concurrent requests into one compare-and-swap, but cost the grab 14 % of its CPU, and a phone's
-     * address is seldom shared by concurrent grabs; one script call is one round trip whatever the sharing.)
+     * whole venue's Wi-Fi may share.
      */
     private Mono<Long> check(ServerWebExchange exchange, String caller) {
-        Mono<Duration> byCaller = caller.isEmpty() ? Mono.empty() : buckets.take(callerBuckets + caller, perCaller);
+        String client = clients.of(exchange.getRequest());
+        Mono<Duration> byCaller = caller.isEmpty() ? Mono.empty() : callers.take(callerBuckets + caller, perCaller);
         return byCaller
                 .filter(wait -> !wait.isZero())
-                .switchIfEmpty(Mono.defer(() -> buckets.take(addressBuckets + clients.of(exchange.getRequest()), perAddress)))
-                .map(Duration::toNanos);
+                .map(Duration::toNanos)
+                .switchIfEmpty(Mono.defer(() -> Mono.fromFuture(() -> consumeShared(addressBuckets + client, perAddress))
+                        .map(probe -> probe.isConsumed() ? 0L : Math.max(1L, probe.getNanosToWaitForRefill()))));
+    }
+
+    /**
+     * A bucket many requests hit at once (one address: a venue's Wi-Fi, a load test) is kept as one proxy
+     * with Bucket4j's batching, which folds concurrent requests into one compare-and-swap in Redis instead of
+     * letting them retry against each other. At most {@value #SHARED_BUCKETS} such proxies are kept.
+     */
+    private CompletableFuture<ConsumptionProbe> consumeShared(String bucket, BucketConfiguration configuration) {
+        ProxyManager<String> manager = buckets.get();
+        synchronized (sharedBuckets) {
+            if (manager != sharedBucketsOf) {
+                sharedBuckets.clear();
+                sharedBucketsOf = manager;
+            }
+        }
+        AsyncBucketProxy proxy = sharedBuckets.computeIfAbsent(bucket, key -> manager.asAsync().builder()
+                .withOptimization(Optimizations.batching())
+                .build(key, () -> CompletableFuture.completedFuture(configuration)));
+        return proxy.tryConsumeAndReturnRemaining(1);
     }
 
     private Mono<Void> refuse(ServerWebExchange exchange, long waitNanos) {
         Duration wait = Duration.ofNanos(waitNanos).plusMillis(999);
         return problems.write(exchange, ApiProblem.retryLater(ErrorCode.RATE_LIMITED,
                 "Too many requests; try again in " + Math.max(1, wait.toSeconds()) + " s", wait));
+    }
+
+    private static BucketConfiguration configuration(WebProperties.Rate rate) {
+        return BucketConfiguration.builder()
+                .addLimit(limit -> limit.capacity(rate.capacity()).refillGreedy(rate.capacity(), rate.period()))
+                .build();
     }
 }

@@ -36,10 +36,10 @@ class SecurityConfiguration {
     static final String CONTENT_SECURITY_POLICY = "default-src 'self'; frame-ancestors 'none'; object-src 'none'; base-uri 'none'";
 
     @Bean
-    RushGuards rushGuards(ProblemResponses problems, ReactiveStringRedisTemplate redis, Clock clock, RushProperties rush,
-            WebProperties web) {
+    RushGuards rushGuards(ProblemResponses problems, RateLimitConfiguration.RateLimitBuckets buckets, ReactiveStringRedisTemplate redis,
+            Clock clock, RushProperties rush, WebProperties web) {
         return new RushGuards(new InFlightLimit(web.maxInFlight(), problems),
-                new RateLimits(new TokenBuckets(redis, clock), problems, rush.keyPrefix(), web));
+                new RateLimits(buckets, new CallerBuckets(redis, clock), problems, rush.keyPrefix(), web));
     }
 
     /** The rush routes' lean way past this chain (on unless {@code fairrush.web.lean-rush-path=false}, e.g. to measure it). */

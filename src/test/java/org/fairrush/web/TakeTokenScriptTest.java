@@ -18,7 +18,7 @@ import reactor.core.publisher.Flux;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** lua/take-token.lua on a real Redis: the per-caller and per-address token buckets of the rush endpoints ({@link TokenBuckets}). */
+/** lua/take-token.lua on a real Redis: a caller's token bucket of the rush endpoints ({@link CallerBuckets}). */
 class TakeTokenScriptTest {
 
     private static final Instant T0 = Instant.parse("2026-12-02T08:00:00Z");
@@ -76,7 +76,7 @@ class TakeTokenScriptTest {
     @Test
     void concurrentTakesNeverExceedTheCapacity() {
         WebProperties.Rate hundredPerHour = new WebProperties.Rate(100, Duration.ofHours(1));
-        TokenBuckets callers = new TokenBuckets(redis, Clock.fixed(T0, ZoneOffset.UTC));
+        CallerBuckets callers = new CallerBuckets(redis, Clock.fixed(T0, ZoneOffset.UTC));
         AtomicInteger taken = new AtomicInteger();
         Flux.range(0, 400).flatMap(i -> callers.take(bucket, hundredPerHour), 64)
                 .doOnNext(wait -> {
@@ -89,7 +89,7 @@ class TakeTokenScriptTest {
     }
 
     private Duration take(Instant now) {
-        return new TokenBuckets(redis, Clock.fixed(now, ZoneOffset.UTC)).take(bucket, FIVE_PER_SECOND).block();
+        return new CallerBuckets(redis, Clock.fixed(now, ZoneOffset.UTC)).take(bucket, FIVE_PER_SECOND).block();
     }
 
     private static LettuceConnectionFactory connections() {

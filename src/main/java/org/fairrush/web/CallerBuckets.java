@@ -10,18 +10,19 @@ import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Mono;
 
 /**
- * A token bucket in Redis, taken from by one script call (lua/take-token.lua): the per-caller and per-address limits
- * of the rush endpoints, which every grab passes. Bucket4j's compare-and-swap needs a read and a conditional write
- * on a connection of its own for the same thing (the other routes' limits, {@link RouteLimits}, still use it).
+ * One caller's token bucket in Redis, taken from by one script call (lua/take-token.lua): the per-caller limit of
+ * the rush endpoints, which every grab passes. Bucket4j's compare-and-swap needs a read and a conditional write on
+ * a connection of its own for the same thing; a bucket many requests share at once (a venue's address) stays with
+ * Bucket4j, whose batching folds them into one write.
  */
-final class TokenBuckets {
+final class CallerBuckets {
 
     private static final RedisScript<Long> TAKE_TOKEN = LuaScripts.number("take-token");
 
     private final ReactiveStringRedisTemplate redis;
     private final Clock clock;
 
-    TokenBuckets(ReactiveStringRedisTemplate redis, Clock clock) {
+    CallerBuckets(ReactiveStringRedisTemplate redis, Clock clock) {
         this.redis = redis;
         this.clock = clock;
     }
