@@ -25,8 +25,6 @@
 --                  claim of a counted pool: the caller reads it from Postgres by the sixth element, its id)
 --   2 SOLD_OUT, 3 LIMIT_REACHED, 4 NOT_STARTED, 5 ENDED, 6 PAUSED, 7 UNKNOWN_POOL
 --   8 WAITLISTED   number = position in the waiting list (1 = next)
---   GRANTED and WAITLISTED add {'', seq, item or ''}: the claim's sequence number and item, which with the
---   draft (ARGV[3]) and the status make the claim, so the caller need not read the JSON back
 --   9 DAILY_SOLD_OUT       the day's units are gone while the pool still has stock (never answered as SOLD_OUT:
 --                          the pool is not sold out, tomorrow has units)
 --  10 DAILY_LIMIT_REACHED  the actor was granted as many as allowed on this day
@@ -110,6 +108,4 @@ redis.call('SET', KEYS[5], claim.eventId, 'EX', ARGV[4])
 if meta[4] == '1' or meta[6] == '1' then
   redis.call('HSET', KEYS[8], claim.eventId, json)
 end
--- The claim's sequence number and item again on their own: the caller builds the claim from its draft and these,
--- without reading the JSON back.
-return {code, number, json, 0, meta[4] == '1' and 1 or 0, '', claim.seq, type(claim.item) == 'string' and claim.item or ''}
+return {code, number, json, 0, meta[4] == '1' and 1 or 0}

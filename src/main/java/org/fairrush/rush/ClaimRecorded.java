@@ -69,11 +69,6 @@ public record ClaimRecorded(
                 actorId, null, 0, null, Map.copyOf(attributes), 0);
     }
 
-    /** The draft as the claim script made it: its item (null for counted stock), sequence number and status set. */
-    public ClaimRecorded made(String item, int seq, String status) {
-        return new ClaimRecorded(schemaVersion, eventId, occurredAt, kind, scope, pool, actorId, item, seq, status, attributes, revision);
-    }
-
     public PoolRef poolRef() {
         return new PoolRef(kind, scope, pool);
     }

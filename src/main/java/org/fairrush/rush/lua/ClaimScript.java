@@ -53,24 +53,16 @@ public final class ClaimScript {
         }
         return redis.execute(SCRIPT, keys.claimKeys(draft.actorId(), idempotencyKey), args)
                 .next()
-                .map(reply -> answer(reply, draft));
+                .map(this::answer);
     }
 
-    private ScriptAnswer answer(List<Object> reply, ClaimRecorded draft) {
+    private ScriptAnswer answer(List<Object> reply) {
         Code code = Code.values()[Math.toIntExact((Long) reply.get(0))];
         long number = (Long) reply.get(1);
         String json = String.valueOf(reply.get(2));
         long position = reply.size() > 3 ? (Long) reply.get(3) : 0;
         boolean waitlist = reply.size() > 4 && (Long) reply.get(4) == 1L;
-        if ((code == Code.GRANTED || code == Code.WAITLISTED) && reply.size() > 7) {
-            // The claim made is the draft with the sequence number, item and status the script gave it: built here
-            // rather than read back from the script's JSON (reading it cost the grab about 7 % of its CPU samples).
-            String item = String.valueOf(reply.get(7));
-            ClaimRecorded made = draft.made(item.isEmpty() ? null : item, Math.toIntExact((Long) reply.get(6)),
-                    code == Code.GRANTED ? ClaimRecorded.HELD : ClaimRecorded.WAITING);
-            return new ScriptAnswer(code, number, made, position, waitlist, null);
-        }
-        UUID replayedId = code == Code.REPLAYED && reply.size() > 5 ? UUID.fromString(String.valueOf(reply.get(5))) : null;
+        UUID replayedId = reply.size() > 5 ? UUID.fromString(String.valueOf(reply.get(5))) : null;
         return new ScriptAnswer(code, number, json.isEmpty() ? null : codec.read(json), position, waitlist, replayedId);
     }
 }
