@@ -32,6 +32,13 @@
 #   BENCH_PERSIST_B_OPTS (and BENCH_PERSIST_A_OPTS, BENCH_PERSIST_ROUNDS, default 3): persister JVM options to
 #   compare, drain against drain on the same topic (e.g. "-Dfairrush.webhooks.enabled=false").
 #   BENCH_PERSIST_PROFILE=1: (6)'s persister under async-profiler (load-tests/target/bench/profile-persister.collapsed)
+#   BENCH_PERSIST_BUCKETS (e.g. "1 8") and BENCH_PERSIST_PERSISTERS (e.g. "1 2", default 1): (6) becomes the drain of one
+#   campaign over one or several partitions (issue 16, docs/benchmarks.md): per bucket count, a campaign of that many
+#   buckets filled by grabs into topics of its own (prefix fairrush.b<N>., the API restarted for each), then
+#   BENCH_PERSIST_ROUNDS rounds draining each campaign with each number of persister JVMs (one consumer group), the
+#   order reversed every other round, Postgres flushing; each drain reports the records per partition and per persister
+#   (bench/TopicSpread.java), each persister JVM's CPU, and checks every claim stored exactly once. (6') is not run.
+#   BENCH_PORT: the first port tried for the API (default 18180; persisters and reference apps take the ones above).
 # Installs wrk, redis-tools and postgresql-client with apt-get when they are missing. Stops everything
 # it started on exit.
 set -euo pipefail
@@ -111,17 +118,17 @@ http_json() { # METHOD PATH TOKEN [BODY]
     -H "Idempotency-Key: bench-$RANDOM$RANDOM$RANDOM" ${4:+-d "$4"}
 }
 
-campaign_body() { # STOCK LIMIT
+campaign_body() { # STOCK LIMIT [BUCKETS]
   local now end
   now=$(date -u -d '-1 min' +%Y-%m-%dT%H:%M:%SZ)
   end=$(date -u -d '+1 day' +%Y-%m-%dT%H:%M:%SZ)
-  printf '{"name":"Benchmark %s","stock":%d,"perMemberLimit":%d,"grabStartsAt":"%s","grabEndsAt":"%s","redeemStartsAt":"%s","redeemEndsAt":"%s","discount":{"type":"AMOUNT_OFF","amountOffCents":2000,"minSpendCents":3000}}' \
-    "$RUN" "$1" "$2" "$now" "$end" "$now" "$(date -u -d '+7 day' +%Y-%m-%dT%H:%M:%SZ)"
+  printf '{"name":"Benchmark %s","stock":%d,"perMemberLimit":%d,"grabStartsAt":"%s","grabEndsAt":"%s","redeemStartsAt":"%s","redeemEndsAt":"%s","discount":{"type":"AMOUNT_OFF","amountOffCents":2000,"minSpendCents":3000}%s}' \
+    "$RUN" "$1" "$2" "$now" "$end" "$now" "$(date -u -d '+7 day' +%Y-%m-%dT%H:%M:%SZ)" "${3:+,\"buckets\":$3}"
 }
 
 psql_bench() { psql -h "${PG%:*}" -p "${PG#*:}" -U postgres -v ON_ERROR_STOP=1 -qtA "$@"; }
 claims_now() { echo $(( 1000000 - $(http_json GET "/api/v1/campaigns/$BIG" "$ADMIN" | jq -r .remaining) + 1 )); }
-stored() { psql_bench -d postgres -c "select count(*) from voucher where campaign_id in ($BIG, $GONE)"; }
+stored() { psql_bench -d postgres -c "select count(*) from voucher where campaign_id in (${STORED_IN:-$BIG, $GONE})"; }
 
 ensure_tools
 RUN="b$(date +%s)"
@@ -153,7 +160,7 @@ pg_durable "$PG_DURABLE"
 against_servers() {
   SPRING_R2DBC_URL="r2dbc:postgresql://$PG/postgres" SPRING_DATA_REDIS_URL="redis://$REDIS" SPRING_KAFKA_BOOTSTRAPSERVERS="$KAFKA" "$@"
 }
-PORT=$(free_port 18180)
+PORT=$(free_port "${BENCH_PORT:-18180}")
 # BENCH_API_JVM_OPTS adds options to the API JVM (e.g. another collector), for trying; the run notes them.
 JVM=(-Xms1g -Xmx1g ${BENCH_API_JVM_OPTS:-} "-Xlog:gc:file=$WORK/api-gc.log:uptime,level")
 # Member tokens, signed here with a key the service is told to trust (as the development issuer would sign
@@ -163,14 +170,31 @@ MEMBERS=$(( DURATION * 10000 / 100 + 200 ))
 FRESH=0
 want 2f && FRESH=$(( DURATION * 3000 ))
 log "signing $(( MEMBERS + FRESH )) member tokens"
-NIMBUS=$(tr ':' '\n' < "$ROOT/target/fairrush-dev.classpath" | grep -m1 nimbus-jose-jwt)
+# (awk reads the file itself: grep -m1 after tr could end first and fail the pipeline with tr's SIGPIPE, exit 141)
+NIMBUS=$(awk -v RS=: '/nimbus-jose-jwt/ { print; exit }' "$ROOT/target/fairrush-dev.classpath")
 java -cp "$NIMBUS" "$BENCH/SignTokens.java" "$WORK/dev-token-keys" "$WORK/all-tokens.txt" "bm-$RUN-" "$MEMBERS" $(( MEMBERS + FRESH )) \
   || die "could not sign the member tokens"
 head -n "$MEMBERS" "$WORK/all-tokens.txt" > "$WORK/tokens.txt"
 tail -n +$(( MEMBERS + 1 )) "$WORK/all-tokens.txt" > "$WORK/fresh-tokens.txt"
 JVM+=("-Dfairrush.dev-tokens.key-file=$WORK/dev-token-keys")
-FAIRRUSH_RUSH_PERSISTER_ENABLED=false against_servers start_app_java "$PORT" "$WORK/api.log" "fairrush-bench-api-$RUN" "${JVM[@]}"
-wait_healthy "$PORT" 300 || { tail -40 "$WORK/api.log" >&2; die "the service did not start"; }
+# start_api [TOPIC_PREFIX]: the API instance, persister off, publishing claims to the topics of TOPIC_PREFIX (default the
+# service's own, fairrush.); restart_api TOPIC_PREFIX stops it first (the bucket drains fill a topic per campaign).
+start_api() {
+  FAIRRUSH_RUSH_PERSISTER_ENABLED=false FAIRRUSH_RUSH_TOPICPREFIX="${1:-fairrush.}" \
+    against_servers start_app_java "$PORT" "$WORK/api.log" "fairrush-bench-api-$RUN" "${JVM[@]}"
+  API_GROUP=${STARTED_GROUPS[-1]} API_PREFIX=${1:-fairrush.}
+  wait_healthy "$PORT" 300 || { tail -40 "$WORK/api.log" >&2; die "the service did not start"; }
+}
+restart_api() {
+  kill -TERM -- "-$API_GROUP" 2>/dev/null || true
+  for _ in $(seq 1 30); do kill -0 -- "-$API_GROUP" 2>/dev/null || break; sleep 1; done
+  kill -KILL -- "-$API_GROUP" 2>/dev/null || true
+  mv "$WORK/api.log" "$WORK/api-$API_GROUP.log"
+  start_api "$1"
+}
+# With BENCH_PERSIST_BUCKETS and step 6 alone, the first campaign's topics from the start (one restart fewer; the
+# sold-out campaign's one claim then sits in them too, a record of another campaign that no drain counts).
+if [ -n "${BENCH_PERSIST_BUCKETS:-}" ] && [ "$STEPS" = 6 ]; then start_api "fairrush.b${BENCH_PERSIST_BUCKETS%% *}."; else start_api; fi
 BASE="http://127.0.0.1:$PORT"
 # The reference apps: same heap as the API, plain java, idle while fairrush is measured (and fairrush idle
 # while they are).
@@ -374,19 +398,25 @@ opts_label() { # JVM options as the run's answers column shows them (the profile
   done
   printf '%s' "$label"
 }
+# DRAIN_PERSISTERS (default 1): persister JVMs started together in the drain's consumer group; DRAIN_TOPIC_PREFIX: the
+# topics they read (default the service's own); STORED_IN: the campaigns whose rows are counted (stored()).
+jvm_ticks() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk '{print $12 + $13}' || echo 0; }
 drain() {
-  local name=$1 durable=$2 port pid n last since deadline
+  local name=$1 durable=$2 port n last since deadline i k=${DRAIN_PERSISTERS:-1} pids=() ports=() ticks=() group up_at=0 up=0
   shift 2
   DRAINS=$((DRAINS + 1))
   pg_durable "$durable"
   psql_bench -d postgres -c "TRUNCATE voucher CASCADE" -c "CHECKPOINT" >/dev/null
   LOAD_BEFORE=$(loadavg)
-  port=$(free_port $((PORT + 1)))
-  FAIRRUSH_RUSH_PERSISTER_ENABLED=true FAIRRUSH_RUSH_PERSISTER_GROUPID="bench-persister-$RUN-$DRAINS" \
-    FAIRRUSH_WEBHOOKS_GROUPID="bench-webhooks-$RUN-$DRAINS" \
-    against_servers start_app_java "$port" "$WORK/persister-$name.log" "fairrush-bench-persister-$RUN-$DRAINS" -Xms1g -Xmx1g \
-    "-Dfairrush.dev-tokens.key-file=$WORK/dev-token-keys" "$@"
-  pid=${STARTED_GROUPS[-1]}
+  group="bench-persister-$RUN-$DRAINS"
+  for ((i = 1; i <= k; i++)); do
+    port=$(free_port $((PORT + 10 * (i + 1))))
+    FAIRRUSH_RUSH_PERSISTER_ENABLED=true FAIRRUSH_RUSH_PERSISTER_GROUPID="$group" \
+      FAIRRUSH_WEBHOOKS_GROUPID="bench-webhooks-$RUN-$DRAINS" FAIRRUSH_RUSH_TOPICPREFIX="${DRAIN_TOPIC_PREFIX:-fairrush.}" \
+      against_servers start_app_java "$port" "$WORK/persister-$name$([ "$i" -gt 1 ] && echo "-$i").log" \
+      "fairrush-bench-persister-$RUN-$DRAINS-$i" -Xms1g -Xmx1g "-Dfairrush.dev-tokens.key-file=$WORK/dev-token-keys" "$@"
+    pids+=("${STARTED_GROUPS[-1]}") ports+=("$port")
+  done
   : > "$WORK/persister-$name-progress.txt"
   # Done when every claim is stored, or when the count stood still for 20 s once rows had arrived (claims
   # whose request was cut before the Kafka send stay PENDING in Redis; see the invariants below).
@@ -394,7 +424,19 @@ drain() {
   while :; do
     n=$(stored)
     echo "$(date +%s.%N) $n" >> "$WORK/persister-$name-progress.txt"
-    [ "$last" -le 0 ] && [ "$n" -gt 0 ] && cpu_before
+    if [ "$last" -le 0 ] && [ "$n" -gt 0 ]; then
+      cpu_before
+      ticks=()
+      for i in "${pids[@]}"; do ticks+=("$(jvm_ticks "$i")"); done
+    fi
+    # With several persisters: when the last of them was UP (its consumer started before its web server), so the
+    # rate with all of them draining can be told from the first one's head start (the broker starts a new group's
+    # first assignment at once, and rebalances when the next member joins).
+    if [ "$k" -gt 1 ] && [ "$up" -lt "$k" ]; then
+      up=0
+      for i in "${ports[@]}"; do curl -fsS -m 1 "http://127.0.0.1:$i/actuator/health" 2>/dev/null | grep -q '"status":"UP"' && up=$((up + 1)); done
+      [ "$up" -eq "$k" ] && up_at=$(date +%s.%N)
+    fi
     [ "$n" -ge "$CLAIMS" ] && break
     if [ "$n" != "$last" ]; then last=$n since=$(date +%s); fi
     [ "$n" -gt 0 ] && [ $(( $(date +%s) - since )) -ge 20 ] && { log "persister $name: $n of $CLAIMS stored, no change for 20 s"; break; }
@@ -403,7 +445,7 @@ drain() {
   done
   # Rate over the stretch where rows were arriving: from the last sample before the first row to the first
   # sample that holds the final count.
-  R=$(awk -v total="$CLAIMS" '
+  R=$(awk -v total="$CLAIMS" -v up_at="$up_at" '
     { t[NR] = $1; n[NR] = $2 }
     END {
       s = 0; for (i = 1; i <= NR; i++) if (n[i] == n[1]) s = i
@@ -411,13 +453,37 @@ drain() {
       secs = t[e] - t[s]; if (secs <= 0) secs = 0.001
       h = e; for (i = s; i <= e; i++) if (n[i] - n[s] >= (n[e] - n[s]) / 2) { h = i; break }
       half = t[e] - t[h]; if (half <= 0) half = 0.001
-      printf "{\"rps\": %.1f, \"rows\": %d, \"seconds\": %.3f, \"second_half_rps\": %.1f}", (n[e] - n[s]) / secs, n[e] - n[s], secs, (n[e] - n[h]) / half
+      printf "{\"rps\": %.1f, \"rows\": %d, \"seconds\": %.3f, \"second_half_rps\": %.1f", (n[e] - n[s]) / secs, n[e] - n[s], secs, (n[e] - n[h]) / half
+      # With several persisters: rows stored before all were UP, and the rate from then on.
+      if (up_at > 0) {
+        u = e; for (i = s; i <= e; i++) if (t[i] >= up_at) { u = i; break }
+        after = t[e] - t[u]
+        printf ", \"rows_before_all_up\": %d, \"all_up_rps\": %.1f", n[u] - n[s], after > 0 ? (n[e] - n[u]) / after : 0
+      }
+      printf "}"
     }' "$WORK/persister-$name-progress.txt")
-  save "$name" "$R" "$(jq -r '"\(.rows) rows in \(.seconds) s (second half of the rows: \(.second_half_rps | floor)/s, after the fresh JVM warmed up)"' <<<"$R"); fsync $durable$(opts_label "$@")"
+  save "$name" "$R" "$(jq -r '"\(.rows) rows in \(.seconds) s (second half of the rows: \(.second_half_rps | floor)/s, after the fresh JVM warmed up)"' <<<"$R"); fsync $durable$( [ "$k" -gt 1 ] && echo "; $k persister JVMs")$(opts_label "$@")"
   cpu_after "$name" "$(stored)"
-  kill -TERM -- "-$pid" 2>/dev/null || true
-  for _ in $(seq 1 30); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 1; done
-  kill -KILL -- "-$pid" 2>/dev/null || true
+  if [ "$k" -gt 1 ] || [ -n "${DRAIN_TOPIC_PREFIX:-}" ]; then
+    # Each persister JVM's CPU per stored claim over the drain (milliseconds; from the first stored row), and how the
+    # topic's records spread over its partitions and over the group's members.
+    local hz per=() claims_stored
+    hz=$(getconf CLK_TCK) claims_stored=$(stored)
+    for i in "${!pids[@]}"; do
+      per+=("$(awk -v a="${ticks[$i]:-0}" -v b="$(jvm_ticks "${pids[$i]}")" -v hz="$hz" -v n="$claims_stored" \
+        'BEGIN { printf "%.4f", 1000 * (b - a) / hz / (n > 0 ? n : 1) }')")
+    done
+    java -cp "$KAFKA_CLIENT_CP" "$BENCH/TopicSpread.java" "$KAFKA" "${DRAIN_TOPIC_PREFIX:-fairrush.}voucher-claims" "$group" \
+      > "$RESULTS/spread_$name.json" 2>>"$WORK/topic-spread.log" || log "TopicSpread failed (see $WORK/topic-spread.log)"
+    jq --argjson cpu "[$(IFS=,; echo "${per[*]}")]" '. + {persister_cpu_ms_per_claim: $cpu}' "$RESULTS/spread_$name.json" \
+      > "$RESULTS/spread_$name.tmp" && mv "$RESULTS/spread_$name.tmp" "$RESULTS/spread_$name.json"
+    log "$name: $(jq -c '{partitions, members: [.members[] | {partitions, records}], persister_cpu_ms_per_claim}' "$RESULTS/spread_$name.json")"
+  fi
+  for i in "${pids[@]}"; do kill -TERM -- "-$i" 2>/dev/null || true; done
+  for i in "${pids[@]}"; do
+    for _ in $(seq 1 30); do kill -0 -- "-$i" 2>/dev/null || break; sleep 1; done
+    kill -KILL -- "-$i" 2>/dev/null || true
+  done
 }
 
 step_persister() {
@@ -461,6 +527,72 @@ step_persister() {
   pg_durable "$PG_DURABLE"
 }
 
+# ---- (6) as issue 16's drain of one campaign over one or several partitions (BENCH_PERSIST_BUCKETS) ------------------
+# Per bucket count B: the API restarted to publish to topics of their own (fairrush.bB.), a campaign of B buckets and
+# 1,000,000 units filled by grabs like (6) (up to BENCH_PERSIST_CLAIMS, at most BENCH_PERSIST_FILL_SECONDS), then a wait
+# until none of its claims waits for Kafka (every bucket's unsent set empty: cut requests republished by the sweeper
+# of the same API), so the topic holds every claim granted. Then rounds of drains, every (buckets, persisters) pair once
+# a round, the order reversed every other round, Postgres flushing; after each drain, the checks of exactly once.
+granted() { echo $(( 1000000 - $(http_json GET "/api/v1/campaigns/$1" "$ADMIN" | jq -r .remaining) )); }
+unsent_of() { # CAMPAIGN BUCKETS: claims of the campaign not yet known to be in Kafka, over its buckets
+  local b n=0 tag
+  for ((b = 0; b < $2; b++)); do
+    tag="c:$1"; [ "$b" -gt 0 ] && tag="c:$1~$b"
+    n=$(( n + $(redis-cli -h "$RH" -p "$RP" ZCARD "fr:{$tag}:unsent") ))
+  done
+  echo "$n"
+}
+# exactly_once NAME CAMPAIGN GRANTED: after a drain, every granted claim stored once and nobody over the limit.
+exactly_once() {
+  local row verdict rows ids codes slots most
+  row=$(psql_bench -d postgres -F ' ' -c "select count(*), count(distinct id), count(distinct code), count(distinct (member_id, seq)),
+    coalesce((select max(c) from (select count(*) c from voucher where campaign_id = $2 group by member_id) m), 0)
+    from voucher where campaign_id = $2")
+  read -r rows ids codes slots most <<<"$row"
+  verdict=ok
+  [ "$rows" -eq "$3" ] && [ "$ids" -eq "$rows" ] && [ "$codes" -eq "$rows" ] && [ "$slots" -eq "$rows" ] && [ "$most" -le 100 ] \
+    || { verdict=FAILED; BUCKET_CHECKS_FAILED=1; }
+  jq -n --arg v "$verdict" --argjson rows "$rows" --argjson granted "$3" --argjson ids "$ids" --argjson codes "$codes" \
+    --argjson slots "$slots" --argjson most "$most" \
+    '{verdict: $v, rows: $rows, granted: $granted, distinct_ids: $ids, distinct_codes: $codes, distinct_member_seq: $slots, most_per_member: $most}' \
+    > "$RESULTS/check_$1.json"
+  log "$1: $verdict: $rows rows for $3 claims granted; distinct ids $ids, codes $codes, (member, seq) $slots; most vouchers of one member $most (limit 100)"
+}
+step_bucket_drains() {
+  local b k round id pairs=() order pair
+  declare -gA CAMPAIGN_OF GRANTED_OF
+  BUCKET_CHECKS_FAILED=0
+  PERSIST_TARGET=${BENCH_PERSIST_CLAIMS:-$(( DURATION >= 30 ? 100000 : 20000 ))}
+  PERSIST_CAP=${BENCH_PERSIST_FILL_SECONDS:-$(( DURATION >= 30 ? 180 : 60 ))}
+  KAFKA_CLIENT_CP=$(tr ':' '\n' < "$ROOT/target/fairrush-dev.classpath" | grep -E '/(kafka-clients|slf4j-api)-[0-9.]+\.jar$' | paste -sd:)
+  for b in $BENCH_PERSIST_BUCKETS; do
+    [ "$API_PREFIX" = "fairrush.b$b." ] || restart_api "fairrush.b$b."
+    id=$(http_json POST /api/v1/campaigns "$ADMIN" "$(campaign_body 1000000 100 "$b")" | jq -r .id)
+    [ -n "$id" ] && [ "$id" != null ] || die "could not create the campaign of $b buckets"
+    FILL_END=$(( $(date +%s) + PERSIST_CAP )) ROUND=0
+    while [ "$(granted "$id")" -lt "$PERSIST_TARGET" ] && [ "$(date +%s)" -lt "$FILL_END" ]; do
+      ROUND=$((ROUND + 1))
+      wrk_run 10 grab "/api/v1/campaigns/$id/grabs" "$WORK/tokens.txt" "fb$b-$ROUND$RUN" >/dev/null
+    done
+    for _ in $(seq 1 60); do [ "$(unsent_of "$id" "$b")" -eq 0 ] && break; sleep 1; done
+    [ "$(unsent_of "$id" "$b")" -eq 0 ] || die "claims of campaign $id still wait for Kafka after 60 s"
+    CAMPAIGN_OF[$b]=$id GRANTED_OF[$b]=$(granted "$id")
+    log "bucket drains: campaign $id of $b buckets, ${GRANTED_OF[$b]} claims granted, all of them in fairrush.b$b.voucher-claims"
+    for k in $BENCH_PERSIST_PERSISTERS; do pairs+=("$b:$k"); done
+  done
+  for round in $(seq 1 "${BENCH_PERSIST_ROUNDS:-3}"); do
+    order=("${pairs[@]}")
+    (( round % 2 )) || { order=(); for ((pair = ${#pairs[@]} - 1; pair >= 0; pair--)); do order+=("${pairs[$pair]}"); done; }
+    for pair in "${order[@]}"; do
+      b=${pair%:*} k=${pair#*:}
+      DRAIN_TOPIC_PREFIX="fairrush.b$b." DRAIN_PERSISTERS=$k STORED_IN=${CAMPAIGN_OF[$b]} CLAIMS=${GRANTED_OF[$b]} \
+        drain "bucket_b${b}_p${k}_r$round" on
+      STORED_IN=${CAMPAIGN_OF[$b]} exactly_once "bucket_b${b}_p${k}_r$round" "${CAMPAIGN_OF[$b]}" "${GRANTED_OF[$b]}"
+    done
+  done
+  pg_durable "$PG_DURABLE"
+}
+
 # ---- invariants: nothing oversold, nothing lost ------------------------------------------------------
 step_checks() {
   FINAL=$(stored)
@@ -497,14 +629,19 @@ want 3 && step_soldout
 want 4 && step_redis
 want 5 && step_naive
 want_refs && step_refs _end
-want 6 && step_persister
-want 6 && step_checks
+BUCKET_DRAINS=0
+[ -n "${BENCH_PERSIST_BUCKETS:-}" ] && BUCKET_DRAINS=1
+want 6 && [ "$BUCKET_DRAINS" = 1 ] && step_bucket_drains
+want 6 && [ "$BUCKET_DRAINS" = 0 ] && step_persister
+want 6 && [ "$BUCKET_DRAINS" = 0 ] && step_checks
 
 python3 "$BENCH/report.py" "$RESULTS" "$OUT"
 if [ "$JFR" = 1 ] && [ -f "$WORK/api-grab.jfr" ]; then
   python3 "$BENCH/jfr-top.py" "$WORK/api-grab.jfr" > "$WORK/profile-grab.md" && log "JFR of step (2): $WORK/api-grab.jfr, summary $WORK/profile-grab.md"
 fi
-if want 6; then
+if want 6 && [ "$BUCKET_DRAINS" = 1 ]; then
+  [ "$BUCKET_CHECKS_FAILED" = 0 ] || die "a drain did not store every claim exactly once (see $RESULTS/check_*.json)"
+elif want 6; then
   [ $(( FINAL + PENDING )) -eq "$CLAIMS" ] && [ "$LOST" -eq 0 ] && [ "$GONE_LEFT" -eq 0 ] && [ "$OVERSOLD" -eq 0 ] || die "an invariant does not hold: $SUMMARY"
   [ "$PENDING" -eq 0 ] || log "note: $PENDING claims stayed PENDING: requests cut by wrk at the end of a step after the Lua claim, before the Kafka send (never answered 201); the sweeper publishes them after fairrush.rush.sweep-after"
 fi

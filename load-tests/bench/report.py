@@ -92,6 +92,9 @@ def render(folder):
     ab = persister_ab(folder)
     if ab:
         lines += [""] + ab
+    drains = bucket_drains(folder)
+    if drains:
+        lines += [""] + drains
     cpu = [(step, os.path.join(folder, f"cpu_{step}.txt")) for step in ("trivial", "grab", "soldout", "persister", "persister_nofsync")]
     cpu = [(step, open(path).read().strip()) for step, path in cpu if os.path.exists(path)]
     if cpu:
@@ -142,6 +145,51 @@ def persister_ab(folder):
     median = lambda values: f"{statistics.median(values):.2f}" if values else "-"
     lines.append(f"| median | | | {median(ratios)} | {median(halves)} | {median(cpus)} | |")
     cpu = [(name, os.path.join(folder, f"cpu_{name}.txt")) for i, _, _ in rounds for name in (f"persister_a{i}", f"persister_b{i}")]
+    lines += [""] + [f"- {name}: {open(path).read().strip().split(': ', 1)[1]}" for name, path in cpu if os.path.exists(path)]
+    return lines
+
+
+def bucket_drains(folder):
+    """Issue 16's drains of one campaign over one or several partitions (BENCH_PERSIST_BUCKETS), in the order they ran,
+    and the medians of each (buckets, persisters) pair's per-round ratio to the first pair of the same round."""
+    names = sorted((f[:-5] for f in os.listdir(folder) if f.startswith("bucket_b") and f.endswith(".json")),
+                   key=lambda n: os.path.getmtime(os.path.join(folder, n + ".json")))
+    if not names:
+        return []
+    def parse(name):  # bucket_b8_p2_r3 -> (8, 2, 3)
+        b, k, r = name[len("bucket_"):].split("_")
+        return int(b[1:]), int(k[1:]), int(r[1:])
+    lines = ["Drain of one campaign over one or several partitions (issue 16): fresh persister JVMs drain a topic pre-filled "
+             "with one campaign's claims, Postgres flushing its commits; records per partition of the campaign's voucher-claims "
+             "topic, per persister (the group's committed offsets in its partitions), each persister JVM's CPU per stored claim "
+             "(from the first stored row), and the check of exactly once:", "",
+             "| round | buckets | persister JVMs | claims/s | second half | after all JVMs up | records per partition | records per persister "
+             "| persister CPU ms/claim | stored exactly once | load avg before |",
+             "|---:|---:|---:|---:|---:|---:|---|---|---|---|---|"]
+    by_round = {}
+    for name in names:
+        b, k, r = parse(name)
+        d, spread, check = load(folder, name), load(folder, f"spread_{name}") or {}, load(folder, f"check_{name}") or {}
+        by_round.setdefault(r, {})[(b, k)] = d
+        parts = ", ".join(f"p{p} {n:,}" for p, n in spread.get("partitions", {}).items() if n)
+        members = ", ".join(f"{m['records']:,} (p{','.join(str(p) for p in m['partitions'])})"
+                            for m in sorted(spread.get("members", []), key=lambda m: -m["records"]))
+        cpu = " + ".join(f"{c:.3f}" for c in spread.get("persister_cpu_ms_per_claim", []))
+        up = f"{d['all_up_rps']:,.0f} ({d['rows_before_all_up']:,} rows before)" if "all_up_rps" in d else ""
+        verdict = (f"{check['verdict']}: {check['rows']:,} rows / {check['granted']:,} granted, "
+                   f"{check['distinct_ids']:,} distinct ids") if check else "-"
+        lines.append(f"| {r} | {b} | {k} | {d['rps']:,.0f} | {d['second_half_rps']:,.0f} | {up} | {parts} | {members} | {cpu} | "
+                     f"{verdict} | {d.get('loadavg', '')} |")
+    pairs = sorted({pair for runs in by_round.values() for pair in runs})
+    base = pairs[0]
+    lines += ["", f"Ratios to {base[0]} bucket(s), {base[1]} persister(s) of the same round (median over the rounds; per round in brackets):", "",
+              "| buckets | persister JVMs | claims/s | second half |", "|---:|---:|---|---|"]
+    for pair in pairs[1:]:
+        whole = [runs[pair]["rps"] / runs[base]["rps"] for runs in by_round.values() if pair in runs and base in runs]
+        half = [runs[pair]["second_half_rps"] / runs[base]["second_half_rps"] for runs in by_round.values() if pair in runs and base in runs]
+        show = lambda values: f"**{statistics.median(values):.2f}** ({', '.join(f'{v:.2f}' for v in values)})" if values else "-"
+        lines.append(f"| {pair[0]} | {pair[1]} | {show(whole)} | {show(half)} |")
+    cpu = [(name, os.path.join(folder, f"cpu_{name}.txt")) for name in names]
     lines += [""] + [f"- {name}: {open(path).read().strip().split(': ', 1)[1]}" for name, path in cpu if os.path.exists(path)]
     return lines
 
