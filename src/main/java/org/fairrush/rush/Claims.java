@@ -20,32 +20,26 @@ import org.fairrush.rush.lua.ClaimScript;
 import org.fairrush.rush.lua.ClaimScript.ScriptAnswer;
 import org.fairrush.rush.lua.PoolKeys;
 import org.fairrush.rush.lua.ReleaseScript;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import reactor.core.publisher.Mono;
 
 /**
  * Claims, the engine's hot path (docs/design.md sections 1 and 2): one atomic claim script in Redis, then the
  * claim event to Kafka, and a grant only once Kafka acknowledged it. A claim that cannot be made durable is
- * reversed in Redis and answered {@link Busy}.
+ * reversed in Redis and answered {@link Busy}. This class runs the script and answers what it says (sold out,
+ * a replay, a stock split over buckets); sending the recorded claim and reversing it is {@link ClaimDurability}'s.
  */
 public class Claims {
 
-    private static final Logger log = LoggerFactory.getLogger(Claims.class);
-
     private final ReactiveStringRedisTemplate redis;
     private final ClaimScript claimScript;
-    private final ReleaseScript releaseScript;
-    private final Acknowledgements acknowledgements;
-    private final ClaimPublisher publisher;
     private final SoldOutBoard soldOut;
     private final Clock clock;
     private final String keyPrefix;
-    private final Duration sendTimeout;
     private final RushMetrics metrics;
     private final Map<String, ClaimSink> sinks;
     private final Buckets buckets;
+    private final ClaimDurability durability;
 
     /** @param sinks where replays of claims Redis keeps no copy of are read from (one per kind) */
     Claims(ReactiveStringRedisTemplate redis, ClaimScript claimScript, ReleaseScript releaseScript, Acknowledgements acknowledgements,
@@ -53,16 +47,13 @@ public class Claims {
             List<ClaimSink> sinks, Buckets buckets) {
         this.redis = redis;
         this.claimScript = claimScript;
-        this.releaseScript = releaseScript;
-        this.acknowledgements = acknowledgements;
-        this.publisher = publisher;
         this.soldOut = soldOut;
         this.clock = clock;
         this.keyPrefix = properties.keyPrefix();
-        this.sendTimeout = properties.sendTimeout();
         this.metrics = metrics;
         this.sinks = sinks.stream().collect(Collectors.toMap(ClaimSink::kind, sink -> sink));
         this.buckets = buckets;
+        this.durability = new ClaimDurability(releaseScript, acknowledgements, publisher, soldOut, clock, properties.sendTimeout(), metrics);
     }
 
     /**
@@ -171,8 +162,8 @@ public class Claims {
         ClaimRecorded draft = ClaimRecorded.draft(claimId, keys.ref(), actorId, now, attributes);
         return metrics.timeClaimScript(claimScript.run(keys, draft, idempotencyKey, now)).flatMap(answer -> switch (answer.code()) {
             case GRANTED -> (answer.waitlist() || bucket ? Mono.<Void>empty() : markIfEmptied(keys.ref(), answer.number()))
-                    .then(makeDurable(keys, answer.claim(), idempotencyKey, new Granted(answer.claim(), answer.number(), false)));
-            case WAITLISTED -> makeDurable(keys, answer.claim(), idempotencyKey,
+                    .then(durability.makeDurable(keys, answer.claim(), idempotencyKey, new Granted(answer.claim(), answer.number(), false)));
+            case WAITLISTED -> durability.makeDurable(keys, answer.claim(), idempotencyKey,
                     new Waitlisted(answer.claim(), answer.number(), false));
             case REPLAYED -> replay(keys.ref(), answer);
             case SOLD_OUT -> whenEmpty.get();
@@ -215,46 +206,8 @@ public class Claims {
         return claim.waiting() ? new Waitlisted(claim, answer.position(), true) : new Granted(claim, -1, true);
     }
 
-    private Mono<ClaimOutcome> makeDurable(PoolKeys keys, ClaimRecorded claim, String idempotencyKey, ClaimOutcome outcome) {
-        return metrics.timeKafkaSend(publisher.publish(claim).timeout(sendTimeout))
-                .then(markAcknowledged(keys, claim))
-                .doOnSuccess(acknowledged -> {
-                    // On every grab: nothing is built unless the line is wanted.
-                    if (log.isDebugEnabled()) {
-                        log.atDebug().addKeyValue(ClaimLogs.CLAIM_ID, claim.eventId().toString())
-                                .log("claim of {} acknowledged by Kafka", claim.poolRef().scopeTag());
-                    }
-                })
-                .thenReturn(outcome)
-                .onErrorResume(failure -> reverse(keys, claim, idempotencyKey, outcome, failure));
-    }
-
-    /**
-     * Kafka holds the event: from now on the claim is durable, so a replay of it may be answered 201 and it
-     * can no longer be reversed. If Redis fails here the claim still stands; a replay then waits for the
-     * persister. The marks of claims acknowledged together go to Redis in one call ({@link Acknowledgements}).
-     */
-    private Mono<Void> markAcknowledged(PoolKeys keys, ClaimRecorded claim) {
-        return acknowledgements.acknowledge(keys, claim.eventId().toString())
-                .onErrorResume(failure -> Mono.fromRunnable(() ->
-                        log.warn("could not mark claim {} acknowledged: {}", claim.eventId(), failure.toString())));
-    }
-
     /** Durable from now on, and no longer the sweeper's concern (one script call, acknowledge.lua). */
     public static Mono<Void> markAcknowledged(ReactiveStringRedisTemplate redis, PoolKeys keys, String claimId) {
         return new AcknowledgeScript(redis).run(keys, List.of(claimId)).then();
-    }
-
-    private Mono<ClaimOutcome> reverse(PoolKeys keys, ClaimRecorded claim, String idempotencyKey, ClaimOutcome outcome,
-            Throwable failure) {
-        log.atWarn().addKeyValue(ClaimLogs.CLAIM_ID, claim.eventId().toString())
-                .log("claim {} not acknowledged by Kafka ({}), reversing it", claim.eventId(), failure.toString());
-        return releaseScript.run(keys, claim, idempotencyKey, clock.instant()).flatMap(result -> switch (result) {
-            // A bucket's unit is back: the whole stock (the board knows it by its bucket 0) has one again.
-            case REVERSED -> (claim.waiting() ? Mono.<Void>empty() : soldOut.markRestocked(keys.ref().bucket() > 0 ? keys.ref().inBucket(0) : keys.ref()))
-                    .thenReturn((ClaimOutcome) new Busy("the claim could not be stored right now"));
-            // Already taken over or stored by the persister: the event reached Kafka after all.
-            case DURABLE, UNKNOWN -> Mono.just(outcome);
-        });
     }
 }

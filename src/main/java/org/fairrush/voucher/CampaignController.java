@@ -63,7 +63,7 @@ class CampaignController {
              "redeemHours": [{"days": ["MON", "TUE", "WED", "THU", "FRI"], "from": "10:00", "to": "22:00"}]}""")
     @PostMapping
     Mono<ResponseEntity<CampaignView>> create(@Valid @RequestBody NewCampaign request) {
-        List<CampaignRequests.RuleBroken> broken = CampaignRequests.brokenRules(request, clock.instant());
+        List<NewCampaignRules.RuleBroken> broken = NewCampaignRules.brokenRules(request, clock.instant());
         if (!broken.isEmpty()) {
             return Mono.error(ApiProblem.invalid(broken.stream()
                     .map(rule -> new ApiProblem.InvalidField(rule.field(), rule.message())).toList()));

@@ -54,7 +54,7 @@ class Campaigns {
     /**
      * Stores the campaign and loads its pool into Redis in one step: if Redis cannot take the pool, the
      * row is rolled back, so a campaign never exists without its stock. A stock split over buckets is one pool per
-     * bucket (a first-come campaign only, CampaignRequests).
+     * bucket (a first-come campaign only, NewCampaignRules).
      */
     Mono<CampaignView> create(NewCampaign request) {
         return repository.insert(request)

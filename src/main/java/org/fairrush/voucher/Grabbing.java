@@ -99,10 +99,10 @@ class Grabbing {
         String code = codes.next(campaign.id());
         PoolRef pool = entering ? Openings.entries(campaign.id()) : Campaigns.pool(campaign.id());
         if (!entering && campaign.buckets() > 1) {
-            // A stock over buckets has no daily caps and no opening (CampaignRequests): the member's home bucket claims.
+            // A stock over buckets has no daily caps and no opening (NewCampaignRules): the member's home bucket claims.
             return claims.claim(pool, campaign.buckets(), memberId, idempotencyKey, Map.of(CODE, code), VoucherCodes.voucherId(code));
         }
-        // An entry is no grant: the day's caps count grants (a randomized campaign has none, CampaignRequests).
+        // An entry is no grant: the day's caps count grants (a randomized campaign has none, NewCampaignRules).
         return claims.claim(pool, memberId, idempotencyKey, Map.of(CODE, code), VoucherCodes.voucherId(code),
                 entering ? null : campaign.rules().dailyQuota());
     }

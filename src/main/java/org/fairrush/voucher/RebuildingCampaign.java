@@ -48,7 +48,7 @@ class RebuildingCampaign {
     Mono<Reconciliation.PoolReport> rebuild(long campaignId) {
         PoolRef pool = Campaigns.pool(campaignId);
         return campaigns.current(campaignId).flatMap(campaign -> campaign.buckets() > 1
-                // A stock over buckets has no daily caps (CampaignRequests): each bucket gets its share and its holders.
+                // A stock over buckets has no daily caps (NewCampaignRules): each bucket gets its share and its holders.
                 ? rebuild.rebuildBuckets(pool, campaign.buckets(), stored(campaign), campaign.paused())
                         .then(reconciliation.stock(pool, campaign.buckets()))
                 : rebuild.rebuild(pool, List.of(pool), restoreToday(campaign).then(stored(campaign)), campaign.paused())

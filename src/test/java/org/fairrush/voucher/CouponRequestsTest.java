@@ -7,7 +7,7 @@ import org.fairrush.voucher.CampaignRequests.NewCampaign;
 import org.fairrush.voucher.CampaignRequests.NewDiscount;
 import org.fairrush.voucher.CampaignRequests.NewRedeemHours;
 import org.fairrush.voucher.CampaignRequests.NewValidity;
-import org.fairrush.voucher.CampaignRequests.RuleBroken;
+import org.fairrush.voucher.NewCampaignRules.RuleBroken;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,7 +25,7 @@ class CouponRequestsTest {
     }
 
     private static List<RuleBroken> broken(NewCampaign campaign) {
-        return CampaignRequests.brokenRules(campaign, NOW);
+        return NewCampaignRules.brokenRules(campaign, NOW);
     }
 
     @Test

@@ -31,8 +31,8 @@ import reactor.util.retry.Retry;
 /**
  * Moves claim events from the log into Postgres (docs/design.md section 2): per batch, the persister takes
  * the claims over in Redis (so a late reversal cannot contradict them and reversed ones are skipped),
- * stores them through the features' {@link ClaimSink}s in one transaction, commits the log position, and
- * then clears their PENDING records.
+ * stores them through the features' {@link ClaimSink}s in one transaction ({@link ClaimStorage}), commits the
+ * log position, and then clears their PENDING records.
  *
  * <p>Two stages overlap, each in log order: while one batch's position is being committed and its PENDING
  * records cleared, the next batch is already being stored. A position is committed only after its batch
@@ -56,14 +56,10 @@ public final class Persister implements SmartLifecycle {
     /** Stored batches that may wait for their log position to be committed while the next one is stored. */
     static final int UNCOMMITTED_BATCHES = 2;
 
-    /** Tries of a record stored alone, failing in a way nobody classified, before it is set aside. */
-    static final int TRIES_ALONE = 3;
-
     private final ClaimStream stream;
-    private final Map<String, ClaimSink> sinks;
     private final PersistenceScripts scripts;
-    private final TransactionalOperator transaction;
     private final PoisonRecords poison;
+    private final ClaimStorage storage;
     private final String keyPrefix;
     private final RushMetrics metrics;
     private final ObservationRegistry observations;
@@ -91,10 +87,9 @@ public final class Persister implements SmartLifecycle {
             ObservationRegistry observations) {
         this.observations = observations;
         this.stream = stream;
-        this.sinks = sinks.stream().collect(Collectors.toMap(ClaimSink::kind, Function.identity()));
         this.scripts = scripts;
-        this.transaction = transaction;
         this.poison = new PoisonRecords(deadLetters, codec, databaseAnswers);
+        this.storage = new ClaimStorage(sinks, transaction, poison);
         this.keyPrefix = keyPrefix;
         this.metrics = metrics;
     }
@@ -198,48 +193,13 @@ public final class Persister implements SmartLifecycle {
                 .doBeforeRetry(signal -> log.warn("{} failed, retrying: {}", what, signal.failure().toString()));
     }
 
+    /** Takes the claims over in Redis (reversed ones are not kept), then stores the ones kept. */
     private Mono<Void> store(Map<PoolKeys, List<ClaimRecorded>> byScope) {
         return Flux.fromIterable(byScope.entrySet())
                 .concatMap(scope -> scripts.confirm(scope.getKey(), scope.getValue()))
                 .flatMapIterable(Function.identity())
                 .collectList()
-                .flatMap(kept -> storeTogether(kept)
-                        .onErrorResume(failure -> poison.mayBeTheRecords(failure).flatMap(theirs -> {
-                            if (!theirs) {
-                                return Mono.error(failure);
-                            }
-                            log.atWarn().addKeyValue(ClaimLogs.CLAIM_IDS, () -> ClaimLogs.ids(kept))
-                                    .log("a batch of {} claims failed ({}); storing them one by one", kept.size(), failure.toString());
-                            return Flux.fromIterable(kept).concatMap(claim -> storeAlone(claim, 1)).then();
-                        })));
-    }
-
-    private Mono<Void> storeTogether(List<ClaimRecorded> claims) {
-        return Flux.fromIterable(claims.stream().collect(Collectors.groupingBy(ClaimRecorded::kind)).entrySet())
-                .concatMap(kind -> sink(kind.getKey()).store(kind.getValue()))
-                .then()
-                .as(transaction::transactional);
-    }
-
-    /**
-     * Stores one claim of a batch that failed. Refused for good: set aside at once. Failing in a way nobody
-     * classified while the database answers: tried {@value #TRIES_ALONE} times, then set aside. Otherwise the
-     * error goes up and the whole batch is retried.
-     */
-    private Mono<Void> storeAlone(ClaimRecorded claim, int attempt) {
-        return storeTogether(List.of(claim)).onErrorResume(failure -> {
-            if (PoisonRecords.refusedForGood(failure)) {
-                return poison.setAside(claim, "refused by the database: " + failure.getMessage());
-            }
-            return poison.mayBeTheRecords(failure).flatMap(theirs -> {
-                if (!theirs) {
-                    return Mono.error(failure);
-                }
-                return attempt < TRIES_ALONE
-                        ? Mono.delay(Duration.ofMillis(100L * attempt)).then(storeAlone(claim, attempt + 1))
-                        : poison.setAside(claim, "failed " + TRIES_ALONE + " times while the database answered: " + failure);
-            });
-        });
+                .flatMap(storage::store);
     }
 
     private Mono<Void> clear(Map<PoolKeys, List<ClaimRecorded>> byScope) {
@@ -250,13 +210,5 @@ public final class Persister implements SmartLifecycle {
                 // Left pending, the stored claims are cleared by StrandedClaims' next pass (the sweeper republishes only
                 // claims Kafka never acknowledged, and these were).
                 .onErrorResume(failure -> Mono.fromRunnable(() -> log.warn("clearing pending claims failed: {}", failure.toString())));
-    }
-
-    private ClaimSink sink(String kind) {
-        ClaimSink sink = sinks.get(kind);
-        if (sink == null) {
-            throw new PoisonRecords.UnknownKind(kind);
-        }
-        return sink;
     }
 }

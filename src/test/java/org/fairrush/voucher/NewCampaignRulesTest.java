@@ -4,13 +4,13 @@ import java.time.Instant;
 
 import org.fairrush.voucher.CampaignRequests.NewCampaign;
 import org.fairrush.voucher.CampaignRequests.NewDiscount;
-import org.fairrush.voucher.CampaignRequests.RuleBroken;
+import org.fairrush.voucher.NewCampaignRules.RuleBroken;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The rules that span several fields of a new campaign. */
-class CampaignRequestsTest {
+class NewCampaignRulesTest {
 
     private static final Instant NOW = Instant.parse("2026-12-01T09:00:00Z");
 
@@ -26,30 +26,30 @@ class CampaignRequestsTest {
 
     @Test
     void acceptsASaneCampaign() {
-        assertThat(CampaignRequests.brokenRules(campaign(TEN, TEN_THIRTY, TEN, MONTH_END, 2000, 3000), NOW)).isEmpty();
+        assertThat(NewCampaignRules.brokenRules(campaign(TEN, TEN_THIRTY, TEN, MONTH_END, 2000, 3000), NOW)).isEmpty();
     }
 
     @Test
     void refusesAGrabWindowThatEndsBeforeItStarts() {
-        assertThat(CampaignRequests.brokenRules(campaign(TEN_THIRTY, TEN, TEN, MONTH_END, 2000, 3000), NOW))
+        assertThat(NewCampaignRules.brokenRules(campaign(TEN_THIRTY, TEN, TEN, MONTH_END, 2000, 3000), NOW))
                 .contains(new RuleBroken("grabEndsAt", "must be after grabStartsAt"));
     }
 
     @Test
     void refusesACampaignThatIsOverAlready() {
-        assertThat(CampaignRequests.brokenRules(campaign(NOW.minusSeconds(7200), NOW.minusSeconds(1), NOW, MONTH_END, 2000, 3000), NOW))
+        assertThat(NewCampaignRules.brokenRules(campaign(NOW.minusSeconds(7200), NOW.minusSeconds(1), NOW, MONTH_END, 2000, 3000), NOW))
                 .contains(new RuleBroken("grabEndsAt", "must be in the future"));
     }
 
     @Test
     void refusesARedemptionWindowEndingBeforeTheGrabsEnd() {
-        assertThat(CampaignRequests.brokenRules(campaign(TEN, TEN_THIRTY, TEN, TEN.plusSeconds(60), 2000, 3000), NOW))
+        assertThat(NewCampaignRules.brokenRules(campaign(TEN, TEN_THIRTY, TEN, TEN.plusSeconds(60), 2000, 3000), NOW))
                 .contains(new RuleBroken("redeemEndsAt", "must not be before grabEndsAt"));
     }
 
     @Test
     void refusesADiscountAboveTheMinimumSpend() {
-        assertThat(CampaignRequests.brokenRules(campaign(TEN, TEN_THIRTY, TEN, MONTH_END, 3001, 3000), NOW))
+        assertThat(NewCampaignRules.brokenRules(campaign(TEN, TEN_THIRTY, TEN, MONTH_END, 3001, 3000), NOW))
                 .contains(new RuleBroken("discount.amountOffCents", "must not exceed minSpendCents"));
     }
 }
