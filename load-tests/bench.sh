@@ -32,6 +32,8 @@
 #   BENCH_PERSIST_B_OPTS (and BENCH_PERSIST_A_OPTS, BENCH_PERSIST_ROUNDS, default 3): persister JVM options to
 #   compare, drain against drain on the same topic (e.g. "-Dfairrush.webhooks.enabled=false").
 #   BENCH_PERSIST_PROFILE=1: (6)'s persister under async-profiler (load-tests/target/bench/profile-persister.collapsed)
+#   BENCH_PERSIST_JFR=1: (6)'s persister recorded by JFR instead (load-tests/target/bench/persister.jfr; jfr-top.py reads it)
+#   BENCH_PORT: the first port tried for the service instances (default 18180)
 # Installs wrk, redis-tools and postgresql-client with apt-get when they are missing. Stops everything
 # it started on exit.
 set -euo pipefail
@@ -153,7 +155,7 @@ pg_durable "$PG_DURABLE"
 against_servers() {
   SPRING_R2DBC_URL="r2dbc:postgresql://$PG/postgres" SPRING_DATA_REDIS_URL="redis://$REDIS" SPRING_KAFKA_BOOTSTRAPSERVERS="$KAFKA" "$@"
 }
-PORT=$(free_port 18180)
+PORT=$(free_port "${BENCH_PORT:-18180}")
 # BENCH_API_JVM_OPTS adds options to the API JVM (e.g. another collector), for trying; the run notes them.
 JVM=(-Xms1g -Xmx1g ${BENCH_API_JVM_OPTS:-} "-Xlog:gc:file=$WORK/api-gc.log:uptime,level")
 # Member tokens, signed here with a key the service is told to trust (as the development issuer would sign
@@ -456,6 +458,8 @@ step_persister() {
   local profile=()
   if [ -n "${BENCH_PERSIST_PROFILE:-}" ]; then
     profile=("-agentpath:$(async_profiler_lib)=start,event=cpu,interval=1ms,threads,collapsed,file=$WORK/profile-persister.collapsed")
+  elif [ -n "${BENCH_PERSIST_JFR:-}" ]; then
+    profile=("-XX:StartFlightRecording=filename=$WORK/persister.jfr,settings=$BENCH/cpu-samples.jfc")
   fi
   drain persister on "${profile[@]}"
   pg_durable "$PG_DURABLE"
