@@ -44,6 +44,7 @@ final class ClaimJsonReader {
         String item = null;
         String status = null;
         Map<String, String> attributes = null;
+        int numbers = 0;
         try (JsonParser parser = json.createParser(text)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return null;
@@ -57,6 +58,7 @@ final class ClaimJsonReader {
                             return null;
                         }
                         int value = parser.getIntValue();
+                        numbers++;
                         switch (name) {
                             case "schemaVersion" -> schemaVersion = value;
                             case "seq" -> seq = value;
@@ -101,7 +103,8 @@ final class ClaimJsonReader {
                     }
                 }
             }
-            if (parser.nextToken() != null) {
+            // A number missing (data binding refuses a missing int), or given twice: data binding says what it means.
+            if (parser.nextToken() != null || numbers != 3) {
                 return null;
             }
         } catch (RuntimeException unexpected) {

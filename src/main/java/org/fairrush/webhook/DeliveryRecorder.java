@@ -48,6 +48,9 @@ final class DeliveryRecorder implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryRecorder.class);
 
+    /** Temporary, for the drain A/B of issue 13 (docs/benchmarks.md, design note 43): every batch decoded, as before. */
+    private static final boolean DECODE_EVERY_BATCH = Boolean.getBoolean("fairrush.bench.recorder-decodes-every-batch");
+
     private final ClaimStream stream;
     private final Map<String, List<ClaimEventTypes>> typesByKind;
     private final Subscriptions subscriptions;
@@ -132,15 +135,13 @@ final class DeliveryRecorder implements SmartLifecycle {
         });
     }
 
-    /** Temporary, for the A/B of issue 13 (docs/benchmarks.md): the recorder decoding every batch as before. */
-    private static final boolean DECODE_EVERY_BATCH = Boolean.getBoolean("fairrush.bench.recorder-decodes-every-batch");
-
     /** Per kind, the features' event types of which some subscription wants at least one event. */
     private Map<String, List<ClaimEventTypes>> typesWantedBy(List<Subscription> subscribed) {
         Map<String, List<ClaimEventTypes>> wanted = new LinkedHashMap<>();
         typesByKind.forEach((kind, types) -> {
             List<ClaimEventTypes> some = types.stream()
-                    .filter(feature -> feature.types().stream().anyMatch(type -> subscribed.stream().anyMatch(s -> s.wants(type)))).toList();
+                    .filter(feature -> feature.types().stream().anyMatch(type -> subscribed.stream().anyMatch(s -> s.wants(type))))
+                    .toList();
             if (!some.isEmpty()) {
                 wanted.put(kind, some);
             }

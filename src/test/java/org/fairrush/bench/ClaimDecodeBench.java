@@ -39,8 +39,9 @@ class ClaimDecodeBench {
         ClaimCodec codec = new ClaimCodec(json);
         List<String> texts = new ArrayList<>();
         for (int i = 0; i < claims; i++) {
-            texts.add(codec.write(new ClaimRecorded(ClaimRecorded.SCHEMA_VERSION, UUID.randomUUID(), Instant.now().truncatedTo(ChronoUnit.MICROS),
-                    "campaign", Integer.toString(1000 + i % 7), "vouchers", "bm-member-" + i, null, 1 + i % 100, ClaimRecorded.HELD,
+            Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            texts.add(codec.write(new ClaimRecorded(ClaimRecorded.SCHEMA_VERSION, UUID.randomUUID(), now, "campaign",
+                    Integer.toString(1000 + i % 7), "vouchers", "bm-member-" + i, null, 1 + i % 100, ClaimRecorded.HELD,
                     Map.of("code", "FR-" + Long.toString(UUID.randomUUID().getMostSignificantBits() >>> 1, 36).toUpperCase()))));
         }
         for (String text : texts) {

@@ -40,10 +40,12 @@ class ClaimJsonReaderTest {
     void textsInAnotherFormAreReadByDataBinding() {
         String id = UUID.randomUUID().toString();
         List<String> texts = List.of(
-                // a version 1 event (no revision), a number where a string is, an unknown property, another time zone
-                "{\"schemaVersion\":1,\"eventId\":\"" + id + "\",\"occurredAt\":\"2026-12-02T07:54:46+01:00\",\"kind\":\"campaign\","
-                        + "\"scope\":17,\"pool\":\"vouchers\",\"actorId\":\"m\",\"seq\":\"2\",\"status\":\"HELD\",\"extra\":[1,{\"a\":2}]}",
-                "{\"eventId\":\"" + id + "\",\"occurredAt\":1764658486.5,\"attributes\":null,\"item\":null}");
+                // a number where a string is, an unknown property, another time zone
+                "{\"schemaVersion\":2,\"eventId\":\"" + id + "\",\"occurredAt\":\"2026-12-02T07:54:46+01:00\",\"kind\":\"campaign\","
+                        + "\"scope\":17,\"pool\":\"vouchers\",\"actorId\":\"m\",\"seq\":2,\"status\":\"HELD\",\"extra\":[1,{\"a\":2}],"
+                        + "\"revision\":0}",
+                "{\"schemaVersion\":2,\"seq\":1,\"revision\":3,\"eventId\":\"" + id + "\",\"occurredAt\":1764658486.5,"
+                        + "\"attributes\":null,\"item\":null}");
         for (String text : texts) {
             assertThat(reader.read(text)).isEqualTo(json.readValue(text, ClaimRecorded.class));
         }
@@ -54,8 +56,11 @@ class ClaimJsonReaderTest {
     void refusesWhatDataBindingRefuses() {
         String valid = json.writeValueAsString(new ClaimRecorded(2, UUID.randomUUID(), Instant.now(), "campaign", "1", "vouchers", "m",
                 null, 1, ClaimRecorded.HELD, Map.of(), 0));
-        for (String text : List.of(valid + " {}", valid.replaceFirst("\"eventId\":\"[^\"]+\"", "\"eventId\":\"1-2-3-4-5\""), "[]",
-                "{")) {
+        // data binding refuses a missing int (a version 1 event without its revision, too)
+        String withoutRevision = valid.replaceFirst(",\"revision\":0", "");
+        assertThat(withoutRevision).isNotEqualTo(valid);
+        String shortenedId = valid.replaceFirst("\"eventId\":\"[^\"]+\"", "\"eventId\":\"1-2-3-4-5\"");
+        for (String text : List.of(valid + " {}", withoutRevision, shortenedId, "[]", "{")) {
             assertThatThrownBy(() -> json.readValue(text, ClaimRecorded.class)).as(text).isInstanceOf(RuntimeException.class);
             assertThatThrownBy(() -> reader.read(text)).as(text).isInstanceOf(RuntimeException.class);
         }
