@@ -390,6 +390,7 @@ drain() {
     "-Dfairrush.dev-tokens.key-file=$WORK/dev-token-keys" "$@"
   pid=${STARTED_GROUPS[-1]}
   : > "$WORK/persister-$name-progress.txt"
+  rm -f "$WORK/cpu-before.json"
   # Done when every claim is stored, or when the count stood still for 20 s once rows had arrived (claims
   # whose request was cut before the Kafka send stay PENDING in Redis; see the invariants below).
   deadline=$(( $(date +%s) + 300 + CLAIMS / 1000 )) last=-1 since=$(date +%s)
@@ -416,7 +417,8 @@ drain() {
       printf "{\"rps\": %.1f, \"rows\": %d, \"seconds\": %.3f, \"second_half_rps\": %.1f}", (n[e] - n[s]) / secs, n[e] - n[s], secs, (n[e] - n[h]) / half
     }' "$WORK/persister-$name-progress.txt")
   save "$name" "$R" "$(jq -r '"\(.rows) rows in \(.seconds) s (second half of the rows: \(.second_half_rps | floor)/s, after the fresh JVM warmed up)"' <<<"$R"); fsync $durable$(opts_label "$@")"
-  cpu_after "$name" "$(stored)"
+  # No row stored (a machine too busy for the instance to start before the deadline): no CPU per claim to give.
+  if [ -f "$WORK/cpu-before.json" ]; then cpu_after "$name" "$(stored)"; else log "$name: no row stored, no CPU per claim"; fi
   kill -TERM -- "-$pid" 2>/dev/null || true
   for _ in $(seq 1 30); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 1; done
   kill -KILL -- "-$pid" 2>/dev/null || true
