@@ -39,6 +39,7 @@
 #   order reversed every other round, Postgres flushing; each drain reports the records per partition and per persister
 #   (bench/TopicSpread.java), each persister JVM's CPU, and checks every claim stored exactly once. (6') is not run.
 #   BENCH_PORT: the first port tried for the API (default 18180; persisters and reference apps take the ones above).
+#   BENCH_PERSIST_JFR=1: (6)'s persister recorded by JFR instead (load-tests/target/bench/persister.jfr; jfr-top.py reads it)
 # Installs wrk, redis-tools and postgresql-client with apt-get when they are missing. Stops everything
 # it started on exit.
 set -euo pipefail
@@ -418,6 +419,7 @@ drain() {
     pids+=("${STARTED_GROUPS[-1]}") ports+=("$port")
   done
   : > "$WORK/persister-$name-progress.txt"
+  rm -f "$WORK/cpu-before.json"
   # Done when every claim is stored, or when the count stood still for 20 s once rows had arrived (claims
   # whose request was cut before the Kafka send stay PENDING in Redis; see the invariants below).
   deadline=$(( $(date +%s) + 300 + CLAIMS / 1000 )) last=-1 since=$(date +%s)
@@ -463,7 +465,8 @@ drain() {
       printf "}"
     }' "$WORK/persister-$name-progress.txt")
   save "$name" "$R" "$(jq -r '"\(.rows) rows in \(.seconds) s (second half of the rows: \(.second_half_rps | floor)/s, after the fresh JVM warmed up)"' <<<"$R"); fsync $durable$( [ "$k" -gt 1 ] && echo "; $k persister JVMs")$(opts_label "$@")"
-  cpu_after "$name" "$(stored)"
+  # No row stored (a machine too busy for the instance to start before the deadline): no CPU per claim to give.
+  if [ -f "$WORK/cpu-before.json" ]; then cpu_after "$name" "$(stored)"; else log "$name: no row stored, no CPU per claim"; fi
   if [ "$k" -gt 1 ] || [ -n "${DRAIN_TOPIC_PREFIX:-}" ]; then
     # Each persister JVM's CPU per stored claim over the drain (milliseconds; from the first stored row), and how the
     # topic's records spread over its partitions and over the group's members.
@@ -522,6 +525,8 @@ step_persister() {
   local profile=()
   if [ -n "${BENCH_PERSIST_PROFILE:-}" ]; then
     profile=("-agentpath:$(async_profiler_lib)=start,event=cpu,interval=1ms,threads,collapsed,file=$WORK/profile-persister.collapsed")
+  elif [ -n "${BENCH_PERSIST_JFR:-}" ]; then
+    profile=("-XX:StartFlightRecording=filename=$WORK/persister.jfr,settings=$BENCH/cpu-samples.jfc")
   fi
   drain persister on "${profile[@]}"
   pg_durable "$PG_DURABLE"

@@ -48,6 +48,9 @@ final class DeliveryRecorder implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryRecorder.class);
 
+    /** Temporary, for the drain A/B of issue 13 (docs/benchmarks.md, design note 43): every batch decoded, as before. */
+    private static final boolean DECODE_EVERY_BATCH = Boolean.getBoolean("fairrush.bench.recorder-decodes-every-batch");
+
     private final ClaimStream stream;
     private final Map<String, List<ClaimEventTypes>> typesByKind;
     private final Subscriptions subscriptions;
@@ -80,8 +83,8 @@ final class DeliveryRecorder implements SmartLifecycle {
         stopping = Sinks.empty();
         running = stream.batches()
                 .takeUntilOther(stopping.asMono())
-                .concatMap(batch -> record(batch.claims(), clock.instant())
-                        .retryWhen(retryForever("recording deliveries of " + batch.claims().size() + " claims"))
+                .concatMap(batch -> record(batch, clock.instant())
+                        .retryWhen(retryForever("recording deliveries of " + batch.records() + " claims"))
                         .then(batch.commit()), 1)
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(10))
                         .doBeforeRetry(signal -> log.warn("webhook claim stream failed, resubscribing: {}", signal.failure().toString())))
@@ -106,24 +109,52 @@ final class DeliveryRecorder implements SmartLifecycle {
      * With no subscription wanting any of the claims' events, reads nothing more.
      */
     Mono<Void> record(List<ClaimRecorded> claims, Instant readAt) {
-        if (claims.isEmpty()) {
-            return Mono.empty();
-        }
-        return subscriptions.list().collectList().flatMap(subscribed -> subscribed.isEmpty() ? Mono.empty()
-                : eventsOf(claims).flatMap(events -> {
-                    List<ClaimEvent> wanted = events.stream()
-                            .filter(event -> subscribed.stream().anyMatch(subscription -> subscription.wants(event.type()))).toList();
-                    return wanted.isEmpty() ? Mono.empty() : storedOnly(wanted, readAt)
-                            .flatMap(announced -> deliveries.record(due(announced, subscribed, readAt)));
-                }));
+        return record(new ClaimStream.Batch(claims, List.of(), Mono.empty()), readAt);
     }
 
-    private Mono<List<ClaimEvent>> eventsOf(List<ClaimRecorded> claims) {
+    /**
+     * The same for a batch read from the log, whose records are decoded only if some subscription wants an event of
+     * their kinds: during a rush nobody subscribed to costs the recorder no parsing, and a feature's events nobody
+     * wants (a campaign's stock, counted in Postgres) are not computed.
+     */
+    private Mono<Void> record(ClaimStream.Batch batch, Instant readAt) {
+        if (batch.records() == 0) {
+            return Mono.empty();
+        }
+        if (DECODE_EVERY_BATCH) {
+            batch.claims();
+        }
+        return subscriptions.list().collectList().flatMap(subscribed -> {
+            Map<String, List<ClaimEventTypes>> wanted = typesWantedBy(subscribed);
+            return wanted.isEmpty() ? Mono.empty() : eventsOf(batch.claims(), wanted).flatMap(events -> {
+                List<ClaimEvent> announced = events.stream()
+                        .filter(event -> subscribed.stream().anyMatch(subscription -> subscription.wants(event.type()))).toList();
+                return announced.isEmpty() ? Mono.empty() : storedOnly(announced, readAt)
+                        .flatMap(stored -> deliveries.record(due(stored, subscribed, readAt)));
+            });
+        });
+    }
+
+    /** Per kind, the features' event types of which some subscription wants at least one event. */
+    private Map<String, List<ClaimEventTypes>> typesWantedBy(List<Subscription> subscribed) {
+        Map<String, List<ClaimEventTypes>> wanted = new LinkedHashMap<>();
+        typesByKind.forEach((kind, types) -> {
+            List<ClaimEventTypes> some = types.stream()
+                    .filter(feature -> feature.types().stream().anyMatch(type -> subscribed.stream().anyMatch(s -> s.wants(type))))
+                    .toList();
+            if (!some.isEmpty()) {
+                wanted.put(kind, some);
+            }
+        });
+        return wanted;
+    }
+
+    private Mono<List<ClaimEvent>> eventsOf(List<ClaimRecorded> claims, Map<String, List<ClaimEventTypes>> wanted) {
         Map<String, List<ClaimRecorded>> byKind = claims.stream()
                 .collect(Collectors.groupingBy(ClaimRecorded::kind, LinkedHashMap::new, Collectors.toList()));
         return Flux.fromIterable(byKind.entrySet())
-                .filter(kind -> typesByKind.containsKey(kind.getKey()))
-                .concatMap(kind -> Flux.fromIterable(typesByKind.get(kind.getKey())).concatMap(types -> types.eventsOf(kind.getValue())))
+                .filter(kind -> wanted.containsKey(kind.getKey()))
+                .concatMap(kind -> Flux.fromIterable(wanted.get(kind.getKey())).concatMap(types -> types.eventsOf(kind.getValue())))
                 .flatMapIterable(Function.identity())
                 .collectList();
     }

@@ -48,13 +48,20 @@ public final class ReactorKafkaClaimStream implements ClaimStream {
     }
 
     private Batch batch(List<ReceiverRecord<String, String>> records) {
-        List<ClaimRecorded> claims = new ArrayList<>(records.size());
-        List<DeadLetter> rejected = new ArrayList<>();
         Map<TopicPartition, ReceiverOffset> last = new LinkedHashMap<>();
         List<Map<String, String>> traceContexts = new ArrayList<>();
         for (ReceiverRecord<String, String> record : records) {
             last.put(record.receiverOffset().topicPartition(), record.receiverOffset());
             traceContext(record.headers()).ifPresent(traceContexts::add);
+        }
+        Mono<Void> commit = Flux.fromIterable(last.values()).concatMap(ReceiverOffset::commit).then();
+        return Batch.decodedOnDemand(records.size(), () -> decode(records), commit, traceContexts);
+    }
+
+    private ClaimStream.Decoded decode(List<ReceiverRecord<String, String>> records) {
+        List<ClaimRecorded> claims = new ArrayList<>(records.size());
+        List<DeadLetter> rejected = new ArrayList<>();
+        for (ReceiverRecord<String, String> record : records) {
             try {
                 claims.add(codec.read(record.value()));
             } catch (RuntimeException unreadable) {
@@ -62,8 +69,7 @@ public final class ReactorKafkaClaimStream implements ClaimStream {
                         record.value(), "unreadable: " + unreadable.getMessage()));
             }
         }
-        Mono<Void> commit = Flux.fromIterable(last.values()).concatMap(ReceiverOffset::commit).then();
-        return new Batch(claims, rejected, commit, traceContexts);
+        return new ClaimStream.Decoded(claims, rejected);
     }
 
     /** The propagation headers a traced grab's record carries (W3C, with B3 accepted too); none when tracing is off. */
