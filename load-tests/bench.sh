@@ -460,7 +460,7 @@ drain() {
       if (up_at > 0) {
         u = e; for (i = s; i <= e; i++) if (t[i] >= up_at) { u = i; break }
         after = t[e] - t[u]
-        printf ", \"rows_before_all_up\": %d, \"all_up_rps\": %.1f", n[u] - n[s], after > 0 ? (n[e] - n[u]) / after : 0
+        printf ", \"rows_before_all_up\": %d, \"all_up_rps\": %.1f", n[u] - n[s], (after > 0 ? (n[e] - n[u]) / after : 0)
       }
       printf "}"
     }' "$WORK/persister-$name-progress.txt")
