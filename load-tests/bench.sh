@@ -420,7 +420,7 @@ drain() {
   done
   : > "$WORK/persister-$name-progress.txt"
   rm -f "$WORK/cpu-before.json"
-  # Done when every claim is stored, or when the count stood still for 20 s once rows had arrived (claims
+  # Done when every claim is stored, or when the count stood still for 20 s (90 s with several JVMs) once rows had arrived (claims
   # whose request was cut before the Kafka send stay PENDING in Redis; see the invariants below).
   deadline=$(( $(date +%s) + 300 + CLAIMS / 1000 )) last=-1 since=$(date +%s)
   while :; do
@@ -441,7 +441,8 @@ drain() {
     fi
     [ "$n" -ge "$CLAIMS" ] && break
     if [ "$n" != "$last" ]; then last=$n since=$(date +%s); fi
-    [ "$n" -gt 0 ] && [ $(( $(date +%s) - since )) -ge 20 ] && { log "persister $name: $n of $CLAIMS stored, no change for 20 s"; break; }
+    # Several persister JVMs in one group stand still while the group rebalances (tens of seconds on a busy machine).
+    [ "$n" -gt 0 ] && [ $(( $(date +%s) - since )) -ge $((k > 1 ? 90 : 20)) ] && { log "persister $name: $n of $CLAIMS stored, no change for $((k > 1 ? 90 : 20)) s"; break; }
     [ "$(date +%s)" -ge "$deadline" ] && { log "persister $name: only $n of $CLAIMS stored before the deadline"; break; }
     sleep 0.2
   done
