@@ -8,9 +8,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class ClaimCodec {
 
-    /** Temporary, for the A/B of issue 13 (docs/benchmarks.md): claims read by data binding as before. */
-    private static final boolean DATABIND = Boolean.getBoolean("fairrush.bench.claim-codec-databind");
-
     private final JsonMapper json;
     private final ClaimJsonReader reader;
 
@@ -24,7 +21,7 @@ public final class ClaimCodec {
     }
 
     public ClaimRecorded read(String text) {
-        ClaimRecorded claim = DATABIND ? json.readValue(text, ClaimRecorded.class) : reader.read(text);
+        ClaimRecorded claim = reader.read(text);
         if (claim.schemaVersion() < 1 || claim.schemaVersion() > ClaimRecorded.SCHEMA_VERSION) {
             throw new IllegalArgumentException("unknown claim schemaVersion " + claim.schemaVersion());
         }

@@ -48,9 +48,6 @@ final class DeliveryRecorder implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryRecorder.class);
 
-    /** Temporary, for the drain A/B of issue 13 (docs/benchmarks.md, design note 43): every batch decoded, as before. */
-    private static final boolean DECODE_EVERY_BATCH = Boolean.getBoolean("fairrush.bench.recorder-decodes-every-batch");
-
     private final ClaimStream stream;
     private final Map<String, List<ClaimEventTypes>> typesByKind;
     private final Subscriptions subscriptions;
@@ -120,9 +117,6 @@ final class DeliveryRecorder implements SmartLifecycle {
     private Mono<Void> record(ClaimStream.Batch batch, Instant readAt) {
         if (batch.records() == 0) {
             return Mono.empty();
-        }
-        if (DECODE_EVERY_BATCH) {
-            batch.claims();
         }
         return subscriptions.list().collectList().flatMap(subscribed -> {
             Map<String, List<ClaimEventTypes>> wanted = typesWantedBy(subscribed);
