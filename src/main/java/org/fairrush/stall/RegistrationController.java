@@ -3,11 +3,9 @@ package org.fairrush.stall;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 import jakarta.validation.Valid;
-import org.fairrush.rush.ClaimOutcome.Refusal;
 import org.fairrush.stall.FairRequests.NewRegistration;
 import org.fairrush.web.ApiProblem;
 import org.fairrush.web.Caller;
@@ -15,10 +13,8 @@ import org.fairrush.web.ErrorCode;
 import org.fairrush.web.Page;
 import org.fairrush.web.ProblemCodes;
 import org.fairrush.web.Refusals;
-import org.fairrush.web.Refusals.Answer;
 import org.fairrush.web.RequestExample;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -47,20 +43,21 @@ class RegistrationController {
     static final int MY_PAGE = 200;
 
     private final Fairs fairs;
-    private final Registering registering;
+    private final RegistrationRoute route;
     private final Cancelling cancelling;
     private final Registrations registrations;
 
-    RegistrationController(Fairs fairs, Registering registering, Cancelling cancelling, Registrations registrations) {
+    RegistrationController(Fairs fairs, RegistrationRoute route, Cancelling cancelling, Registrations registrations) {
         this.fairs = fairs;
-        this.registering = registering;
+        this.route = route;
         this.cancelling = cancelling;
         this.registrations = registrations;
     }
 
     /**
      * Registers for a stall of a category. Idempotency-Key is required: a retry with the same key returns
-     * the same registration (header Idempotent-Replayed: true) and never a second one.
+     * the same registration (header Idempotent-Replayed: true) and never a second one. Merchants' apps usually reach
+     * {@link RegistrationRoute} by the lean rush path; both answer through it.
      */
     @ProblemCodes({ErrorCode.FAIR_NOT_FOUND, ErrorCode.ALREADY_REGISTERED, ErrorCode.REGISTRATION_CLOSED, ErrorCode.PAUSED,
             ErrorCode.SOLD_OUT, ErrorCode.REQUEST_IN_PROGRESS})
@@ -69,28 +66,7 @@ class RegistrationController {
     @PostMapping("/fairs/{id}/registrations")
     Mono<ResponseEntity<RegistrationView>> register(@PathVariable long id, @Valid @RequestBody NewRegistration request,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey, Authentication caller) {
-        String key = Caller.requireIdempotencyKey(idempotencyKey);
-        if (request.sellsAtSpecialOffer().isEmpty()) {
-            return Mono.error(FairRequests.invalid("specialOffer", "must be true, false or the offer's text"));
-        }
-        return registering.register(id, Caller.of(caller).id(), key, request).map(outcome -> {
-            if (outcome instanceof Registering.Registered registered) {
-                return ResponseEntity.status(HttpStatus.CREATED)
-                        .header("Location", "/api/v1/fairs/" + id + "/registrations/" + registered.registration().registrationId())
-                        .header("Idempotent-Replayed", Boolean.toString(registered.replayed()))
-                        .body(registered.registration());
-            }
-            if (outcome instanceof Registering.UnknownCategory unknown) {
-                throw FairRequests.invalid("category", "this fair has no category " + unknown.category());
-            }
-            if (outcome instanceof Registering.Refused refused) {
-                throw REFUSALS.problem(refused.reason());
-            }
-            if (outcome instanceof Registering.Busy busy) {
-                throw Refusals.busy(busy.why());
-            }
-            throw FairController.notFound(id);
-        });
+        return route.register(id, Caller.of(caller).id(), Caller.requireIdempotencyKey(idempotencyKey), request);
     }
 
     @ProblemCodes({ErrorCode.FAIR_NOT_FOUND, ErrorCode.NOT_FOUND})
@@ -173,18 +149,6 @@ class RegistrationController {
         return registrations.ofMerchant(Caller.of(caller).id(), after, page.limit() + 1)
                 .map(list -> page.answer(request, list, view -> List.of(view.registeredAt().toString(), view.registrationId().toString())));
     }
-
-    private static final Refusals REFUSALS = Refusals.answering(Map.of(
-            Refusal.LIMIT_REACHED, new Answer(ErrorCode.ALREADY_REGISTERED, "You are registered at this fair already"),
-            Refusal.NOT_STARTED, new Answer(ErrorCode.REGISTRATION_CLOSED, "Registration has not opened yet"),
-            Refusal.ENDED, new Answer(ErrorCode.REGISTRATION_CLOSED, "Registration has closed"),
-            Refusal.PAUSED, new Answer(ErrorCode.PAUSED, "The organisers paused registration; try again later"),
-            Refusal.SOLD_OUT, new Answer(ErrorCode.SOLD_OUT, "No stall left in this category"),
-            Refusal.UNKNOWN_POOL, new Answer(ErrorCode.BUSY, "This fair's stalls are being restored"),
-            Refusal.IN_PROGRESS, new Answer(ErrorCode.REQUEST_IN_PROGRESS,
-                    "Your earlier registration with this Idempotency-Key is still being stored; ask again with the same key")),
-            // A fair's pools have no daily quota.
-            Set.of(Refusal.DAILY_SOLD_OUT, Refusal.DAILY_LIMIT_REACHED));
 
     private static ApiProblem registrationNotFound(UUID registrationId) {
         return ApiProblem.of(ErrorCode.NOT_FOUND, "No registration " + registrationId + " at this fair");

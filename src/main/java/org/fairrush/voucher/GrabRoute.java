@@ -62,7 +62,7 @@ class GrabRoute implements RushRoute {
     }
 
     @Override
-    public Mono<Void> answer(ServerWebExchange exchange, long id, Caller caller) {
+    public Mono<Void> answer(ServerWebExchange exchange, long id, Caller caller, Object noBody) {
         String key = Caller.requireIdempotencyKey(exchange.getRequest().getHeaders().getFirst("Idempotency-Key"));
         return grab(id, caller.id(), key).flatMap(answered -> {
             ServerHttpResponse response = exchange.getResponse();

@@ -12,6 +12,7 @@ import org.springframework.security.core.GrantedAuthority;
 public record Caller(String id, boolean admin) {
 
     public static final String MEMBER = SecurityConfiguration.MEMBER;
+    public static final String MERCHANT = SecurityConfiguration.MERCHANT;
 
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9_.:-]{8,64}");
 

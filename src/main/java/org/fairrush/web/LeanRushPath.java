@@ -5,9 +5,13 @@ import java.util.concurrent.atomic.LongAdder;
 
 import org.springframework.core.Ordered;
 import org.springframework.core.convert.converter.Converter;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
@@ -18,6 +22,7 @@ import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -39,6 +44,8 @@ final class LeanRushPath implements WebFilter, Ordered {
 
     private static final String BEARER = "Bearer ";
     private static final String UNAUTHENTICATED_DETAIL = "Send a valid bearer token";
+    /** The largest body read on this path (the codecs' in-memory limit, spring.codec.max-in-memory-size, is 16 KB). */
+    static final int MAX_BODY = 8 * 1024;
 
     private record Route(RushRoute route, String prefix, String suffix) {
 
@@ -103,13 +110,48 @@ final class LeanRushPath implements WebFilter, Ordered {
                 if (token == null || headers.containsHeader(HttpHeaders.ORIGIN) || !acceptsJson(headers.getFirst(HttpHeaders.ACCEPT))) {
                     return chain.filter(exchange);
                 }
-                return serve(exchange, route.route(), id, token);
+                return route.route().takesBody() ? withBody(exchange, chain, route.route(), id, token)
+                        : serve(exchange, route.route(), id, token, null);
             }
         }
         return chain.filter(exchange);
     }
 
-    private Mono<Void> serve(ServerWebExchange exchange, RushRoute route, long id, String token) {
+    /**
+     * Reads a small JSON body (declared length, at most {@value #MAX_BODY} bytes) and serves the request when the route
+     * answers that body; anything else (another content type, no length, a body the route would refuse) goes down the
+     * full path with the body as it came, so its answer is the annotated route's, to the byte.
+     */
+    private Mono<Void> withBody(ServerWebExchange exchange, WebFilterChain chain, RushRoute route, long id, String token) {
+        ServerHttpRequest request = exchange.getRequest();
+        long length = request.getHeaders().getContentLength();
+        if (length < 1 || length > MAX_BODY || !isJson(request.getHeaders().getFirst(HttpHeaders.CONTENT_TYPE))) {
+            return chain.filter(exchange);
+        }
+        return DataBufferUtils.join(request.getBody(), MAX_BODY)
+                .map(buffer -> {
+                    byte[] bytes = new byte[buffer.readableByteCount()];
+                    buffer.read(bytes);
+                    DataBufferUtils.release(buffer);
+                    return bytes;
+                })
+                .defaultIfEmpty(new byte[0])
+                .flatMap(bytes -> route.readBody(bytes)
+                        .map(body -> serve(exchange, route, id, token, body))
+                        .orElseGet(() -> chain.filter(exchange.mutate().request(replaying(request, bytes)).build())));
+    }
+
+    /** The request with its body, already read, to be read once more. */
+    private static ServerHttpRequest replaying(ServerHttpRequest request, byte[] body) {
+        return new ServerHttpRequestDecorator(request) {
+            @Override
+            public Flux<DataBuffer> getBody() {
+                return Flux.defer(() -> Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(body)));
+            }
+        };
+    }
+
+    private Mono<Void> serve(ServerWebExchange exchange, RushRoute route, long id, String token, Object body) {
         served.increment();
         ServerRequestObservationContext.findCurrent(exchange.getAttributes())
                 .ifPresent(observation -> observation.setPathPattern(route.pathPattern()));
@@ -119,7 +161,7 @@ final class LeanRushPath implements WebFilter, Ordered {
                 .onErrorMap(failure -> failure instanceof JwtException || failure instanceof AuthenticationException,
                         failure -> ApiProblem.of(ErrorCode.UNAUTHENTICATED, UNAUTHENTICATED_DETAIL))
                 .flatMap(caller -> BearerTokens.hasRole(caller, route.role())
-                        ? guards.rateLimits().limit(exchange, caller.getName(), () -> route.answer(exchange, id, Caller.of(caller)))
+                        ? guards.rateLimits().limit(exchange, caller.getName(), () -> route.answer(exchange, id, Caller.of(caller), body))
                         : problems.write(exchange, ApiProblem.of(ErrorCode.FORBIDDEN, "Your role may not do this")))
                 .onErrorResume(failure -> problems.handle(exchange, failure)));
     }
@@ -150,6 +192,16 @@ final class LeanRushPath implements WebFilter, Ordered {
             }
         }
         return authorization.substring(BEARER.length());
+    }
+
+    /** Whether a body is plain JSON as phones send it: {@code application/json}, in UTF-8 if a charset is named. */
+    static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String type = contentType.strip().toLowerCase(java.util.Locale.ROOT);
+        return type.equals("application/json") || type.equals("application/json;charset=utf-8")
+                || type.equals("application/json; charset=utf-8");
     }
 
     /** Whether the answer may be JSON without negotiating: no Accept header, or one of the usual two. */

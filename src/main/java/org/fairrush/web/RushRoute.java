@@ -1,5 +1,7 @@
 package org.fairrush.web;
 
+import java.util.Optional;
+
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
@@ -16,9 +18,24 @@ public interface RushRoute {
     /** The role a caller needs (e.g. {@link Caller#MEMBER}). */
     String role();
 
+    /** Whether the route's requests carry a JSON body, which the lean path reads first ({@link #readBody}). */
+    default boolean takesBody() {
+        return false;
+    }
+
+    /**
+     * A request's JSON body, decoded and checked as the annotated route's {@code @Valid @RequestBody} would be; empty
+     * when the annotated route would refuse it (malformed, invalid, ...): the request then takes the full path, with
+     * its body, and gets that route's exact problem.
+     */
+    default Optional<Object> readBody(byte[] json) {
+        return Optional.empty();
+    }
+
     /**
      * Answers the request of a caller whose bearer token was verified, who has {@link #role()} and who passed the
-     * in-flight bound and the rate limits; a refusal may be signalled as an {@link ApiProblem}.
+     * in-flight bound and the rate limits; {@code body} is what {@link #readBody} read (null for a route that takes
+     * none). A refusal may be signalled as an {@link ApiProblem}.
      */
-    Mono<Void> answer(ServerWebExchange exchange, long id, Caller caller);
+    Mono<Void> answer(ServerWebExchange exchange, long id, Caller caller, Object body);
 }

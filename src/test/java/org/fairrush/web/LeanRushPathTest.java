@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -39,6 +40,8 @@ class LeanRushPathTest {
     /** What only a browser's answer carries (CORS), and what differs between any two answers. */
     private static final Set<String> NOT_COMPARED = Set.of("access-control-allow-origin", "access-control-expose-headers", "vary",
             "date", "content-length");
+    /** Headers that name what was taken (a registration's Location), compared up to the id. */
+    private static final Set<String> NAMING = Set.of("location");
 
     @Autowired
     WebTestClient http;
@@ -57,8 +60,24 @@ class LeanRushPathTest {
     }
 
     private EntityExchangeResult<byte[]> grab(boolean browser, long campaignId, String key, Consumer<HttpHeaders> headers) {
+        return send(browser, !browser, "/api/v1/campaigns/{id}/grabs", campaignId, key, headers, null, null);
+    }
+
+    /** A registration sent as a merchant's app sends it (lean, when the body is one the route answers) or as a browser. */
+    private EntityExchangeResult<byte[]> register(boolean browser, long fairId, String key, Consumer<HttpHeaders> headers, String body) {
+        return send(browser, !browser, "/api/v1/fairs/{id}/registrations", fairId, key, headers, body, MediaType.APPLICATION_JSON);
+    }
+
+    /** A registration the lean path must leave to the full path (its body or content type is not one it answers). */
+    private EntityExchangeResult<byte[]> registerFullPath(boolean browser, long fairId, String body, MediaType contentType) {
+        return send(browser, false, "/api/v1/fairs/{id}/registrations", fairId, Fixtures.idempotencyKey(), merchant("lean-odd"), body,
+                contentType);
+    }
+
+    private EntityExchangeResult<byte[]> send(boolean browser, boolean leanPath, String path, long id, String key,
+            Consumer<HttpHeaders> headers, String body, MediaType contentType) {
         long before = lean.served();
-        EntityExchangeResult<byte[]> result = http.post().uri("/api/v1/campaigns/{id}/grabs", campaignId)
+        WebTestClient.RequestBodySpec request = http.post().uri(path, id)
                 .headers(h -> {
                     if (key != null) {
                         h.set("Idempotency-Key", key);
@@ -66,10 +85,13 @@ class LeanRushPathTest {
                     if (browser) {
                         h.setOrigin(ORIGIN);
                     }
+                    if (contentType != null) {
+                        h.setContentType(contentType);
+                    }
                     headers.accept(h);
-                })
-                .exchange().expectBody().returnResult();
-        assertThat(lean.served() - before).as("served by the lean path").isEqualTo(browser ? 0 : 1);
+                });
+        EntityExchangeResult<byte[]> result = (body == null ? request : request.bodyValue(body)).exchange().expectBody().returnResult();
+        assertThat(lean.served() - before).as("served by the lean path").isEqualTo(leanPath ? 1 : 0);
         return result;
     }
 
@@ -77,7 +99,12 @@ class LeanRushPathTest {
         return h -> h.setBearerAuth(Fixtures.memberToken(id));
     }
 
-    private Map<?, ?> body(EntityExchangeResult<byte[]> result) {
+    private static Consumer<HttpHeaders> merchant(String id) {
+        return h -> h.setBearerAuth(Fixtures.merchantToken(id));
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> body(EntityExchangeResult<byte[]> result) {
         return json.readValue(result.getResponseBody(), Map.class);
     }
 
@@ -93,7 +120,13 @@ class LeanRushPathTest {
         assertThat(phone.getStatus()).isEqualTo(browser.getStatus());
         assertThat(headerNames(phone)).isEqualTo(headerNames(browser));
         for (String name : headerNames(phone)) {
-            assertThat(phone.getResponseHeaders().get(name)).as(name).isEqualTo(browser.getResponseHeaders().get(name));
+            if (NAMING.contains(name)) {
+                String location = phone.getResponseHeaders().getFirst(name);
+                assertThat(location.substring(0, location.lastIndexOf('/'))).as(name)
+                        .isEqualTo(browser.getResponseHeaders().getFirst(name).substring(0, location.lastIndexOf('/')));
+            } else {
+                assertThat(phone.getResponseHeaders().get(name)).as(name).isEqualTo(browser.getResponseHeaders().get(name));
+            }
         }
         assertThat(body(phone).keySet()).isEqualTo(body(browser).keySet());
         assertThat(browser.getResponseHeaders().getFirst("Access-Control-Allow-Origin")).isEqualTo(ORIGIN);
@@ -102,7 +135,7 @@ class LeanRushPathTest {
     private void assertSameProblem(EntityExchangeResult<byte[]> phone, EntityExchangeResult<byte[]> browser, int status, String code) {
         assertSameAnswer(phone, browser);
         assertThat(phone.getStatus().value()).isEqualTo(status);
-        Map<?, ?> lean = body(phone);
+        Map<String, Object> lean = body(phone);
         assertThat(lean.get("code")).isEqualTo(code);
         assertThat(lean).isEqualTo(body(browser));
     }
@@ -152,6 +185,105 @@ class LeanRushPathTest {
                 grab(true, campaignId, Fixtures.idempotencyKey(), forged), 401, "UNAUTHENTICATED");
         assertSameProblem(grab(false, Long.MAX_VALUE / 10, Fixtures.idempotencyKey(), member("lean-late")),
                 grab(true, Long.MAX_VALUE / 10, Fixtures.idempotencyKey(), member("lean-late")), 404, "CAMPAIGN_NOT_FOUND");
+    }
+
+    private long openFair(int foodStalls, int craftStalls) {
+        Map<String, Object> fair = new java.util.LinkedHashMap<>();
+        java.time.Instant now = java.time.Instant.now();
+        fair.put("name", "Lean path fair");
+        fair.put("theme", "Food, crafts and services for members");
+        fair.put("venue", "Workers' Cultural Palace");
+        fair.put("startsAt", now.plus(Duration.ofDays(7)).toString());
+        fair.put("endsAt", now.plus(Duration.ofDays(8)).toString());
+        fair.put("registrationOpensAt", now.minusSeconds(60).toString());
+        fair.put("registrationClosesAt", now.plus(Duration.ofHours(1)).toString());
+        fair.put("allocation", "FIRST_COME");
+        fair.put("categories", java.util.List.of(Map.of("code", "FOOD", "name", "Food", "stalls", foodStalls, "feeCents", 5000),
+                Map.of("code", "CRAFT", "name", "Crafts", "stalls", craftStalls, "feeCents", 3000)));
+        Map<?, ?> created = http.post().uri("/api/v1/fairs").headers(h -> h.setBearerAuth(Fixtures.adminToken()))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(fair)
+                .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
+        return ((Number) created.get("id")).longValue();
+    }
+
+    private static String registration(String category, String merchantName) {
+        return "{\"category\":\"" + category + "\",\"merchantName\":\"" + merchantName + "\",\"specialOffer\":\"10% off for members\"}";
+    }
+
+    @Test
+    void registrationsAnswerAlike() {
+        long fairId = openFair(1, 2);
+        String phoneKey = Fixtures.idempotencyKey();
+        String browserKey = Fixtures.idempotencyKey();
+        EntityExchangeResult<byte[]> phone = register(false, fairId, phoneKey, merchant("lean-stall-phone"), registration("CRAFT", "Pots"));
+        EntityExchangeResult<byte[]> browser = register(true, fairId, browserKey, merchant("lean-stall-browser"), registration("CRAFT", "Pans"));
+        assertSameAnswer(phone, browser);
+        assertThat(phone.getStatus().value()).isEqualTo(201);
+        assertThat(body(phone)).containsEntry("status", "CONFIRMED").containsEntry("merchantId", "lean-stall-phone")
+                .containsEntry("merchantName", "Pots").containsEntry("specialOffer", true).containsEntry("feeCents", 0);
+        assertThat(phone.getResponseHeaders().getFirst("Location"))
+                .isEqualTo("/api/v1/fairs/" + fairId + "/registrations/" + body(phone).get("registrationId"));
+
+        // Each replays the other's way: the same registration again, marked replayed.
+        EntityExchangeResult<byte[]> phoneAgain = register(true, fairId, phoneKey, merchant("lean-stall-phone"), registration("CRAFT", "Pots"));
+        EntityExchangeResult<byte[]> browserAgain = register(false, fairId, browserKey, merchant("lean-stall-browser"),
+                registration("CRAFT", "Pans"));
+        assertSameAnswer(browserAgain, phoneAgain);
+        assertThat(phoneAgain.getResponseHeaders().getFirst("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(body(phoneAgain)).isEqualTo(body(phone));
+        assertThat(body(browserAgain)).isEqualTo(body(browser));
+
+        // One stall per merchant per fair, either way; then the one food stall and its waiting list.
+        assertSameProblem(register(false, fairId, Fixtures.idempotencyKey(), merchant("lean-stall-phone"), registration("FOOD", "Pots")),
+                register(true, fairId, Fixtures.idempotencyKey(), merchant("lean-stall-browser"), registration("FOOD", "Pans")),
+                409, "ALREADY_REGISTERED");
+        register(false, fairId, Fixtures.idempotencyKey(), merchant("lean-stall-food"), registration("FOOD", "Noodles"));
+        EntityExchangeResult<byte[]> phoneWaits = register(false, fairId, Fixtures.idempotencyKey(), merchant("lean-stall-w1"),
+                registration("FOOD", "Dumplings"));
+        EntityExchangeResult<byte[]> browserWaits = register(true, fairId, Fixtures.idempotencyKey(), merchant("lean-stall-w2"),
+                registration("FOOD", "Buns"));
+        assertSameAnswer(phoneWaits, browserWaits);
+        assertThat(body(phoneWaits)).containsEntry("status", "WAITLISTED").containsEntry("waitlistPosition", 1);
+        assertThat(body(browserWaits)).containsEntry("status", "WAITLISTED").containsEntry("waitlistPosition", 2);
+    }
+
+    @Test
+    void registrationRefusalsAnswerAlike() {
+        long fairId = openFair(1, 1);
+        String body = registration("CRAFT", "Pots");
+        assertSameProblem(register(false, fairId, Fixtures.idempotencyKey(), merchant("lean-r"), registration("TOYS", "Pots")),
+                register(true, fairId, Fixtures.idempotencyKey(), merchant("lean-r"), registration("TOYS", "Pots")), 400, "VALIDATION_FAILED");
+        assertSameProblem(register(false, fairId, null, merchant("lean-r"), body),
+                register(true, fairId, null, merchant("lean-r"), body), 400, "VALIDATION_FAILED");
+        assertSameProblem(register(false, fairId, Fixtures.idempotencyKey(), member("lean-r"), body),
+                register(true, fairId, Fixtures.idempotencyKey(), member("lean-r"), body), 403, "FORBIDDEN");
+        Consumer<HttpHeaders> forged = h -> h.setBearerAuth(Fixtures.merchantToken("lean-r") + "x");
+        assertSameProblem(register(false, fairId, Fixtures.idempotencyKey(), forged, body),
+                register(true, fairId, Fixtures.idempotencyKey(), forged, body), 401, "UNAUTHENTICATED");
+        assertSameProblem(register(false, Long.MAX_VALUE / 10, Fixtures.idempotencyKey(), merchant("lean-r"), body),
+                register(true, Long.MAX_VALUE / 10, Fixtures.idempotencyKey(), merchant("lean-r"), body), 404, "FAIR_NOT_FOUND");
+    }
+
+    /**
+     * A body the registration route would refuse (invalid, malformed, another type) is left to the full path, with its
+     * body intact: the phone's answer is then the browser's, problem for problem, and nothing is registered.
+     */
+    @Test
+    void registrationBodiesTheRouteWouldRefuseTakeTheFullPath() {
+        long fairId = openFair(1, 1);
+        for (String odd : java.util.List.of("{\"category\":\"CRAFT\",\"merchantName\":\"  \"}", "{\"merchantName\":\"Pots\"}",
+                "{\"category\":\"CRAFT\",\"merchantName\":\"Pots\",\"specialOffer\":42}", "{\"category\":\"CRAFT\",",
+                "[1,2]", "{\"category\":\"CRAFT\",\"merchantName\":\"" + "x".repeat(121) + "\"}")) {
+            EntityExchangeResult<byte[]> phone = registerFullPath(false, fairId, odd, MediaType.APPLICATION_JSON);
+            EntityExchangeResult<byte[]> browser = registerFullPath(true, fairId, odd, MediaType.APPLICATION_JSON);
+            assertThat(phone.getStatus().value()).as(odd).isEqualTo(400);
+            assertSameProblem(phone, browser, 400, "VALIDATION_FAILED");
+        }
+        EntityExchangeResult<byte[]> text = registerFullPath(false, fairId, registration("CRAFT", "Pots"), MediaType.TEXT_PLAIN);
+        assertSameAnswer(text, registerFullPath(true, fairId, registration("CRAFT", "Pots"), MediaType.TEXT_PLAIN));
+        assertThat(text.getStatus().value()).isEqualTo(415);
+        assertThat(((Map<?, ?>) json.readValue(http.get().uri("/api/v1/fairs/{id}", fairId).headers(h -> h.setBearerAuth(Fixtures.adminToken()))
+                .exchange().expectBody().returnResult().getResponseBody(), Map.class)).toString()).doesNotContain("lean-odd");
     }
 
     /** A lean answer is timed like any other, under the route's pattern (dashboards and alerts select by it). */
