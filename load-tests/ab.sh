@@ -13,7 +13,8 @@
 #   -d seconds per measurement (default 5), -r rounds (default 5), -c wrk connections (default 64)
 #   -w what to measure, comma-separated (default trivial,grab,soldout): trivial (GET /actuator/health/liveness),
 #      grab (durable grab, one token per member reused), fresh (durable grab, a fresh token every request),
-#      soldout (409 SOLD_OUT)
+#      soldout (409 SOLD_OUT), register (a stall registration with its JSON body, a merchant of its own each request:
+#      201 WAITLISTED behind the fair's one stall, durable as a grab)
 # Environment: A_OPTS, B_OPTS add JVM options to A or B (e.g. the same revision twice with a property changed);
 #   AB_KEEP_BUILDS=1 reuses the two builds of the previous run instead of building again.
 # Both instances run with the persister off; the claims they make stay in the topic.
@@ -85,14 +86,23 @@ start_servers_java "$WORK/servers.log" "fairrush-ab-servers" -Xms1g -Xmx1g || di
 REDIS=$(devstack_endpoint "$WORK/servers.log" redis) PG=$(devstack_endpoint "$WORK/servers.log" postgres)
 KAFKA=$(devstack_endpoint "$WORK/servers.log" kafka)
 
-MEMBERS=2000 FRESH=0
+MEMBERS=2000 FRESH=0 MERCHANTS=0
 # Enough for 1,000 fresh-token grabs/s each for A and B (signing costs about 1-4 ms a token here); past that
 # a token is sent again, and the answers say how often.
 wants fresh && FRESH=$(( ROUNDS * SECONDS_PER * 2000 ))
-log "signing $(( MEMBERS + FRESH )) member tokens"
+# Registrations: each run of wrk registers its merchants at a fair of its own (one per round, one for the warm-up),
+# each merchant once, up to 1,000/s for the longest run (the warm-up's); past that a merchant is sent again and is
+# ALREADY_REGISTERED, and the answers say how often. Halves for A and B, so neither sees the other's merchants.
+wants register && MERCHANTS=$(( 2 * SECONDS_PER * 2 * 1000 ))
+log "signing $(( MEMBERS + FRESH )) member tokens and $MERCHANTS merchant tokens"
 NIMBUS=$(tr ':' '\n' < "$WORK/b/target/fairrush-dev.classpath" | grep -m1 nimbus-jose-jwt)
-java -cp "$NIMBUS" "$BENCH/SignTokens.java" "$WORK/keys" "$WORK/all-tokens.txt" "ab-$(date +%s)-" "$MEMBERS" $(( MEMBERS + FRESH ))
+java -cp "$NIMBUS" "$BENCH/SignTokens.java" "$WORK/keys" "$WORK/all-tokens.txt" "ab-$(date +%s)-" "$MEMBERS" $(( MEMBERS + FRESH )) \
+  "$MERCHANTS" "$WORK/merchant-tokens.txt"
 head -n "$MEMBERS" "$WORK/all-tokens.txt" > "$WORK/tokens.txt"
+if wants register; then
+  head -n $(( MERCHANTS / 2 )) "$WORK/merchant-tokens.txt" > "$WORK/merchants-a.txt"
+  tail -n +$(( MERCHANTS / 2 + 1 )) "$WORK/merchant-tokens.txt" > "$WORK/merchants-b.txt"
+fi
 tail -n +$(( MEMBERS + 1 )) "$WORK/all-tokens.txt" > "$WORK/fresh-tokens.txt"
 
 PA=$(free_port 18280) && start_build "$WORK/a" "$PA" fairrush-ab-a ${A_OPTS:-}
@@ -110,7 +120,15 @@ campaign() { # STOCK LIMIT: a campaign's id
   curl -fsS -X POST "$A/api/v1/campaigns" -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' \
     -H "Idempotency-Key: ab-$RANDOM$RANDOM" -d "{\"name\":\"ab\",\"stock\":$1,\"perMemberLimit\":$2,\"grabStartsAt\":\"$now\",\"grabEndsAt\":\"$end\",\"redeemStartsAt\":\"$now\",\"redeemEndsAt\":\"$end\",\"discount\":{\"type\":\"AMOUNT_OFF\",\"amountOffCents\":2000,\"minSpendCents\":3000}}" | jq -r .id
 }
-BIG=$(campaign 1000000 100) GONE=$(campaign 1 1)
+fair() { # a first-come fair open for registration now, with one FOOD stall: its id
+  local now end starts ends
+  now=$(date -u -d '-1 min' +%Y-%m-%dT%H:%M:%SZ) end=$(date -u -d '+1 day' +%Y-%m-%dT%H:%M:%SZ)
+  starts=$(date -u -d '+8 day' +%Y-%m-%dT%H:%M:%SZ) ends=$(date -u -d '+9 day' +%Y-%m-%dT%H:%M:%SZ)
+  curl -fsS -X POST "$A/api/v1/fairs" -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' \
+    -d "{\"name\":\"ab\",\"theme\":\"bench\",\"venue\":\"bench hall\",\"startsAt\":\"$starts\",\"endsAt\":\"$ends\",\"registrationOpensAt\":\"$now\",\"registrationClosesAt\":\"$end\",\"allocation\":\"FIRST_COME\",\"categories\":[{\"code\":\"FOOD\",\"name\":\"Food\",\"stalls\":1,\"feeCents\":5000}]}" | jq -r .id
+}
+BIG=$(campaign 1000000 100) GONE=$(campaign 1 1) FAIR=0
+wants register && FAIR=$(fair)
 [ -n "$BIG" ] && [ -n "$GONE" ] || die "could not create the campaigns"
 for base in "$A" "$B"; do   # the sold-out campaign's only voucher, then each instance learns it is gone
   curl -s -o /dev/null -X POST "$base/api/v1/campaigns/$GONE/grabs" -H "Authorization: Bearer $(head -1 "$WORK/tokens.txt")" -H "Idempotency-Key: ab-gone-$RANDOM$RANDOM"
@@ -135,21 +153,24 @@ wrk_on() { # BASE SECONDS ARGS...: the RESULT JSON of bench's wrk script
   shift 2
   wrk -t2 -c"$CONNECTIONS" -d"${seconds}s" --timeout 10s -s "$BENCH/wrk-fairrush.lua" "$base" -- "$@" | sed -n 's/^RESULT //p'
 }
-args_for() { # WHAT ROUND: wrk arguments of one path
+args_for() { # WHAT ROUND [a|b]: wrk arguments of one path
   case $1 in
     trivial) echo "get /actuator/health/liveness" ;;
     grab) echo "grab /api/v1/campaigns/$BIG/grabs $WORK/tokens.txt r$2" ;;
     fresh) echo "fresh /api/v1/campaigns/$BIG/grabs $WORK/fresh-tokens.txt f$2 2" ;;
     soldout) echo "grab /api/v1/campaigns/$GONE/grabs $WORK/tokens.txt s$2" ;;
+    register) echo "register /api/v1/fairs/$FAIR/registrations $WORK/merchants-$3.txt g$2 2" ;;
   esac
 }
 
 log "warm-up: every path of A and B, and the reference apps, for ${SECONDS_PER}s x 2 each"
 for w in ${WHAT//,/ }; do
   [ "$w" = fresh ] && continue
-  for base in "$A" "$B"; do
+  for side in a b; do
+    base=$A
+    [ "$side" = b ] && base=$B
     # shellcheck disable=SC2046
-    wrk_on "$base" $((SECONDS_PER * 2)) $(args_for "$w" warm) >/dev/null
+    wrk_on "$base" $((SECONDS_PER * 2)) $(args_for "$w" warm "$side") >/dev/null
   done
 done
 wrk_on "http://127.0.0.1:$P0" $((SECONDS_PER * 2)) get /ok >/dev/null
@@ -167,6 +188,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
   # after a few rounds, and a round would then measure LIMIT_REACHED refusals instead of grants.
   BIG=$(campaign 1000000 100)
   [ -n "$BIG" ] || die "could not create round $round's campaign"
+  if wants register; then FAIR=$(fair) && [ -n "$FAIR" ] || die "could not create round $round's fair"; fi
   P=$(measure fairrush-ab-ref-plain "http://127.0.0.1:$P0" "$SECONDS_PER" get /ok)
   L=$(measure fairrush-ab-ref-actuator "http://127.0.0.1:$P1" "$SECONDS_PER" get /actuator/health/liveness)
   plain=$(jq .rps <<<"$P") live=$(jq .rps <<<"$L") plain_cpu=$(jq .cpu_ms_per_request <<<"$P") live_cpu=$(jq .cpu_ms_per_request <<<"$L")
@@ -181,7 +203,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
         file="$WORK/fresh-$(tr 'AB' 'ab' <<<"$name").txt"
         R=$(measure "$tag" "$base" "$SECONDS_PER" fresh "/api/v1/campaigns/$BIG/grabs" "$file" "f$round$name" 2)
       else
-        R=$(measure "$tag" "$base" "$SECONDS_PER" $(args_for "$w" "$round$name"))
+        R=$(measure "$tag" "$base" "$SECONDS_PER" $(args_for "$w" "$round$name" "$(tr 'AB' 'ab' <<<"$name")"))
       fi
       printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$w" "$name" "$(jq .rps <<<"$R")" "$plain" "$live" \
         "$(jq -c '.status + {token_reuses}' <<<"$R")" "$(jq .cpu_ms_per_request <<<"$R")" "$plain_cpu" "$live_cpu" >> "$WORK/rounds.tsv"

@@ -24,8 +24,9 @@ import com.nimbusds.jwt.SignedJWT;
  * the test sources' DevTokens key file (start the service with -Dfairrush.dev-tokens.key-file=KEYFILE so that it
  * trusts these tokens), then one token a line: the same issuer, audience and claims as DevTokens issues.
  *
- * usage: java -cp NIMBUS_JARS SignTokens.java KEYFILE OUT PREFIX MEMBERS COUNT
- *   COUNT tokens for subjects PREFIX1 .. PREFIX{MEMBERS} in turn, each token distinct (own jti), valid 12 h.
+ * usage: java -cp NIMBUS_JARS SignTokens.java KEYFILE OUT PREFIX MEMBERS COUNT [MERCHANTS MERCHANTS_OUT]
+ *   COUNT tokens for subjects PREFIX1 .. PREFIX{MEMBERS} in turn, each token distinct (own jti), valid 12 h;
+ *   and MERCHANTS merchant tokens (role MERCHANT), each for a merchant of its own (PREFIXm1 ..), in MERCHANTS_OUT.
  */
 public class SignTokens {
 
@@ -43,9 +44,17 @@ public class SignTokens {
                 + base64.encodeToString(keys.getPublic().getEncoded()) + "\n");
         RSASSASigner signer = new RSASSASigner((RSAPrivateKey) keys.getPrivate());
         Instant now = Instant.now();
-        String[] tokens = IntStream.range(0, count).parallel()
-                .mapToObj(i -> sign(signer, prefix + (i % members + 1), now))
-                .toArray(String[]::new);
+        write(out, IntStream.range(0, count).parallel()
+                .mapToObj(i -> sign(signer, prefix + (i % members + 1), "MEMBER", now))
+                .toArray(String[]::new));
+        if (args.length > 6) {
+            write(Path.of(args[6]), IntStream.range(0, Integer.parseInt(args[5])).parallel()
+                    .mapToObj(i -> sign(signer, prefix + "m" + (i + 1), "MERCHANT", now))
+                    .toArray(String[]::new));
+        }
+    }
+
+    private static void write(Path out, String[] tokens) throws java.io.IOException {
         try (BufferedWriter writer = Files.newBufferedWriter(out)) {
             for (String token : tokens) {
                 writer.write(token);
@@ -54,12 +63,12 @@ public class SignTokens {
         }
     }
 
-    private static String sign(RSASSASigner signer, String subject, Instant now) {
+    private static String sign(RSASSASigner signer, String subject, String role, Instant now) {
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
                 .issuer("https://dev-tokens.fairrush.invalid")
                 .audience("fairrush")
                 .subject(subject)
-                .claim("roles", List.of("MEMBER"))
+                .claim("roles", List.of(role))
                 .issueTime(Date.from(now))
                 .notBeforeTime(Date.from(now.minusSeconds(5)))
                 .expirationTime(Date.from(now.plus(Duration.ofHours(12))))

@@ -5,6 +5,8 @@
 --   fresh PATH TOKENS_FILE RUN_ID THREADS   the same, but every request a token no request sent before
 --                                   (the file read in order across the THREADS threads; should the file run
 --                                   out, it starts over and "token_reuses" counts the requests past its end)
+--   register PATH TOKENS_FILE RUN_ID THREADS   stall registrations (a JSON body, as a merchant's app sends it),
+--                                   each by a merchant token no request sent before, as "fresh" reads them
 -- At the end it prints one JSON line (prefix "RESULT ") with throughput, latency percentiles and the
 -- count of answers per status, so bench.sh can tell 201s from refusals.
 
@@ -21,7 +23,7 @@ function init(args)
   tokens = {}
   threads_count = tonumber(args[5] or "1")
   reuses = 0
-  if mode == "grab" or mode == "fresh" then
+  if mode == "grab" or mode == "fresh" or mode == "register" then
     for line in io.lines(args[3]) do
       if #line > 0 then tokens[#tokens + 1] = line end
     end
@@ -33,9 +35,9 @@ end
 
 function request()
   sent = sent + 1
-  if mode == "grab" or mode == "fresh" then
+  if mode == "grab" or mode == "fresh" or mode == "register" then
     local token
-    if mode == "fresh" then
+    if mode == "fresh" or mode == "register" then
       local index = (sent - 1) * threads_count + id
       if index >= #tokens then reuses = reuses + 1 end
       token = tokens[index % #tokens + 1]
@@ -47,6 +49,12 @@ function request()
       ["Idempotency-Key"] = string.format("idem-%s-%d-%d", run, id, sent),
       ["Content-Length"] = "0",
     }
+    if mode == "register" then
+      local body = '{"category":"FOOD","merchantName":"Bench stall","specialOffer":false}'
+      headers["Content-Type"] = "application/json"
+      headers["Content-Length"] = tostring(#body)
+      return wrk.format("POST", path, headers, body)
+    end
     return wrk.format("POST", path, headers, nil)
   end
   return wrk.format("GET", path)
