@@ -15,7 +15,9 @@ import reactor.core.publisher.Mono;
  * The second half of a claim (docs/design.md sections 1 and 2, section 11 note 1): the claim the script recorded goes
  * to Kafka, and its outcome is answered only once Kafka acknowledged it. A claim Kafka did not take in time is reversed
  * in Redis and answered {@link Busy}, unless the persister took it over meanwhile (then the event reached Kafka after
- * all and the outcome stands).
+ * all and the outcome stands). On a pool with a waiting list (a first-come fair's category) it is not reversed but left
+ * pending, its unit and place kept, for the sweeper to publish (section 11, note 45): a unit given back there would sit
+ * free while others wait, or go to whoever asks next, ahead of the waiting list.
  *
  * <p>A part of {@link Claims}, which runs the claim script and hands each recorded claim here. It logs under Claims'
  * name: the claim path has one logger for operators to turn up (docs/operations.md), whichever class writes the line.
@@ -43,8 +45,11 @@ final class ClaimDurability {
         this.metrics = metrics;
     }
 
-    /** {@code outcome} once Kafka acknowledged {@code claim}; {@link Busy} once the claim it did not take is reversed. */
-    Mono<ClaimOutcome> makeDurable(PoolKeys keys, ClaimRecorded claim, String idempotencyKey, ClaimOutcome outcome) {
+    /**
+     * {@code outcome} once Kafka acknowledged {@code claim}; {@link Busy} once the claim it did not take is reversed, or,
+     * on a pool with a waiting list ({@code waitlist}), left pending for the sweeper.
+     */
+    Mono<ClaimOutcome> makeDurable(PoolKeys keys, ClaimRecorded claim, String idempotencyKey, ClaimOutcome outcome, boolean waitlist) {
         return metrics.timeKafkaSend(publisher.publish(claim).timeout(sendTimeout))
                 .then(markAcknowledged(keys, claim))
                 .doOnSuccess(acknowledged -> {
@@ -55,7 +60,19 @@ final class ClaimDurability {
                     }
                 })
                 .thenReturn(outcome)
-                .onErrorResume(failure -> reverse(keys, claim, idempotencyKey, outcome, failure));
+                .onErrorResume(failure -> waitlist ? leavePending(claim, failure) : reverse(keys, claim, idempotencyKey, outcome, failure));
+    }
+
+    /**
+     * The claim stays as the script recorded it: pending, in the index of claims not yet in Kafka, which the sweeper
+     * publishes from ({@code fairrush.rush.sweep-after}); a retry with the same key is answered in progress until then,
+     * and then as the claim.
+     */
+    private Mono<ClaimOutcome> leavePending(ClaimRecorded claim, Throwable failure) {
+        log.atWarn().addKeyValue(ClaimLogs.CLAIM_ID, claim.eventId().toString())
+                .log("claim {} not acknowledged by Kafka ({}), left pending for the sweeper: its pool has a waiting list",
+                        claim.eventId(), failure.toString());
+        return Mono.just(new Busy("the claim is recorded and still being stored; ask again with the same Idempotency-Key"));
     }
 
     /**

@@ -162,9 +162,10 @@ public class Claims {
         ClaimRecorded draft = ClaimRecorded.draft(claimId, keys.ref(), actorId, now, attributes);
         return metrics.timeClaimScript(claimScript.run(keys, draft, idempotencyKey, now)).flatMap(answer -> switch (answer.code()) {
             case GRANTED -> (answer.waitlist() || bucket ? Mono.<Void>empty() : markIfEmptied(keys.ref(), answer.number()))
-                    .then(durability.makeDurable(keys, answer.claim(), idempotencyKey, new Granted(answer.claim(), answer.number(), false)));
+                    .then(durability.makeDurable(keys, answer.claim(), idempotencyKey, new Granted(answer.claim(), answer.number(), false),
+                            answer.waitlist()));
             case WAITLISTED -> durability.makeDurable(keys, answer.claim(), idempotencyKey,
-                    new Waitlisted(answer.claim(), answer.number(), false));
+                    new Waitlisted(answer.claim(), answer.number(), false), true);
             case REPLAYED -> replay(keys.ref(), answer);
             case SOLD_OUT -> whenEmpty.get();
             case LIMIT_REACHED -> Mono.just(new Refused(Refusal.LIMIT_REACHED));

@@ -3,17 +3,20 @@ package org.fairrush.rush;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 
 import org.fairrush.rush.ClaimOutcome.Busy;
 import org.fairrush.rush.ClaimOutcome.Granted;
 import org.fairrush.rush.ClaimOutcome.Refusal;
 import org.fairrush.rush.ClaimOutcome.Refused;
+import org.fairrush.rush.ClaimOutcome.Waitlisted;
 import org.fairrush.rush.lua.PoolKeys;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -176,5 +179,34 @@ class ClaimsTest {
         assertThat(lastUnit).isInstanceOf(Busy.class);
         assertThat(soldOut.isSoldOut(pool)).isFalse();
         assertThat(engine.claims().claim(pool, "m-3", "key-00003", Map.of()).block()).isInstanceOf(Granted.class);
+    }
+
+    /**
+     * A pool with a waiting list (a first-come fair's category): a stall's claim that Kafka has not taken in time must not
+     * give its stall back while a later merchant waits (the stall would sit free, or go to whoever asks next, ahead of
+     * the waiting list: seen in the fleet's stall rush). The claim keeps its stall and its place, pending, for the
+     * sweeper to publish; the merchant is answered busy, and a retry with the same key is in progress until then.
+     */
+    @Test
+    void aClaimOfAPoolWithAWaitingListKeepsItsUnitWhenTheLogIsSlow() {
+        PoolRef stalls = new PoolRef("f", "9", "FOOD");
+        Sinks.Empty<Void> firstSend = Sinks.empty();
+        TestEngine engine = engine(log(claim -> claim.actorId().equals("m-1") ? firstSend.asMono() : Mono.empty()));
+        engine.registry().define(new PoolDefinition(stalls, NOW.minusSeconds(60), NOW.plusSeconds(600), 1, 1, List.of("F1"), true,
+                NOW.plusSeconds(600))).block();
+
+        Mono<ClaimOutcome> first = engine.claims().claim(stalls, "m-1", "key-00001", Map.of()).cache();
+        first.subscribe();
+        org.awaitility.Awaitility.await().until(() -> engine.queries().pendingCount(stalls).block() == 1);
+        ClaimOutcome second = engine.claims().claim(stalls, "m-2", "key-00002", Map.of()).block();
+        assertThat(second).as("the one stall is held by m-1's claim").isInstanceOf(Waitlisted.class);
+        firstSend.tryEmitError(new IllegalStateException("broker gone"));
+
+        assertThat(first.block()).isInstanceOf(Busy.class);
+        assertThat(engine.queries().remaining(stalls).block()).as("no stall free while m-2 waits").isZero();
+        assertThat(engine.queries().waitingCount(stalls).block()).isEqualTo(1);
+        assertThat(engine.queries().unsentClaims(stalls, NOW.plusSeconds(60), 10).map(ClaimRecorded::actorId).collectList().block())
+                .as("m-1's claim is left for the sweeper to publish").containsExactly("m-1");
+        assertThat(engine.claims().claim(stalls, "m-1", "key-00001", Map.of()).block()).isEqualTo(new Refused(Refusal.IN_PROGRESS));
     }
 }
