@@ -80,8 +80,10 @@ public class ProblemResponses implements WebExceptionHandler {
             return problem;
         }
         if (failure instanceof WebExchangeBindException invalid) {
+            // Bean validation reports a field's violations in no fixed order: sorted, the same request gets the same answer.
             return ApiProblem.invalid(invalid.getFieldErrors().stream()
                     .map(error -> new ApiProblem.InvalidField(error.getField(), String.valueOf(error.getDefaultMessage())))
+                    .sorted(java.util.Comparator.comparing(ApiProblem.InvalidField::field).thenComparing(ApiProblem.InvalidField::message))
                     .toList());
         }
         if (failure instanceof UnsupportedMediaTypeStatusException) {
