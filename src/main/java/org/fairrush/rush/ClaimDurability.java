@@ -2,6 +2,7 @@ package org.fairrush.rush;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 import org.fairrush.rush.ClaimOutcome.Busy;
 import org.fairrush.rush.lua.Acknowledgements;
@@ -15,9 +16,9 @@ import reactor.core.publisher.Mono;
  * The second half of a claim (docs/design.md sections 1 and 2, section 11 note 1): the claim the script recorded goes
  * to Kafka, and its outcome is answered only once Kafka acknowledged it. A claim Kafka did not take in time is reversed
  * in Redis and answered {@link Busy}, unless the persister took it over meanwhile (then the event reached Kafka after
- * all and the outcome stands). On a pool with a waiting list (a first-come fair's category) it is not reversed but left
- * pending, its unit and place kept, for the sweeper to publish (section 11, note 45): a unit given back there would sit
- * free while others wait, or go to whoever asks next, ahead of the waiting list.
+ * all and the outcome stands). On a pool with a waiting list (a first-come fair's category) it is never reversed, its
+ * unit and place kept (section 11, note 45): a unit given back there would sit free while others wait, or go to whoever
+ * asks next, ahead of the waiting list.
  *
  * <p>A part of {@link Claims}, which runs the claim script and hands each recorded claim here. It logs under Claims'
  * name: the claim path has one logger for operators to turn up (docs/operations.md), whichever class writes the line.
@@ -50,29 +51,57 @@ final class ClaimDurability {
      * on a pool with a waiting list ({@code waitlist}), left pending for the sweeper.
      */
     Mono<ClaimOutcome> makeDurable(PoolKeys keys, ClaimRecorded claim, String idempotencyKey, ClaimOutcome outcome, boolean waitlist) {
+        if (waitlist) {
+            return keptDurable(keys, claim, outcome);
+        }
         return metrics.timeKafkaSend(publisher.publish(claim).timeout(sendTimeout))
                 .then(markAcknowledged(keys, claim))
-                .doOnSuccess(acknowledged -> {
-                    // On every grab: nothing is built unless the line is wanted.
-                    if (log.isDebugEnabled()) {
-                        log.atDebug().addKeyValue(ClaimLogs.CLAIM_ID, claim.eventId().toString())
-                                .log("claim of {} acknowledged by Kafka", claim.poolRef().scopeTag());
-                    }
-                })
+                .doOnSuccess(acknowledged -> logAcknowledged(claim))
                 .thenReturn(outcome)
-                .onErrorResume(failure -> waitlist ? leavePending(claim, failure) : reverse(keys, claim, idempotencyKey, outcome, failure));
+                .onErrorResume(failure -> reverse(keys, claim, idempotencyKey, outcome, failure));
     }
 
     /**
-     * The claim stays as the script recorded it: pending, in the index of claims not yet in Kafka, which the sweeper
-     * publishes from ({@code fairrush.rush.sweep-after}); a retry with the same key is answered in progress until then,
-     * and then as the claim.
+     * A claim of a pool with a waiting list is never reversed (section 11, note 45): the answer waits for Kafka up to
+     * the send timeout, but the send itself goes on past it, and once Kafka acknowledges it the claim is marked so, late,
+     * and a retry with the same key is answered the claim; until then a retry is in progress. Should Kafka refuse it
+     * or never answer, it stays pending, in the index of claims not yet in Kafka, for the sweeper to publish
+     * ({@code fairrush.rush.sweep-after}).
      */
-    private Mono<ClaimOutcome> leavePending(ClaimRecorded claim, Throwable failure) {
-        log.atWarn().addKeyValue(ClaimLogs.CLAIM_ID, claim.eventId().toString())
-                .log("claim {} not acknowledged by Kafka ({}), left pending for the sweeper: its pool has a waiting list",
-                        claim.eventId(), failure.toString());
+    private Mono<ClaimOutcome> keptDurable(PoolKeys keys, ClaimRecorded claim, ClaimOutcome outcome) {
+        return Mono.deferContextual(context -> {
+            CompletableFuture<Void> durable = metrics.timeKafkaSend(publisher.publish(claim))
+                    .then(markAcknowledged(keys, claim))
+                    .contextWrite(context)
+                    .toFuture();
+            return Mono.fromFuture(durable, true)
+                    .timeout(sendTimeout)
+                    .doOnSuccess(acknowledged -> logAcknowledged(claim))
+                    .thenReturn(outcome)
+                    .onErrorResume(failure -> leftPending(claim, durable, failure));
+        });
+    }
+
+    private Mono<ClaimOutcome> leftPending(ClaimRecorded claim, CompletableFuture<Void> durable, Throwable failure) {
+        String claimId = claim.eventId().toString();
+        log.atWarn().addKeyValue(ClaimLogs.CLAIM_ID, claimId)
+                .log("claim {} not acknowledged by Kafka in time ({}); kept, as its pool has a waiting list", claimId, failure.toString());
+        durable.whenComplete((acknowledged, refused) -> {
+            if (refused == null) {
+                log.atInfo().addKeyValue(ClaimLogs.CLAIM_ID, claimId).log("claim {} acknowledged by Kafka after its answer", claimId);
+            } else {
+                log.atWarn().addKeyValue(ClaimLogs.CLAIM_ID, claimId).log("claim {} left pending for the sweeper ({})", claimId, refused.toString());
+            }
+        });
         return Mono.just(new Busy("the claim is recorded and still being stored; ask again with the same Idempotency-Key"));
+    }
+
+    private static void logAcknowledged(ClaimRecorded claim) {
+        // On every grab: nothing is built unless the line is wanted.
+        if (log.isDebugEnabled()) {
+            log.atDebug().addKeyValue(ClaimLogs.CLAIM_ID, claim.eventId().toString())
+                    .log("claim of {} acknowledged by Kafka", claim.poolRef().scopeTag());
+        }
     }
 
     /**

@@ -209,4 +209,26 @@ class ClaimsTest {
                 .as("m-1's claim is left for the sweeper to publish").containsExactly("m-1");
         assertThat(engine.claims().claim(stalls, "m-1", "key-00001", Map.of()).block()).isEqualTo(new Refused(Refusal.IN_PROGRESS));
     }
+
+    /** Kafka acknowledges the claim after its answer (busy): it is marked then, and the retry with its key gets it. */
+    @Test
+    void aClaimOfAPoolWithAWaitingListAcknowledgedAfterItsAnswerIsTheRetrysAnswer() {
+        PoolRef stalls = new PoolRef("f", "10", "FOOD");
+        Sinks.Empty<Void> firstSend = Sinks.empty();
+        TestEngine engine = engine(log(claim -> claim.actorId().equals("m-1") ? firstSend.asMono() : Mono.empty()));
+        engine.registry().define(new PoolDefinition(stalls, NOW.minusSeconds(60), NOW.plusSeconds(600), 1, 1, List.of("F1"), true,
+                NOW.plusSeconds(600))).block();
+
+        assertThat(engine.claims().claim(stalls, "m-1", "key-00001", Map.of()).block())
+                .as("answered once the send timeout passed").isInstanceOf(Busy.class);
+        assertThat(engine.claims().claim(stalls, "m-1", "key-00001", Map.of()).block()).isEqualTo(new Refused(Refusal.IN_PROGRESS));
+        firstSend.tryEmitEmpty();
+
+        org.awaitility.Awaitility.await().until(() -> engine.queries().unsentClaims(stalls, NOW.plusSeconds(60), 10).count().block() == 0);
+        assertThat(engine.claims().claim(stalls, "m-1", "key-00001", Map.of()).block()).isInstanceOfSatisfying(Granted.class, granted -> {
+            assertThat(granted.replayed()).isTrue();
+            assertThat(granted.claim().item()).isEqualTo("F1");
+        });
+        assertThat(engine.queries().remaining(stalls).block()).isZero();
+    }
 }
