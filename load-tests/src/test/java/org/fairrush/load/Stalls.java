@@ -88,8 +88,12 @@ final class Stalls {
                                 session.getString("registrationStatus"),
                                 session.contains("stallNumber") ? session.getString("stallNumber") : null));
                     }
-                    ledger.outcome(Retrying.outcome(session, session.contains("registrationStatus")
-                            ? session.getString("registrationStatus") : "CREATED"));
+                    String outcome = Retrying.outcome(session, session.contains("registrationStatus")
+                            ? session.getString("registrationStatus") : "CREATED");
+                    ledger.outcome(outcome);
+                    if (outcome.startsWith("GAVE_UP")) {
+                        ledger.outcomeUnknown(session.getString("category"));
+                    }
                     return session;
                 });
     }
@@ -114,7 +118,7 @@ final class Stalls {
                                 bodyString().transform(body -> ledger.violations()).is("")
                                         .name("one stall per merchant, one merchant per stall, first come first served"),
                                 bodyString().transform(ledger::fairViewViolations).is("")
-                                        .name("stalls - stalls left == confirmations seen")))
+                                        .name("stalls - stalls left == confirmations seen (+ unknown outcomes)")))
                 .foreach(session -> ledger.sampleOfRegistered(sample), "merchantId").on(
                         exec(session -> session.set("token", ledger.token(session.getString("merchantId")))
                                 .set("missing", -1)
