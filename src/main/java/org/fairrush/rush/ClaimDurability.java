@@ -47,8 +47,8 @@ final class ClaimDurability {
     }
 
     /**
-     * {@code outcome} once Kafka acknowledged {@code claim}; {@link Busy} once the claim it did not take is reversed, or,
-     * on a pool with a waiting list ({@code waitlist}), left pending for the sweeper.
+     * {@code outcome} once Kafka acknowledged {@code claim}; {@link Busy} once the claim it did not take in time is
+     * reversed, or, on a pool with a waiting list ({@code waitlist}), kept: acknowledged late, or swept.
      */
     Mono<ClaimOutcome> makeDurable(PoolKeys keys, ClaimRecorded claim, String idempotencyKey, ClaimOutcome outcome, boolean waitlist) {
         if (waitlist) {
