@@ -9,7 +9,7 @@ import java.util.UUID;
 
 import org.fairrush.devstack.DevTokens;
 
-/** Test data as static factories: tokens and request bodies. */
+/** Test data as static factories: tokens and request bodies (campaigns, fairs, registrations). */
 public final class Fixtures {
 
     private Fixtures() {
@@ -50,5 +50,34 @@ public final class Fixtures {
         body.put("redeemEndsAt", redeemEndsAt.toString());
         body.put("discount", Map.of("type", "AMOUNT_OFF", "amountOffCents", amountOffCents, "minSpendCents", minSpendCents));
         return body;
+    }
+
+    /** A fair category's body: {@code stalls} stalls of {@code code} at {@code feeCents}. */
+    public static Map<String, Object> fairCategory(String code, int stalls, long feeCents) {
+        return Map.of("code", code, "name", code + " stalls", "stalls", stalls, "feeCents", feeCents);
+    }
+
+    /** A fair whose registration window is open now, for an hour. */
+    public static Map<String, Object> openFair(String allocation, List<Map<String, Object>> categories) {
+        Instant now = Instant.now();
+        return fair(allocation, now.minusSeconds(60), now.plus(Duration.ofHours(1)), categories);
+    }
+
+    public static Map<String, Object> fair(String allocation, Instant opensAt, Instant closesAt, List<Map<String, Object>> categories) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", "Union fair " + allocation.toLowerCase());
+        body.put("theme", "Food, crafts and services for members");
+        body.put("venue", "Workers' Cultural Palace");
+        body.put("startsAt", closesAt.plus(Duration.ofDays(7)).toString());
+        body.put("endsAt", closesAt.plus(Duration.ofDays(8)).toString());
+        body.put("registrationOpensAt", opensAt.toString());
+        body.put("registrationClosesAt", closesAt.toString());
+        body.put("allocation", allocation);
+        body.put("categories", categories);
+        return body;
+    }
+
+    public static Map<String, Object> registration(String category, String merchantName, boolean specialOffer) {
+        return Map.of("category", category, "merchantName", merchantName, "specialOffer", specialOffer);
     }
 }

@@ -15,9 +15,7 @@ import org.fairrush.web.Refusals.Answer;
 import org.fairrush.web.RushRoute;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
@@ -36,7 +34,6 @@ import tools.jackson.databind.json.JsonMapper;
 class RegistrationRoute implements RushRoute {
 
     static final String PATH = "/api/v1/fairs/{id}/registrations";
-    static final String REPLAYED = "Idempotent-Replayed";
 
     private final Registering registering;
     private final JsonMapper json;
@@ -80,19 +77,11 @@ class RegistrationRoute implements RushRoute {
     @Override
     public Mono<Void> answer(ServerWebExchange exchange, long id, Caller caller, Object body) {
         String key = Caller.requireIdempotencyKey(exchange.getRequest().getHeaders().getFirst("Idempotency-Key"));
-        return register(id, caller.id(), key, (NewRegistration) body).flatMap(answer -> {
-            ServerHttpResponse response = exchange.getResponse();
-            response.setStatusCode(answer.getStatusCode());
-            HttpHeaders headers = response.getHeaders();
-            headers.addAll(answer.getHeaders());
-            headers.setContentType(MediaType.APPLICATION_JSON);
-            byte[] bytes = json.writeValueAsBytes(answer.getBody());
-            headers.setContentLength(bytes.length);
-            return response.writeWith(Mono.just(response.bufferFactory().wrap(bytes)));
-        });
+        return register(id, caller.id(), key, (NewRegistration) body).flatMap(answer -> RushRoute.writeJson(
+                exchange, answer.getStatusCode(), answer.getHeaders(), json.writeValueAsBytes(answer.getBody())));
     }
 
-    /** The registration's answer (201 with Location and {@value #REPLAYED}), or an {@link ApiProblem} for a refusal. */
+    /** The registration's answer (201 with Location and {@value Caller#IDEMPOTENT_REPLAYED}), or an {@link ApiProblem} for a refusal. */
     Mono<ResponseEntity<RegistrationView>> register(long id, String merchantId, String idempotencyKey, NewRegistration request) {
         if (request.sellsAtSpecialOffer().isEmpty()) {
             return Mono.error(FairRequests.invalid("specialOffer", "must be true, false or the offer's text"));
@@ -101,7 +90,7 @@ class RegistrationRoute implements RushRoute {
             if (outcome instanceof Registering.Registered registered) {
                 return ResponseEntity.status(HttpStatus.CREATED)
                         .header(HttpHeaders.LOCATION, "/api/v1/fairs/" + id + "/registrations/" + registered.registration().registrationId())
-                        .header(REPLAYED, Boolean.toString(registered.replayed()))
+                        .header(Caller.IDEMPOTENT_REPLAYED, Boolean.toString(registered.replayed()))
                         .body(registered.registration());
             }
             if (outcome instanceof Registering.UnknownCategory unknown) {

@@ -122,7 +122,7 @@ class CampaignController {
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey, Authentication caller) {
         String key = Caller.requireIdempotencyKey(idempotencyKey);
         return grabs.grab(id, Caller.of(caller).id(), key).map(answered -> ResponseEntity.status(answered.status())
-                .header(GrabRoute.REPLAYED, Boolean.toString(answered.replayed()))
+                .header(Caller.IDEMPOTENT_REPLAYED, Boolean.toString(answered.replayed()))
                 .body(answered.body()));
     }
 

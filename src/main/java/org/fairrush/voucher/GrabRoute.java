@@ -14,8 +14,6 @@ import org.fairrush.web.Refusals.Answer;
 import org.fairrush.web.RushRoute;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
@@ -30,7 +28,6 @@ import tools.jackson.databind.json.JsonMapper;
 class GrabRoute implements RushRoute {
 
     static final String PATH = "/api/v1/campaigns/{id}/grabs";
-    static final String REPLAYED = "Idempotent-Replayed";
 
     private final Grabbing grabbing;
     private final Clock clock;
@@ -65,14 +62,9 @@ class GrabRoute implements RushRoute {
     public Mono<Void> answer(ServerWebExchange exchange, long id, Caller caller, Object noBody) {
         String key = Caller.requireIdempotencyKey(exchange.getRequest().getHeaders().getFirst("Idempotency-Key"));
         return grab(id, caller.id(), key).flatMap(answered -> {
-            ServerHttpResponse response = exchange.getResponse();
-            response.setStatusCode(answered.status());
-            HttpHeaders headers = response.getHeaders();
-            headers.set(REPLAYED, Boolean.toString(answered.replayed()));
-            headers.setContentType(MediaType.APPLICATION_JSON);
-            byte[] body = json.writeValueAsBytes(answered.body());
-            headers.setContentLength(body.length);
-            return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
+            HttpHeaders headers = new HttpHeaders();
+            headers.set(Caller.IDEMPOTENT_REPLAYED, Boolean.toString(answered.replayed()));
+            return RushRoute.writeJson(exchange, answered.status(), headers, json.writeValueAsBytes(answered.body()));
         });
     }
 

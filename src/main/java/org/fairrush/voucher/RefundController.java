@@ -56,7 +56,7 @@ class RefundController {
     Mono<ResponseEntity<RedemptionView>> refund(@PathVariable UUID redemptionId, Authentication caller) {
         return refunding.refund(Caller.of(caller).id(), redemptionId).map(outcome -> {
             if (outcome instanceof RefundingRedemption.Refunded refunded) {
-                return ResponseEntity.ok().header("Idempotent-Replayed", Boolean.toString(refunded.replayed()))
+                return ResponseEntity.ok().header(Caller.IDEMPOTENT_REPLAYED, Boolean.toString(refunded.replayed()))
                         .body(RedemptionView.of(refunded.redemption()));
             }
             if (outcome instanceof RefundingRedemption.Refused refused) {
@@ -81,7 +81,7 @@ class RefundController {
     Mono<ResponseEntity<WalletVoucher>> voidVoucher(@PathVariable UUID voucherId, @Valid @RequestBody VoidRequest request,
             Authentication caller) {
         return voiding.voidVoucher(voucherId, request.reason(), Caller.of(caller).id())
-                .map(voided -> ResponseEntity.ok().header("Idempotent-Replayed", Boolean.toString(voided.replayed()))
+                .map(voided -> ResponseEntity.ok().header(Caller.IDEMPOTENT_REPLAYED, Boolean.toString(voided.replayed()))
                         .body(WalletVoucher.of(voided.voucher(), clock.instant())))
                 .switchIfEmpty(Mono.error(() -> ApiProblem.of(ErrorCode.VOUCHER_NOT_FOUND, "No voucher with id " + voucherId)));
     }

@@ -118,7 +118,7 @@ class VoucherController {
         return redeeming.redeem(Caller.of(caller).id(), key, code, request.orderAmountCents()).map(outcome -> {
             if (outcome instanceof RedeemingVoucher.Redeemed redeemed) {
                 return ResponseEntity.status(HttpStatus.CREATED)
-                        .header("Idempotent-Replayed", Boolean.toString(redeemed.replayed()))
+                        .header(Caller.IDEMPOTENT_REPLAYED, Boolean.toString(redeemed.replayed()))
                         .body(RedemptionView.of(redeemed.redemption()));
             }
             if (outcome instanceof RedeemingVoucher.Refused refused) {

@@ -14,6 +14,9 @@ public record Caller(String id, boolean admin) {
     public static final String MEMBER = SecurityConfiguration.MEMBER;
     public static final String MERCHANT = SecurityConfiguration.MERCHANT;
 
+    /** The answer header saying whether an Idempotency-Key's first result was replayed ({@code true}) or made now. */
+    public static final String IDEMPOTENT_REPLAYED = "Idempotent-Replayed";
+
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9_.:-]{8,64}");
 
     public static Caller of(Authentication authentication) {

@@ -2,6 +2,10 @@ package org.fairrush.web;
 
 import java.util.Optional;
 
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
@@ -38,4 +42,18 @@ public interface RushRoute {
      * none). A refusal may be signalled as an {@link ApiProblem}.
      */
     Mono<Void> answer(ServerWebExchange exchange, long id, Caller caller, Object body);
+
+    /**
+     * Writes a route's JSON answer: {@code status}, {@code headers} (e.g. {@link Caller#IDEMPOTENT_REPLAYED},
+     * Location) and the body's bytes, as the annotated route's {@code ResponseEntity} would be written.
+     */
+    static Mono<Void> writeJson(ServerWebExchange exchange, HttpStatusCode status, HttpHeaders headers, byte[] body) {
+        ServerHttpResponse response = exchange.getResponse();
+        response.setStatusCode(status);
+        HttpHeaders answerHeaders = response.getHeaders();
+        answerHeaders.addAll(headers);
+        answerHeaders.setContentType(MediaType.APPLICATION_JSON);
+        answerHeaders.setContentLength(body.length);
+        return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
+    }
 }

@@ -104,7 +104,7 @@ class SecurityConfiguration {
         cors.setAllowedOrigins(allowedOrigins);
         cors.setAllowedMethods(List.of("GET", "POST", "PUT", "DELETE"));
         cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "Idempotency-Key"));
-        cors.setExposedHeaders(List.of("Retry-After", "Location", "Idempotent-Replayed"));
+        cors.setExposedHeaders(List.of("Retry-After", "Location", Caller.IDEMPOTENT_REPLAYED));
         cors.setMaxAge(3600L);
         UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
         source.registerCorsConfiguration("/api/**", cors);

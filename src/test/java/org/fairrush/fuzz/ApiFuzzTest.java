@@ -150,18 +150,8 @@ class ApiFuzzTest {
     private World world() {
         Api api = new Api(http);
         long campaignId = api.createCampaign(Fixtures.openCampaign(STOCK, LIMIT));
-        Map<String, Object> fair = new java.util.LinkedHashMap<>();
-        java.time.Instant now = java.time.Instant.now();
-        fair.put("name", "Fuzzed fair");
-        fair.put("theme", "Everything at once");
-        fair.put("venue", "Hall 1");
-        fair.put("startsAt", now.plus(Duration.ofDays(7)).toString());
-        fair.put("endsAt", now.plus(Duration.ofDays(8)).toString());
-        fair.put("registrationOpensAt", now.minusSeconds(60).toString());
-        fair.put("registrationClosesAt", now.plus(Duration.ofHours(2)).toString());
-        fair.put("allocation", "FIRST_COME");
-        fair.put("categories", List.of(Map.of("code", "FOOD", "name", "Food", "stalls", 3, "feeCents", 1000),
-                Map.of("code", "CRAFT", "name", "Crafts", "stalls", 2, "feeCents", 500)));
+        Map<String, Object> fair = Fixtures.openFair("FIRST_COME",
+                List.of(Fixtures.fairCategory("FOOD", 3, 1000), Fixtures.fairCategory("CRAFT", 2, 500)));
         Map<?, ?> created = http.post().uri("/api/v1/fairs").headers(h -> h.setBearerAuth(Fixtures.adminToken()))
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(fair).exchange().expectStatus().isCreated()
                 .expectBody(Map.class).returnResult().getResponseBody();

@@ -38,7 +38,7 @@ class DemoFairTest {
                     h.setBearerAuth(Fixtures.merchantToken("demo-merchant"));
                     h.set("Idempotency-Key", Fixtures.idempotencyKey());
                 })
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(StallFixtures.registration("SERVICE", "Legal aid desk", true))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Fixtures.registration("SERVICE", "Legal aid desk", true))
                 .exchange().expectStatus().isCreated()
                 .expectBody().jsonPath("$.status").isEqualTo("CONFIRMED").jsonPath("$.feeCents").isEqualTo(0);
     }

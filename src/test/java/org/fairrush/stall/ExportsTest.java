@@ -55,9 +55,9 @@ class ExportsTest {
     @Test
     void everyCellIsQuotedAndNoneRunsAsAFormulaEvenAfterSpaces() {
         List<String> names = List.of("  =HYPERLINK(\"http://x\")", "+cmd", " -2+3", "@SUM(A1)", "\uFF1D1+1", "a;=b", "Plain tea");
-        long fairId = api.createFair(StallFixtures.openFair("FIRST_COME", List.of(StallFixtures.category("FOOD", 10, 100))));
+        long fairId = api.createFair(Fixtures.openFair("FIRST_COME", List.of(Fixtures.fairCategory("FOOD", 10, 100))));
         for (int i = 0; i < names.size(); i++) {
-            api.registerNow(fairId, FairApi.merchant("csv-safe", i), StallFixtures.registration("FOOD", names.get(i), false));
+            api.registerNow(fairId, FairApi.merchant("csv-safe", i), Fixtures.registration("FOOD", names.get(i), false));
         }
         awaitStored(fairId, names.size());
 
@@ -75,9 +75,9 @@ class ExportsTest {
 
     @Test
     void rightAfterACancellationTheExportShowsTheNewHolder() {
-        long fairId = api.createFair(StallFixtures.openFair("FIRST_COME", List.of(StallFixtures.category("FOOD", 1, 100))));
-        Answer holder = api.registerNow(fairId, FairApi.merchant("live", 1), StallFixtures.registration("FOOD", "First", false));
-        Answer waiting = api.registerNow(fairId, FairApi.merchant("live", 2), StallFixtures.registration("FOOD", "Second", false));
+        long fairId = api.createFair(Fixtures.openFair("FIRST_COME", List.of(Fixtures.fairCategory("FOOD", 1, 100))));
+        Answer holder = api.registerNow(fairId, FairApi.merchant("live", 1), Fixtures.registration("FOOD", "First", false));
+        Answer waiting = api.registerNow(fairId, FairApi.merchant("live", 2), Fixtures.registration("FOOD", "Second", false));
         awaitStored(fairId, 2);
 
         assertThat(api.cancel(fairId, holder.registrationId(), Fixtures.adminToken()).block()).isEqualTo(204);
@@ -91,12 +91,12 @@ class ExportsTest {
 
     @Test
     void theOrganisersListPagesWithACursorInTheNextLink() {
-        long fairId = api.createFair(StallFixtures.openFair("FIRST_COME", List.of(StallFixtures.category("FOOD", 2, 100),
-                StallFixtures.category("CRAFT", 2, 100))));
+        long fairId = api.createFair(Fixtures.openFair("FIRST_COME", List.of(Fixtures.fairCategory("FOOD", 2, 100),
+                Fixtures.fairCategory("CRAFT", 2, 100))));
         List<String> made = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             made.add(api.registerNow(fairId, FairApi.merchant("pages", i),
-                    StallFixtures.registration(i % 2 == 0 ? "FOOD" : "CRAFT", "Stall " + i, false)).registrationId());
+                    Fixtures.registration(i % 2 == 0 ? "FOOD" : "CRAFT", "Stall " + i, false)).registrationId());
         }
         awaitStored(fairId, 5);
 

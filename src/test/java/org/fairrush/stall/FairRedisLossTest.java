@@ -65,15 +65,15 @@ class FairRedisLossTest {
 
     @Test
     void firstComeFairIsRebuiltWithItsHoldersWaitingListAndFreeStalls() {
-        long fairId = api.createFair(StallFixtures.openFair("FIRST_COME", List.of(
-                StallFixtures.category("FOOD", 3, 15_000), StallFixtures.category("CRAFT", 2, 10_000))));
+        long fairId = api.createFair(Fixtures.openFair("FIRST_COME", List.of(
+                Fixtures.fairCategory("FOOD", 3, 15_000), Fixtures.fairCategory("CRAFT", 2, 10_000))));
         Map<String, Answer> food = new LinkedHashMap<>();
         for (int i = 0; i < 6; i++) {
             String merchant = FairApi.merchant("food", i);
-            food.put(merchant, api.registerNow(fairId, merchant, StallFixtures.registration("FOOD", "Dumplings " + i, i == 0)));
+            food.put(merchant, api.registerNow(fairId, merchant, Fixtures.registration("FOOD", "Dumplings " + i, i == 0)));
         }
         String crafter = FairApi.merchant("craft", 0);
-        Answer craft = api.registerNow(fairId, crafter, StallFixtures.registration("CRAFT", "Paper cuts", false));
+        Answer craft = api.registerNow(fairId, crafter, Fixtures.registration("CRAFT", "Paper cuts", false));
         List<String> merchants = new ArrayList<>(food.keySet());
         // The second FOOD holder cancels (the first in line gets FOOD-02), and the crafter cancels (CRAFT-01 is free again).
         assertThat(api.cancel(fairId, food.get(merchants.get(1)).registrationId(), Fixtures.merchantToken(merchants.get(1))).block())
@@ -94,10 +94,10 @@ class FairRedisLossTest {
 
         assertThat(api.fair(fairId)).isEqualTo(fairBefore);
         assertThat(views(fairId, everyone)).isEqualTo(before);
-        Answer twice = api.registerNow(fairId, merchants.get(0), StallFixtures.registration("CRAFT", "Dumplings 0", true));
+        Answer twice = api.registerNow(fairId, merchants.get(0), Fixtures.registration("CRAFT", "Dumplings 0", true));
         assertThat(twice.status()).isEqualTo(409);
         assertThat(twice.body()).containsEntry("code", "ALREADY_REGISTERED");
-        Answer newcomer = api.registerNow(fairId, FairApi.merchant("craft", 1), StallFixtures.registration("CRAFT", "Kites", false));
+        Answer newcomer = api.registerNow(fairId, FairApi.merchant("craft", 1), Fixtures.registration("CRAFT", "Kites", false));
         assertThat(newcomer.body()).containsEntry("status", "CONFIRMED").containsEntry("stallNumber", "CRAFT-01");
         assertThat(api.cancel(fairId, food.get(merchants.get(0)).registrationId(), Fixtures.merchantToken(merchants.get(0))).block())
                 .isEqualTo(204);
@@ -113,12 +113,12 @@ class FairRedisLossTest {
     @Test
     void drawnLotteryIsRebuiltInTheDrawsOrder() {
         Instant closesAt = CLOCK.instant().plus(StallLotteryTest.OPEN_FOR);
-        long fairId = api.createFair(StallFixtures.fair("LOTTERY", CLOCK.instant().minusSeconds(60), closesAt, List.of(
-                StallFixtures.category("FOOD", 2, 15_000), StallFixtures.category("EMPTY", 3, 0))));
+        long fairId = api.createFair(Fixtures.fair("LOTTERY", CLOCK.instant().minusSeconds(60), closesAt, List.of(
+                Fixtures.fairCategory("FOOD", 2, 15_000), Fixtures.fairCategory("EMPTY", 3, 0))));
         Map<String, Answer> entries = new LinkedHashMap<>();
         for (int i = 0; i < 5; i++) {
             String merchant = FairApi.merchant("lottery", i);
-            entries.put(merchant, api.registerNow(fairId, merchant, StallFixtures.registration("FOOD", "Tea " + i, false)));
+            entries.put(merchant, api.registerNow(fairId, merchant, Fixtures.registration("FOOD", "Tea " + i, false)));
         }
         CLOCK.advance(StallLotteryTest.OPEN_FOR.plusSeconds(1));
         Map<String, Object> draw = api.drawn(fairId, StallLotteryTest.SEED);

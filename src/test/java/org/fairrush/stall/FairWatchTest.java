@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 
 import org.fairrush.FairrushTest;
+import org.fairrush.Fixtures;
 import org.fairrush.rush.WatchedPools.WatchedPool;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -27,9 +28,9 @@ class FairWatchTest {
     @Test
     void watchesEveryCategoryOfAnOpenFairWithTheStallsHeld() {
         FairApi api = new FairApi(http, port);
-        long fairId = api.createFair(StallFixtures.openFair("FIRST_COME",
-                List.of(StallFixtures.category("FOOD", 2, 15000), StallFixtures.category("CRAFT", 3, 8000))));
-        api.registerNow(fairId, "watched-noodles", StallFixtures.registration("FOOD", "Noodles", false));
+        long fairId = api.createFair(Fixtures.openFair("FIRST_COME",
+                List.of(Fixtures.fairCategory("FOOD", 2, 15000), Fixtures.fairCategory("CRAFT", 3, 8000))));
+        api.registerNow(fairId, "watched-noodles", Fixtures.registration("FOOD", "Noodles", false));
 
         await().untilAsserted(() -> {
             List<WatchedPool> pools = watch.watched(Instant.now(), 500)

@@ -33,8 +33,8 @@ class StallBadInputTest {
     @BeforeEach
     void setUp() {
         api = new FairApi(http, port);
-        fairId = api.createFair(StallFixtures.openFair("FIRST_COME", List.of(StallFixtures.category("FOOD", 2, 15_000),
-                StallFixtures.category("CRAFT", 2, 10_000))));
+        fairId = api.createFair(Fixtures.openFair("FIRST_COME", List.of(Fixtures.fairCategory("FOOD", 2, 15_000),
+                Fixtures.fairCategory("CRAFT", 2, 10_000))));
     }
 
     private void assertNothingChanged() {
@@ -62,17 +62,17 @@ class StallBadInputTest {
     @Test
     void refusesAnUnknownCategory() {
         isProblem(register(Fixtures.merchantToken("bad-1"), Fixtures.idempotencyKey(),
-                StallFixtures.registration("TOYS", "Toy stall", false)), 400, "VALIDATION_FAILED");
+                Fixtures.registration("TOYS", "Toy stall", false)), 400, "VALIDATION_FAILED");
         assertNothingChanged();
     }
 
     @Test
     void refusesARegistrationBeforeTheWindowOpens() {
         Instant later = Instant.now().plus(Duration.ofHours(1));
-        long upcoming = api.createFair(StallFixtures.fair("FIRST_COME", later, later.plus(Duration.ofHours(1)),
-                List.of(StallFixtures.category("FOOD", 2, 100))));
+        long upcoming = api.createFair(Fixtures.fair("FIRST_COME", later, later.plus(Duration.ofHours(1)),
+                List.of(Fixtures.fairCategory("FOOD", 2, 100))));
 
-        Answer answer = api.registerNow(upcoming, "early-bird", StallFixtures.registration("FOOD", "Early", false));
+        Answer answer = api.registerNow(upcoming, "early-bird", Fixtures.registration("FOOD", "Early", false));
 
         assertThat(answer.status()).isEqualTo(409);
         assertThat(answer.body()).containsEntry("code", "REGISTRATION_CLOSED");
@@ -82,9 +82,9 @@ class StallBadInputTest {
 
     @Test
     void refusesASecondRegistrationAtTheSameFairEvenInAnotherCategory() {
-        Answer first = api.registerNow(fairId, "twice-1", StallFixtures.registration("FOOD", "Dumplings", false));
+        Answer first = api.registerNow(fairId, "twice-1", Fixtures.registration("FOOD", "Dumplings", false));
 
-        Answer second = api.registerNow(fairId, "twice-1", StallFixtures.registration("CRAFT", "Dumplings again", false));
+        Answer second = api.registerNow(fairId, "twice-1", Fixtures.registration("CRAFT", "Dumplings again", false));
 
         assertThat(first.status()).isEqualTo(201);
         assertThat(second.status()).isEqualTo(409);
@@ -96,7 +96,7 @@ class StallBadInputTest {
     @Test
     void aMemberMayNotRegister() {
         isProblem(register(Fixtures.memberToken("member-1"), Fixtures.idempotencyKey(),
-                StallFixtures.registration("FOOD", "Not a merchant", false)), 403, "FORBIDDEN");
+                Fixtures.registration("FOOD", "Not a merchant", false)), 403, "FORBIDDEN");
         assertNothingChanged();
     }
 
@@ -104,7 +104,7 @@ class StallBadInputTest {
     void aMerchantMayNotCreateAFairNorListItsRegistrationsNorDraw() {
         isProblem(http.post().uri("/api/v1/fairs").headers(h -> h.setBearerAuth(Fixtures.merchantToken("m-1")))
                 .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(StallFixtures.openFair("FIRST_COME", List.of(StallFixtures.category("FOOD", 1, 0)))).exchange(), 403, "FORBIDDEN");
+                .bodyValue(Fixtures.openFair("FIRST_COME", List.of(Fixtures.fairCategory("FOOD", 1, 0)))).exchange(), 403, "FORBIDDEN");
         isProblem(http.get().uri("/api/v1/fairs/{id}/registrations", fairId).headers(h -> h.setBearerAuth(Fixtures.merchantToken("m-1")))
                 .exchange(), 403, "FORBIDDEN");
         isProblem(http.post().uri("/api/v1/fairs/{id}/draw", fairId).headers(h -> h.setBearerAuth(Fixtures.merchantToken("m-1")))
@@ -120,14 +120,14 @@ class StallBadInputTest {
 
     @Test
     void requiresAnIdempotencyKey() {
-        isProblem(register(Fixtures.merchantToken("nokey-1"), null, StallFixtures.registration("FOOD", "No key", false)),
+        isProblem(register(Fixtures.merchantToken("nokey-1"), null, Fixtures.registration("FOOD", "No key", false)),
                 400, "VALIDATION_FAILED");
         assertNothingChanged();
     }
 
     @Test
     void answersFairNotFoundForAnUnknownFair() {
-        Answer answer = api.registerNow(999_999_999L, "lost-1", StallFixtures.registration("FOOD", "Lost", false));
+        Answer answer = api.registerNow(999_999_999L, "lost-1", Fixtures.registration("FOOD", "Lost", false));
 
         assertThat(answer.status()).isEqualTo(404);
         assertThat(answer.body()).containsEntry("code", "FAIR_NOT_FOUND");
@@ -135,8 +135,8 @@ class StallBadInputTest {
 
     @Test
     void refusesAFairWithDatesOutOfOrderOrTwiceTheSameCategory() {
-        Map<String, Object> body = new java.util.HashMap<>(StallFixtures.openFair("FIRST_COME",
-                List.of(StallFixtures.category("FOOD", 1, 0), StallFixtures.category("FOOD", 2, 0))));
+        Map<String, Object> body = new java.util.HashMap<>(Fixtures.openFair("FIRST_COME",
+                List.of(Fixtures.fairCategory("FOOD", 1, 0), Fixtures.fairCategory("FOOD", 2, 0))));
         body.put("endsAt", body.get("startsAt"));
 
         http.post().uri("/api/v1/fairs").headers(h -> h.setBearerAuth(Fixtures.adminToken()))
@@ -156,7 +156,7 @@ class StallBadInputTest {
 
     @Test
     void anotherMerchantMayNotReadARegistrationThatIsNotTheirs() {
-        Answer mine = api.registerNow(fairId, "owner-1", StallFixtures.registration("FOOD", "Mine", false));
+        Answer mine = api.registerNow(fairId, "owner-1", Fixtures.registration("FOOD", "Mine", false));
 
         isProblem(http.get().uri("/api/v1/fairs/{id}/registrations/{rid}", fairId, mine.registrationId())
                 .headers(h -> h.setBearerAuth(Fixtures.merchantToken("curious-1"))).exchange(), 403, "FORBIDDEN");

@@ -45,7 +45,7 @@ class StallCancelTest {
     }
 
     private long foodFair(int stalls) {
-        return api.createFair(StallFixtures.openFair("FIRST_COME", List.of(StallFixtures.category("FOOD", stalls, 15_000))));
+        return api.createFair(Fixtures.openFair("FIRST_COME", List.of(Fixtures.fairCategory("FOOD", stalls, 15_000))));
     }
 
     private record Registered(String merchant, Answer answer) {
@@ -61,7 +61,7 @@ class StallCancelTest {
 
     private Registered register(long fairId, String prefix, int i) {
         String merchant = FairApi.merchant(prefix, i);
-        return new Registered(merchant, api.registerNow(fairId, merchant, StallFixtures.registration("FOOD", "Stall " + i, false)));
+        return new Registered(merchant, api.registerNow(fairId, merchant, Fixtures.registration("FOOD", "Stall " + i, false)));
     }
 
     @Test
@@ -130,7 +130,7 @@ class StallCancelTest {
         register(fairId, "again", 2);
         api.cancel(fairId, holder.id(), holder.token()).block();
 
-        Answer again = api.registerNow(fairId, holder.merchant(), StallFixtures.registration("FOOD", "Back again", false));
+        Answer again = api.registerNow(fairId, holder.merchant(), Fixtures.registration("FOOD", "Back again", false));
 
         assertThat(again.body()).containsEntry("status", "WAITLISTED").containsEntry("waitlistPosition", 1);
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(statusesInPostgres(fairId))
@@ -160,7 +160,7 @@ class StallCancelTest {
         List<String> ids = new java.util.concurrent.CopyOnWriteArrayList<>();
         holders.forEach(r -> ids.add(r.id()));
         waiters.forEach(r -> ids.add(r.id()));
-        newcomers.forEach(m -> race.add(api.register(fairId, m, Fixtures.idempotencyKey(), StallFixtures.registration("FOOD", m, true))
+        newcomers.forEach(m -> race.add(api.register(fairId, m, Fixtures.idempotencyKey(), Fixtures.registration("FOOD", m, true))
                 .doOnNext(answer -> ids.add(answer.registrationId()))));
         Collections.shuffle(race, new Random(11));
         Flux.fromIterable(race).flatMap(call -> call, race.size()).blockLast(Duration.ofSeconds(60));

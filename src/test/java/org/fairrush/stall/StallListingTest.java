@@ -40,10 +40,10 @@ class StallListingTest {
     @Test
     void aMerchantSeesTheirRegistrationsAtEveryFairWithTheFeeDue() {
         String merchant = FairApi.merchant("lister", 1);
-        long spring = api.createFair(StallFixtures.openFair("FIRST_COME", List.of(StallFixtures.category("FOOD", 1, 15_000))));
-        long autumn = api.createFair(StallFixtures.openFair("FIRST_COME", List.of(StallFixtures.category("CRAFT", 1, 10_000))));
-        Answer paying = api.registerNow(spring, merchant, StallFixtures.registration("FOOD", "Noodles", false));
-        Answer specialOffer = api.registerNow(autumn, merchant, StallFixtures.registration("CRAFT", "Paper cuts", true));
+        long spring = api.createFair(Fixtures.openFair("FIRST_COME", List.of(Fixtures.fairCategory("FOOD", 1, 15_000))));
+        long autumn = api.createFair(Fixtures.openFair("FIRST_COME", List.of(Fixtures.fairCategory("CRAFT", 1, 10_000))));
+        Answer paying = api.registerNow(spring, merchant, Fixtures.registration("FOOD", "Noodles", false));
+        Answer specialOffer = api.registerNow(autumn, merchant, Fixtures.registration("CRAFT", "Paper cuts", true));
         Answer described = api.registerNow(spring, FairApi.merchant("lister", 2),
                 Map.of("category", "FOOD", "merchantName", "Dumplings", "specialOffer", "10% off for members"));
         assertThat(described.body()).containsEntry("specialOffer", true).containsEntry("feeCents", 0);
@@ -58,9 +58,9 @@ class StallListingTest {
 
     @Test
     void theOrganisersGetTheRegistrationsAsCsv() {
-        long fairId = api.createFair(StallFixtures.openFair("FIRST_COME", List.of(StallFixtures.category("FOOD", 1, 15_000))));
-        api.registerNow(fairId, FairApi.merchant("csv", 1), StallFixtures.registration("FOOD", "Tea, \"fine\" & cakes", true));
-        api.registerNow(fairId, FairApi.merchant("csv", 2), StallFixtures.registration("FOOD", "=cmd()", false));
+        long fairId = api.createFair(Fixtures.openFair("FIRST_COME", List.of(Fixtures.fairCategory("FOOD", 1, 15_000))));
+        api.registerNow(fairId, FairApi.merchant("csv", 1), Fixtures.registration("FOOD", "Tea, \"fine\" & cakes", true));
+        api.registerNow(fairId, FairApi.merchant("csv", 2), Fixtures.registration("FOOD", "=cmd()", false));
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             String csv = http.get().uri("/api/v1/fairs/{id}/registrations", fairId).headers(h -> h.setBearerAuth(Fixtures.adminToken()))
@@ -79,9 +79,9 @@ class StallListingTest {
 
     @Test
     void anyRoleSeesTheFairsWithStallsLeftAndWaiting() {
-        long fairId = api.createFair(StallFixtures.openFair("FIRST_COME", List.of(StallFixtures.category("FOOD", 1, 15_000))));
-        api.registerNow(fairId, FairApi.merchant("live", 1), StallFixtures.registration("FOOD", "One", false));
-        api.registerNow(fairId, FairApi.merchant("live", 2), StallFixtures.registration("FOOD", "Two", false));
+        long fairId = api.createFair(Fixtures.openFair("FIRST_COME", List.of(Fixtures.fairCategory("FOOD", 1, 15_000))));
+        api.registerNow(fairId, FairApi.merchant("live", 1), Fixtures.registration("FOOD", "One", false));
+        api.registerNow(fairId, FairApi.merchant("live", 2), Fixtures.registration("FOOD", "Two", false));
 
         List<Map<String, Object>> fairs = http.get().uri("/api/v1/fairs").headers(h -> h.setBearerAuth(Fixtures.memberToken("member-9")))
                 .exchange().expectStatus().isOk().expectBodyList(JSON).returnResult().getResponseBody();

@@ -119,7 +119,7 @@ class StallLotteryTest {
         assertThat(otherSeed.getResponseBody()).containsEntry("code", "ALREADY_DRAWN");
         assertThat(publishedDraw(fairId)).isEqualTo(draw);
         assertThat(api.fair(fairId)).containsEntry("status", "DRAWN");
-        Answer late = api.registerNow(fairId, "late-merchant", StallFixtures.registration("FOOD", "Late", false));
+        Answer late = api.registerNow(fairId, "late-merchant", Fixtures.registration("FOOD", "Late", false));
         assertThat(late.status()).isEqualTo(409);
         assertThat(late.body()).containsEntry("code", "REGISTRATION_CLOSED");
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(api.registrations(fairId))
@@ -129,9 +129,9 @@ class StallLotteryTest {
     }
 
     private static Map<String, Object> lotteryFair(Instant closesAt) {
-        return StallFixtures.fair("LOTTERY", CLOCK.instant().minusSeconds(60), closesAt, List.of(
-                StallFixtures.category("FOOD", 2, 15_000), StallFixtures.category("CRAFT", 1, 10_000),
-                StallFixtures.category("SERVICE", 1, 0), StallFixtures.category("EMPTY", 3, 0)));
+        return Fixtures.fair("LOTTERY", CLOCK.instant().minusSeconds(60), closesAt, List.of(
+                Fixtures.fairCategory("FOOD", 2, 15_000), Fixtures.fairCategory("CRAFT", 1, 10_000),
+                Fixtures.fairCategory("SERVICE", 1, 0), Fixtures.fairCategory("EMPTY", 3, 0)));
     }
 
     private static List<Entrant> entrants() {
@@ -154,7 +154,7 @@ class StallLotteryTest {
 
     private Map<String, Answer> enter(long fairId, List<Entrant> entrants) {
         return entrants.stream().collect(Collectors.toMap(Entrant::merchant, entrant -> api.registerNow(fairId, entrant.merchant(),
-                StallFixtures.registration(entrant.category(), "Stall of " + entrant.merchant(), false))));
+                Fixtures.registration(entrant.category(), "Stall of " + entrant.merchant(), false))));
     }
 
     private Map<String, Object> publishedDraw(long fairId) {

@@ -77,8 +77,8 @@ class StallOfferTest {
 
     private long offeringFair(int stalls) {
         Instant now = clock.instant();
-        Map<String, Object> body = new LinkedHashMap<>(StallFixtures.fair("FIRST_COME", now.minusSeconds(60), now.plus(Duration.ofHours(1)),
-                List.of(StallFixtures.category("FOOD", stalls, 15_000))));
+        Map<String, Object> body = new LinkedHashMap<>(Fixtures.fair("FIRST_COME", now.minusSeconds(60), now.plus(Duration.ofHours(1)),
+                List.of(Fixtures.fairCategory("FOOD", stalls, 15_000))));
         body.put("waitlist", Map.of("mode", "OFFER", "holdFor", HOLD.toString()));
         return api.createFair(body);
     }
@@ -86,7 +86,7 @@ class StallOfferTest {
     private List<Registered> register(long fairId, String prefix, int count) {
         return IntStream.range(0, count).mapToObj(i -> {
             String merchant = FairApi.merchant(prefix, i);
-            return new Registered(merchant, api.registerNow(fairId, merchant, StallFixtures.registration("FOOD", "Stall " + i, false))
+            return new Registered(merchant, api.registerNow(fairId, merchant, Fixtures.registration("FOOD", "Stall " + i, false))
                     .registrationId());
         }).toList();
     }
@@ -205,8 +205,8 @@ class StallOfferTest {
     @Test
     void aFairThatConfirmsAtOnceHasNoOffersToAnswer() {
         Instant now = clock.instant();
-        long fairId = api.createFair(StallFixtures.fair("FIRST_COME", now.minusSeconds(60), now.plus(Duration.ofHours(1)),
-                List.of(StallFixtures.category("FOOD", 1, 15_000))));
+        long fairId = api.createFair(Fixtures.fair("FIRST_COME", now.minusSeconds(60), now.plus(Duration.ofHours(1)),
+                List.of(Fixtures.fairCategory("FOOD", 1, 15_000))));
         Registered holder = register(fairId, "holder", 1).get(0);
         Registered next = register(fairId, "line", 1).get(0);
         cancel(fairId, holder);

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.fairrush.FairrushTest;
+import org.fairrush.Fixtures;
 import org.fairrush.rush.ClaimRecorded;
 import org.fairrush.stall.domain.Registration;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,7 +45,7 @@ class StallRegistrationSinkTest {
 
     @BeforeEach
     void createFair() {
-        fairId = new FairApi(http, port).createFair(StallFixtures.openFair("FIRST_COME", List.of(StallFixtures.category("FOOD", 5, 100))));
+        fairId = new FairApi(http, port).createFair(Fixtures.openFair("FIRST_COME", List.of(Fixtures.fairCategory("FOOD", 5, 100))));
     }
 
     private ClaimRecorded claim(UUID id, String merchant, Instant madeAt, String status, String stall, int revision) {

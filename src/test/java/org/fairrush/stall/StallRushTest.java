@@ -54,9 +54,9 @@ class StallRushTest {
 
     @Test
     void sixtyFourMerchantsRushThirtyStallsAndPostgresAgreesAfterTheDrain() {
-        long fairId = api.createFair(StallFixtures.openFair("FIRST_COME", List.of(
-                StallFixtures.category("FOOD", 12, 15_000), StallFixtures.category("CRAFT", 10, 10_000),
-                StallFixtures.category("SERVICE", 8, 5_000))));
+        long fairId = api.createFair(Fixtures.openFair("FIRST_COME", List.of(
+                Fixtures.fairCategory("FOOD", 12, 15_000), Fixtures.fairCategory("CRAFT", 10, 10_000),
+                Fixtures.fairCategory("SERVICE", 8, 5_000))));
         List<Merchant> merchants = merchants();
 
         Map<Merchant, List<Answer>> answers = rush(fairId, merchants);
@@ -135,7 +135,7 @@ class StallRushTest {
         Map<Merchant, List<Answer>> answers = new java.util.concurrent.ConcurrentHashMap<>();
         Flux.fromIterable(merchants)
                 .flatMap(merchant -> {
-                    Map<String, Object> body = StallFixtures.registration(merchant.category(), "Stall of " + merchant.id(),
+                    Map<String, Object> body = Fixtures.registration(merchant.category(), "Stall of " + merchant.id(),
                             merchant.index() % 7 == 0);
                     Mono<Answer> once = api.register(fairId, merchant.id(), merchant.key(), body);
                     Flux<Answer> attempts = merchant.index() % 4 == 0 ? Flux.merge(once, once) : once.flux();
@@ -151,7 +151,7 @@ class StallRushTest {
     private List<Answer> secondRegistrationsOf(long fairId, List<Merchant> merchants) {
         return Flux.fromIterable(merchants)
                 .flatMap(merchant -> api.register(fairId, merchant.id(), Fixtures.idempotencyKey(),
-                        StallFixtures.registration("SERVICE", "Second try", false)))
+                        Fixtures.registration("SERVICE", "Second try", false)))
                 .collectList().block(Duration.ofSeconds(30));
     }
 

@@ -53,8 +53,8 @@ class StallSeedCommitmentTest {
     }
 
     private Map<String, Object> lotteryFair(Instant closesAt, String commitment) {
-        Map<String, Object> fair = new java.util.LinkedHashMap<>(StallFixtures.fair("LOTTERY", CLOCK.instant().minusSeconds(60), closesAt,
-                List.of(StallFixtures.category("FOOD", 1, 100))));
+        Map<String, Object> fair = new java.util.LinkedHashMap<>(Fixtures.fair("LOTTERY", CLOCK.instant().minusSeconds(60), closesAt,
+                List.of(Fixtures.fairCategory("FOOD", 1, 100))));
         fair.put("seedCommitment", commitment);
         return fair;
     }
@@ -72,7 +72,7 @@ class StallSeedCommitmentTest {
     void aDrawWithAnotherSeedIsRefusedAndTheCommittedSeedDrawsAndIsShown() {
         String commitment = SeedCommitment.of(SEED).hex();
         long fairId = api.createFair(lotteryFair(CLOCK.instant().plus(StallLotteryTest.OPEN_FOR), commitment));
-        api.registerNow(fairId, FairApi.merchant("entrant", 1), StallFixtures.registration("FOOD", "Dumplings", false));
+        api.registerNow(fairId, FairApi.merchant("entrant", 1), Fixtures.registration("FOOD", "Dumplings", false));
 
         CLOCK.advance(StallLotteryTest.OPEN_FOR.plusSeconds(1));
         assertThat(CLOCK.instant()).isAfter(closesAt(fairId));
@@ -101,7 +101,7 @@ class StallSeedCommitmentTest {
 
     @Test
     void aFirstComeFairHasNoSeedToCommitTo() {
-        Map<String, Object> fair = new java.util.LinkedHashMap<>(StallFixtures.openFair("FIRST_COME", List.of(StallFixtures.category("FOOD", 1, 100))));
+        Map<String, Object> fair = new java.util.LinkedHashMap<>(Fixtures.openFair("FIRST_COME", List.of(Fixtures.fairCategory("FOOD", 1, 100))));
         fair.put("seedCommitment", SeedCommitment.of(SEED).hex());
 
         http.post().uri("/api/v1/fairs").headers(h -> h.setBearerAuth(Fixtures.adminToken()))

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.fairrush.FairrushTest;
+import org.fairrush.Fixtures;
 import org.fairrush.GeneratedText;
 import org.fairrush.stall.FairApi.Answer;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,7 +43,7 @@ class StorableMerchantNameTest {
     @BeforeEach
     void setUp() {
         api = new FairApi(http, port);
-        fairId = api.createFair(StallFixtures.openFair("FIRST_COME", List.of(StallFixtures.category("FOOD", 200, 100))));
+        fairId = api.createFair(Fixtures.openFair("FIRST_COME", List.of(Fixtures.fairCategory("FOOD", 200, 100))));
     }
 
     @Test
@@ -50,7 +51,7 @@ class StorableMerchantNameTest {
         Map<String, String> acknowledged = new LinkedHashMap<>();
         int refused = 0;
         for (String name : GeneratedText.strings(20261130L, 120, 140)) {
-            Answer answer = api.registerNow(fairId, "gen-" + UUID.randomUUID(), StallFixtures.registration("FOOD", name, false));
+            Answer answer = api.registerNow(fairId, "gen-" + UUID.randomUUID(), Fixtures.registration("FOOD", name, false));
             if (answer.status() == 201) {
                 acknowledged.put(answer.registrationId(), Normalizer.normalize(name, Normalizer.Form.NFC));
             } else {
@@ -68,7 +69,7 @@ class StorableMerchantNameTest {
 
     @Test
     void refusesANameWithANulCharacterAndTakesNoStall() {
-        Answer answer = api.registerNow(fairId, "nul-1", StallFixtures.registration("FOOD", "Tea\u0000House", false));
+        Answer answer = api.registerNow(fairId, "nul-1", Fixtures.registration("FOOD", "Tea\u0000House", false));
 
         assertThat(answer.status()).isEqualTo(400);
         assertThat(answer.body()).containsEntry("code", "VALIDATION_FAILED");
@@ -78,7 +79,7 @@ class StorableMerchantNameTest {
 
     @Test
     void storesANameInComposedForm() {
-        Answer answer = api.registerNow(fairId, "nfc-1", StallFixtures.registration("FOOD", "Cafe\u0301 Rene\u0301e", false));
+        Answer answer = api.registerNow(fairId, "nfc-1", Fixtures.registration("FOOD", "Cafe\u0301 Rene\u0301e", false));
 
         assertThat(answer.status()).isEqualTo(201);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(storedNames())

@@ -188,18 +188,8 @@ class LeanRushPathTest {
     }
 
     private long openFair(int foodStalls, int craftStalls) {
-        Map<String, Object> fair = new java.util.LinkedHashMap<>();
-        java.time.Instant now = java.time.Instant.now();
-        fair.put("name", "Lean path fair");
-        fair.put("theme", "Food, crafts and services for members");
-        fair.put("venue", "Workers' Cultural Palace");
-        fair.put("startsAt", now.plus(Duration.ofDays(7)).toString());
-        fair.put("endsAt", now.plus(Duration.ofDays(8)).toString());
-        fair.put("registrationOpensAt", now.minusSeconds(60).toString());
-        fair.put("registrationClosesAt", now.plus(Duration.ofHours(1)).toString());
-        fair.put("allocation", "FIRST_COME");
-        fair.put("categories", java.util.List.of(Map.of("code", "FOOD", "name", "Food", "stalls", foodStalls, "feeCents", 5000),
-                Map.of("code", "CRAFT", "name", "Crafts", "stalls", craftStalls, "feeCents", 3000)));
+        Map<String, Object> fair = Fixtures.openFair("FIRST_COME",
+                java.util.List.of(Fixtures.fairCategory("FOOD", foodStalls, 5000), Fixtures.fairCategory("CRAFT", craftStalls, 3000)));
         Map<?, ?> created = http.post().uri("/api/v1/fairs").headers(h -> h.setBearerAuth(Fixtures.adminToken()))
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(fair)
                 .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();

@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -117,17 +116,8 @@ class DrawnWebhooksTest {
     }
 
     private long createLotteryFair(Instant closesAt) {
-        Instant now = CLOCK.instant();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("name", "Drawn fair");
-        body.put("theme", "Food");
-        body.put("venue", "Hall");
-        body.put("startsAt", now.plus(Duration.ofDays(7)).toString());
-        body.put("endsAt", now.plus(Duration.ofDays(8)).toString());
-        body.put("registrationOpensAt", now.minusSeconds(60).toString());
-        body.put("registrationClosesAt", closesAt.toString());
-        body.put("allocation", "LOTTERY");
-        body.put("categories", List.of(Map.of("code", "FOOD", "name", "Food stalls", "stalls", 2, "feeCents", 0)));
+        Map<String, Object> body = Fixtures.fair("LOTTERY", CLOCK.instant().minusSeconds(60), closesAt,
+                List.of(Fixtures.fairCategory("FOOD", 2, 0)));
         Map<?, ?> fair = http.post().uri("/api/v1/fairs").headers(h -> h.setBearerAuth(Fixtures.adminToken()))
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(body)
                 .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();

@@ -1,9 +1,7 @@
 package org.fairrush.webhook;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -240,17 +238,7 @@ class WebhookDeliveryTest {
     }
 
     private long createFair() {
-        Instant now = Instant.now();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("name", "Webhook fair");
-        body.put("theme", "Food");
-        body.put("venue", "Hall");
-        body.put("startsAt", now.plus(Duration.ofDays(7)).toString());
-        body.put("endsAt", now.plus(Duration.ofDays(8)).toString());
-        body.put("registrationOpensAt", now.minusSeconds(60).toString());
-        body.put("registrationClosesAt", now.plus(Duration.ofHours(1)).toString());
-        body.put("allocation", "FIRST_COME");
-        body.put("categories", List.of(Map.of("code", "FOOD", "name", "Food stalls", "stalls", 1, "feeCents", 0)));
+        Map<String, Object> body = Fixtures.openFair("FIRST_COME", List.of(Fixtures.fairCategory("FOOD", 1, 0)));
         Map<?, ?> fair = http.post().uri("/api/v1/fairs").headers(h -> h.setBearerAuth(Fixtures.adminToken()))
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(body)
                 .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
