@@ -11,7 +11,9 @@
 # Every instance runs the service with the test profile's development token issuer and one shared signing
 # key, so a token from any instance (or through the load balancer) is valid on all of them.
 #
-# usage: load-tests/fleet.sh up [--api N] [--persisters M]   (defaults 3 and 2; returns when healthy)
+# usage: load-tests/fleet.sh up [--api N] [--persisters M] [--cold]
+#                                                             (defaults 3 and 2; returns when healthy and warm)
+#        load-tests/fleet.sh warm [SECONDS]                   (every API instance serves registrations and grabs, 20 s)
 #        load-tests/fleet.sh status                           (JSON, see below)
 #        load-tests/fleet.sh kill ROLE I | start ROLE I       (ROLE: api, persister, redis, kafka; I from 1; kill = SIGKILL)
 #        load-tests/fleet.sh failover redis I                 (a replica of primary redis I takes over)
@@ -51,6 +53,7 @@ ensure_tools() {
   command -v jq >/dev/null || missing+=(jq)
   command -v openssl >/dev/null || missing+=(openssl)
   command -v psql >/dev/null || missing+=(postgresql-client)
+  command -v wrk >/dev/null || missing+=(wrk)
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
@@ -302,10 +305,12 @@ EOF
 # ---- commands --------------------------------------------------------------------------------------------
 up() {
   API=3 PERSISTERS=2
+  local cold=0
   while [ $# -gt 0 ]; do
     case $1 in
       --api) API=$2; shift 2 ;;
       --persisters) PERSISTERS=$2; shift 2 ;;
+      --cold) cold=1; shift ;;
       *) die "unknown argument $1" ;;
     esac
   done
@@ -334,8 +339,56 @@ up() {
   for ((i = 2; i <= API; i++)); do wait_service api "$i" 300; done
   for ((i = 1; i <= PERSISTERS; i++)); do wait_service persister "$i" 300; done
   up_haproxy
+  [ "$cold" = 1 ] || warm 20
   log "fleet up: http://127.0.0.1:$FLEET_PORT ($API API, $PERSISTERS persisters)"
   status
+}
+
+# Every API instance, directly on its port and all at once, serves stall registrations and then voucher grabs for
+# SECONDS each (wrk, 8 connections per instance) at a fair and a campaign of their own ("fleet warm-up"), so that
+# its JIT has compiled the rush paths before a rush arrives; the persisters and brokers store what they grant.
+# A JVM that has served a few hundred requests still spends a third of its CPU compiling, which on 2 cores queued
+# the stall rush's 3 s burst for seconds (docs/operations.md section 10). Run it again after `start api I`.
+warm() { # SECONDS
+  local seconds=${1:-20} admin now end fair campaign i port pids=()
+  load_state
+  ensure_tools
+  local lb="http://127.0.0.1:$FLEET_PORT" work="$DIR/warm"
+  mkdir -p "$work"
+  admin=$(curl -fsS "$lb/api/v1/dev/tokens" -H 'Content-Type: application/json' \
+    -d '{"subject":"fleet-warm-up","roles":["ADMIN"]}' | jq -r .token) || die "warm-up: no admin token"
+  now=$(date -u -d '-1 min' +%Y-%m-%dT%H:%M:%SZ) end=$(date -u -d '+1 day' +%Y-%m-%dT%H:%M:%SZ)
+  fair=$(curl -fsS -X POST "$lb/api/v1/fairs" -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
+    -d "{\"name\":\"fleet warm-up\",\"theme\":\"warm-up\",\"venue\":\"none\",\"startsAt\":\"$(date -u -d '+8 day' +%Y-%m-%dT%H:%M:%SZ)\",\"endsAt\":\"$(date -u -d '+9 day' +%Y-%m-%dT%H:%M:%SZ)\",\"registrationOpensAt\":\"$now\",\"registrationClosesAt\":\"$end\",\"allocation\":\"FIRST_COME\",\"categories\":[{\"code\":\"FOOD\",\"name\":\"Food\",\"stalls\":1,\"feeCents\":0}]}" \
+    | jq -r .id) || die "warm-up: could not create its fair"
+  campaign=$(curl -fsS -X POST "$lb/api/v1/campaigns" -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
+    -H "Idempotency-Key: warm-$RANDOM$RANDOM" \
+    -d "{\"name\":\"fleet warm-up\",\"stock\":1000000,\"perMemberLimit\":100,\"grabStartsAt\":\"$now\",\"grabEndsAt\":\"$end\",\"redeemStartsAt\":\"$now\",\"redeemEndsAt\":\"$end\",\"discount\":{\"type\":\"AMOUNT_OFF\",\"amountOffCents\":2000,\"minSpendCents\":3000}}" \
+    | jq -r .id) || die "warm-up: could not create its campaign"
+  # Tokens signed with the fleet's key: a merchant of its own per registration (up to 1,500 per instance; past
+  # that a merchant registers again and is refused, which still runs the claim script), 2,000 members.
+  local nimbus
+  nimbus=$(tr ':' '\n' < "$DIR/classpath" | grep -m1 nimbus-jose-jwt)
+  java -cp "$nimbus" "$ROOT/load-tests/bench/SignTokens.java" "$DIR/dev-token-keys.txt" "$work/members.txt" \
+    "warm-$(date +%s)-" 2000 2000 $((API * 1500)) "$work/merchants.txt" || die "warm-up: could not sign its tokens"
+  log "warm-up: $API API instances, ${seconds}s of registrations (fair $fair), then ${seconds}s of grabs (campaign $campaign)"
+  for ((i = 1; i <= API; i++)); do
+    alive api "$i" || continue
+    port=$(api_port "$i")
+    sed -n "$(( (i - 1) * 1500 + 1 )),$(( i * 1500 ))p" "$work/merchants.txt" > "$work/merchants-$i.txt"
+    { wrk -t1 -c8 -d"${seconds}s" --timeout 10s -s "$ROOT/load-tests/bench/wrk-fairrush.lua" "http://127.0.0.1:$port" \
+        -- register "/api/v1/fairs/$fair/registrations" "$work/merchants-$i.txt" "warm$i" 1 | sed -n 's/^RESULT /register /p'
+      wrk -t1 -c8 -d"${seconds}s" --timeout 10s -s "$ROOT/load-tests/bench/wrk-fairrush.lua" "http://127.0.0.1:$port" \
+        -- grab "/api/v1/campaigns/$campaign/grabs" "$work/members.txt" "warm$i" | sed -n 's/^RESULT /grab /p'
+    } > "$work/api-$i.txt" 2>&1 &
+    pids+=($!)
+  done
+  for i in "${pids[@]}"; do wait "$i" || true; done
+  for ((i = 1; i <= API; i++)); do
+    alive api "$i" || continue
+    grep -q '^grab ' "$work/api-$i.txt" || die "warm-up of api $i failed: $(cat "$work/api-$i.txt")"
+    log "warm-up api $i: registrations $(sed -n 's/^register //p' "$work/api-$i.txt" | jq -c '{rps, status}'), grabs $(sed -n 's/^grab //p' "$work/api-$i.txt" | jq -c '{rps, status}')"
+  done
 }
 
 load_state() {
@@ -441,6 +494,7 @@ down() {
 case ${1:-} in
   up) shift; up "$@" ;;
   status) status ;;
+  warm) warm "${2:-20}" ;;
   env) load_state; fleet_env ;;
   kill) [ $# -eq 3 ] || die "usage: fleet.sh kill ROLE I"; kill_one "$2" "$3" ;;
   start) [ $# -eq 3 ] || die "usage: fleet.sh start ROLE I"; start_one "$2" "$3" ;;

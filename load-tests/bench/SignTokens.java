@@ -1,9 +1,11 @@
 import java.io.BufferedWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.interfaces.RSAPrivateKey;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -22,7 +24,8 @@ import com.nimbusds.jwt.SignedJWT;
  * Member tokens for bench.sh, signed here rather than one HTTP call each to the development issuer (which took
  * minutes for the tens of thousands that the fresh-token step needs). Makes a key pair, writes it in the format of
  * the test sources' DevTokens key file (start the service with -Dfairrush.dev-tokens.key-file=KEYFILE so that it
- * trusts these tokens), then one token a line: the same issuer, audience and claims as DevTokens issues.
+ * trusts these tokens), then one token a line: the same issuer, audience and claims as DevTokens issues. A KEYFILE
+ * that exists already (fleet.sh's shared key) is used as it is, so the tokens are valid where that key is.
  *
  * usage: java -cp NIMBUS_JARS SignTokens.java KEYFILE OUT PREFIX MEMBERS COUNT [MERCHANTS MERCHANTS_OUT]
  *   COUNT tokens for subjects PREFIX1 .. PREFIX{MEMBERS} in turn, each token distinct (own jti), valid 12 h;
@@ -36,13 +39,7 @@ public class SignTokens {
         String prefix = args[2];
         int members = Integer.parseInt(args[3]);
         int count = Integer.parseInt(args[4]);
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-        generator.initialize(2048);
-        KeyPair keys = generator.generateKeyPair();
-        Base64.Encoder base64 = Base64.getEncoder();
-        Files.writeString(keyFile, base64.encodeToString(keys.getPrivate().getEncoded()) + "\n"
-                + base64.encodeToString(keys.getPublic().getEncoded()) + "\n");
-        RSASSASigner signer = new RSASSASigner((RSAPrivateKey) keys.getPrivate());
+        RSASSASigner signer = new RSASSASigner(signingKey(keyFile));
         Instant now = Instant.now();
         write(out, IntStream.range(0, count).parallel()
                 .mapToObj(i -> sign(signer, prefix + (i % members + 1), "MEMBER", now))
@@ -52,6 +49,20 @@ public class SignTokens {
                     .mapToObj(i -> sign(signer, prefix + "m" + (i + 1), "MERCHANT", now))
                     .toArray(String[]::new));
         }
+    }
+
+    private static RSAPrivateKey signingKey(Path keyFile) throws Exception {
+        if (Files.exists(keyFile) && Files.size(keyFile) > 0) {
+            byte[] pkcs8 = Base64.getDecoder().decode(Files.readAllLines(keyFile).get(0).trim());
+            return (RSAPrivateKey) KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+        }
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        KeyPair keys = generator.generateKeyPair();
+        Base64.Encoder base64 = Base64.getEncoder();
+        Files.writeString(keyFile, base64.encodeToString(keys.getPrivate().getEncoded()) + "\n"
+                + base64.encodeToString(keys.getPublic().getEncoded()) + "\n");
+        return (RSAPrivateKey) keys.getPrivate();
     }
 
     private static void write(Path out, String[] tokens) throws java.io.IOException {
