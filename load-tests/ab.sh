@@ -95,7 +95,8 @@ wants fresh && FRESH=$(( ROUNDS * SECONDS_PER * 2000 ))
 # ALREADY_REGISTERED, and the answers say how often. Halves for A and B, so neither sees the other's merchants.
 wants register && MERCHANTS=$(( 2 * SECONDS_PER * 2 * 1000 ))
 log "signing $(( MEMBERS + FRESH )) member tokens and $MERCHANTS merchant tokens"
-NIMBUS=$(tr ':' '\n' < "$WORK/b/target/fairrush-dev.classpath" | grep -m1 nimbus-jose-jwt)
+# (awk reads the file itself: grep -m1 after tr could end first and fail the pipeline with tr's SIGPIPE, exit 141)
+NIMBUS=$(awk -v RS=: '/nimbus-jose-jwt/ { print; exit }' "$WORK/b/target/fairrush-dev.classpath")
 java -cp "$NIMBUS" "$BENCH/SignTokens.java" "$WORK/keys" "$WORK/all-tokens.txt" "ab-$(date +%s)-" "$MEMBERS" $(( MEMBERS + FRESH )) \
   "$MERCHANTS" "$WORK/merchant-tokens.txt"
 head -n "$MEMBERS" "$WORK/all-tokens.txt" > "$WORK/tokens.txt"

@@ -368,7 +368,8 @@ warm() { # SECONDS
   # Tokens signed with the fleet's key: a merchant of its own per registration (up to 1,500 per instance; past
   # that a merchant registers again and is refused, which still runs the claim script), 2,000 members.
   local nimbus
-  nimbus=$(tr ':' '\n' < "$DIR/classpath" | grep -m1 nimbus-jose-jwt)
+  # (awk reads the file itself: grep -m1 after tr could end first and fail the pipeline with tr's SIGPIPE, exit 141)
+  nimbus=$(awk -v RS=: '/nimbus-jose-jwt/ { print; exit }' "$DIR/classpath")
   java -cp "$nimbus" "$ROOT/load-tests/bench/SignTokens.java" "$DIR/dev-token-keys.txt" "$work/members.txt" \
     "warm-$(date +%s)-" 2000 2000 $((API * 1500)) "$work/merchants.txt" || die "warm-up: could not sign its tokens"
   log "warm-up: $API API instances, ${seconds}s of registrations (fair $fair), then ${seconds}s of grabs (campaign $campaign)"
