@@ -170,8 +170,15 @@ public class ProblemResponses implements WebExceptionHandler {
         return reason == null ? "The request is not valid" : reason;
     }
 
+    /**
+     * A backing service that failed or could not be reached: the client may ask again (with its Idempotency-Key).
+     * An I/O error under any wrapper counts: a Redis primary that died mid-command fails the commands in flight
+     * with "Connection reset by peer", which Spring Data wraps in a plain RedisSystemException (the fleet's Redis
+     * drill answered 142 members 500 before this).
+     */
     private static boolean isUnavailable(Throwable failure) {
-        return causedBy(failure, RedisConnectionFailureException.class)
+        return causedBy(failure, java.io.IOException.class)
+                || causedBy(failure, RedisConnectionFailureException.class)
                 || causedBy(failure, io.lettuce.core.RedisException.class)
                 || causedBy(failure, DataAccessResourceFailureException.class)
                 || causedBy(failure, QueryTimeoutException.class)
