@@ -78,7 +78,7 @@ class RegistrationRoute implements RushRoute {
     public Mono<Void> answer(ServerWebExchange exchange, long id, Caller caller, Object body) {
         String key = Caller.requireIdempotencyKey(exchange.getRequest().getHeaders().getFirst("Idempotency-Key"));
         return register(id, caller.id(), key, (NewRegistration) body).flatMap(answer -> RushRoute.writeJson(
-                exchange, answer.getStatusCode(), answer.getHeaders(), json.writeValueAsBytes(answer.getBody())));
+                exchange, answer.getStatusCode(), headers -> headers.addAll(answer.getHeaders()), json.writeValueAsBytes(answer.getBody())));
     }
 
     /** The registration's answer (201 with Location and {@value Caller#IDEMPOTENT_REPLAYED}), or an {@link ApiProblem} for a refusal. */

@@ -12,7 +12,6 @@ import org.fairrush.web.ErrorCode;
 import org.fairrush.web.Refusals;
 import org.fairrush.web.Refusals.Answer;
 import org.fairrush.web.RushRoute;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
@@ -61,11 +60,9 @@ class GrabRoute implements RushRoute {
     @Override
     public Mono<Void> answer(ServerWebExchange exchange, long id, Caller caller, Object noBody) {
         String key = Caller.requireIdempotencyKey(exchange.getRequest().getHeaders().getFirst("Idempotency-Key"));
-        return grab(id, caller.id(), key).flatMap(answered -> {
-            HttpHeaders headers = new HttpHeaders();
-            headers.set(Caller.IDEMPOTENT_REPLAYED, Boolean.toString(answered.replayed()));
-            return RushRoute.writeJson(exchange, answered.status(), headers, json.writeValueAsBytes(answered.body()));
-        });
+        return grab(id, caller.id(), key).flatMap(answered -> RushRoute.writeJson(exchange, answered.status(),
+                headers -> headers.set(Caller.IDEMPOTENT_REPLAYED, Boolean.toString(answered.replayed())),
+                json.writeValueAsBytes(answered.body())));
     }
 
     /** The grab's answer, or an {@link ApiProblem} for a refusal. */

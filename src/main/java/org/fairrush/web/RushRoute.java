@@ -1,6 +1,7 @@
 package org.fairrush.web;
 
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
@@ -44,14 +45,16 @@ public interface RushRoute {
     Mono<Void> answer(ServerWebExchange exchange, long id, Caller caller, Object body);
 
     /**
-     * Writes a route's JSON answer: {@code status}, {@code headers} (e.g. {@link Caller#IDEMPOTENT_REPLAYED},
-     * Location) and the body's bytes, as the annotated route's {@code ResponseEntity} would be written.
+     * Writes a route's JSON answer: {@code status}, the headers {@code headers} sets (e.g.
+     * {@link Caller#IDEMPOTENT_REPLAYED}, Location) and the body's bytes, as the annotated route's
+     * {@code ResponseEntity} would be written. The headers are set on the response's own, so a grab builds no map of
+     * its own for one header.
      */
-    static Mono<Void> writeJson(ServerWebExchange exchange, HttpStatusCode status, HttpHeaders headers, byte[] body) {
+    static Mono<Void> writeJson(ServerWebExchange exchange, HttpStatusCode status, Consumer<HttpHeaders> headers, byte[] body) {
         ServerHttpResponse response = exchange.getResponse();
         response.setStatusCode(status);
         HttpHeaders answerHeaders = response.getHeaders();
-        answerHeaders.addAll(headers);
+        headers.accept(answerHeaders);
         answerHeaders.setContentType(MediaType.APPLICATION_JSON);
         answerHeaders.setContentLength(body.length);
         return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
