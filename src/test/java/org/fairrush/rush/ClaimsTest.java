@@ -191,9 +191,7 @@ class ClaimsTest {
     void aClaimOfAPoolWithAWaitingListKeepsItsUnitWhenTheLogIsSlow() {
         PoolRef stalls = new PoolRef("f", "9", "FOOD");
         Sinks.Empty<Void> firstSend = Sinks.empty();
-        TestEngine engine = engine(log(claim -> claim.actorId().equals("m-1") ? firstSend.asMono() : Mono.empty()));
-        engine.registry().define(new PoolDefinition(stalls, NOW.minusSeconds(60), NOW.plusSeconds(600), 1, 1, List.of("F1"), true,
-                NOW.plusSeconds(600))).block();
+        TestEngine engine = oneStallWithAWaitingList(stalls, firstSend);
 
         Mono<ClaimOutcome> first = engine.claims().claim(stalls, "m-1", "key-00001", Map.of()).cache();
         first.subscribe();
@@ -210,14 +208,20 @@ class ClaimsTest {
         assertThat(engine.claims().claim(stalls, "m-1", "key-00001", Map.of()).block()).isEqualTo(new Refused(Refusal.IN_PROGRESS));
     }
 
+    /** An engine with one stall of {@code stalls} and a waiting list, whose log takes m-1's claim when {@code firstSend} ends. */
+    private TestEngine oneStallWithAWaitingList(PoolRef stalls, Sinks.Empty<Void> firstSend) {
+        TestEngine engine = engine(log(claim -> claim.actorId().equals("m-1") ? firstSend.asMono() : Mono.empty()));
+        engine.registry().define(new PoolDefinition(stalls, NOW.minusSeconds(60), NOW.plusSeconds(600), 1, 1, List.of("F1"), true,
+                NOW.plusSeconds(600))).block();
+        return engine;
+    }
+
     /** Kafka acknowledges the claim after its answer (busy): it is marked then, and the retry with its key gets it. */
     @Test
     void aClaimOfAPoolWithAWaitingListAcknowledgedAfterItsAnswerIsTheRetrysAnswer() {
         PoolRef stalls = new PoolRef("f", "10", "FOOD");
         Sinks.Empty<Void> firstSend = Sinks.empty();
-        TestEngine engine = engine(log(claim -> claim.actorId().equals("m-1") ? firstSend.asMono() : Mono.empty()));
-        engine.registry().define(new PoolDefinition(stalls, NOW.minusSeconds(60), NOW.plusSeconds(600), 1, 1, List.of("F1"), true,
-                NOW.plusSeconds(600))).block();
+        TestEngine engine = oneStallWithAWaitingList(stalls, firstSend);
 
         assertThat(engine.claims().claim(stalls, "m-1", "key-00001", Map.of()).block())
                 .as("answered once the send timeout passed").isInstanceOf(Busy.class);
