@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# The opening second (issue 13, goal 7) on one instance: VoucherRushSimulation at its default sizes (2,000 members
+# signing in while the page counts down, then pressing "grab" within one second of the opening, 500 vouchers, limit 1)
+# against the service started as bench.sh starts it (plain java, full JIT, the development stack's servers in a JVM
+# of their own) but with the persister on, as one instance runs in production. Before the rushes the service serves
+# WARM seconds of durable grabs at a campaign of its own (a freshly started JVM is still compiling). Prints each
+# rush's grab p50/p99 and its gates; the Gatling reports stay in load-tests/target/gatling.
+#
+# usage: load-tests/opening.sh [ROUNDS]        (default 3 rushes, one after the other, on the same JVM)
+# Environment: OPENING_WARM (seconds of warm-up grabs, default 60), OPENING_JVM_OPTS (added to the service's JVM),
+#   OPENING_SIM_OPTS (added to the simulation, e.g. -Dmembers=1000), OPENING_PORT (first port tried, default 18380).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/stack.sh"
+
+ROUNDS=${1:-3}
+WARM=${OPENING_WARM:-60}
+WORK="$ROOT/load-tests/target/opening"
+trap stop_apps EXIT INT TERM
+for tool in wrk jq curl; do command -v "$tool" >/dev/null || die "$tool is needed (apt-get install $tool)"; done
+rm -rf "$WORK" && mkdir -p "$WORK"
+
+log "building the service"
+prepare_classpath
+start_servers_java "$WORK/servers.log" "fairrush-opening-servers" -Xms1g -Xmx1g \
+  || { tail -40 "$WORK/servers.log" >&2; die "the development stack's servers did not start"; }
+REDIS=$(devstack_endpoint "$WORK/servers.log" redis)
+PG=$(devstack_endpoint "$WORK/servers.log" postgres)
+KAFKA=$(devstack_endpoint "$WORK/servers.log" kafka)
+PORT=$(free_port "${OPENING_PORT:-18380}")
+BASE="http://127.0.0.1:$PORT"
+
+# The warm-up's member tokens, signed with a key the service trusts (the simulation's members sign in themselves).
+NIMBUS=$(awk -v RS=: '/nimbus-jose-jwt/ { print; exit }' "$ROOT/target/fairrush-dev.classpath")
+java -cp "$NIMBUS" "$ROOT/load-tests/bench/SignTokens.java" "$WORK/dev-token-keys" "$WORK/tokens.txt" "opening-$(date +%s)-" 2000 2000 \
+  || die "could not sign the warm-up's tokens"
+# shellcheck disable=SC2086
+SPRING_R2DBC_URL="r2dbc:postgresql://$PG/postgres" SPRING_DATA_REDIS_URL="redis://$REDIS" SPRING_KAFKA_BOOTSTRAPSERVERS="$KAFKA" \
+  start_app_java "$PORT" "$WORK/api.log" "fairrush-opening-api" -Xms1g -Xmx1g ${OPENING_JVM_OPTS:-} \
+  "-Dfairrush.dev-tokens.key-file=$WORK/dev-token-keys"
+wait_healthy "$PORT" 300 || { tail -40 "$WORK/api.log" >&2; die "the service did not start"; }
+
+admin=$(curl -fsS "$BASE/api/v1/dev/tokens" -H 'Content-Type: application/json' \
+  -d '{"subject":"opening-admin","roles":["ADMIN"]}' | jq -r .token) || die "no admin token"
+now=$(date -u -d '-1 min' +%Y-%m-%dT%H:%M:%SZ) end=$(date -u -d '+1 day' +%Y-%m-%dT%H:%M:%SZ)
+campaign=$(curl -fsS -X POST "$BASE/api/v1/campaigns" -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
+  -H "Idempotency-Key: opening-$RANDOM$RANDOM" \
+  -d "{\"name\":\"opening warm-up\",\"stock\":1000000,\"perMemberLimit\":100,\"grabStartsAt\":\"$now\",\"grabEndsAt\":\"$end\",\"redeemStartsAt\":\"$now\",\"redeemEndsAt\":\"$end\",\"discount\":{\"type\":\"AMOUNT_OFF\",\"amountOffCents\":2000,\"minSpendCents\":3000}}" \
+  | jq -r .id) || die "could not create the warm-up's campaign"
+log "warm-up: ${WARM}s of grabs at campaign $campaign"
+warmed=$(wrk -t1 -c32 -d"${WARM}s" --timeout 10s -s "$ROOT/load-tests/bench/wrk-fairrush.lua" "$BASE" \
+  -- grab "/api/v1/campaigns/$campaign/grabs" "$WORK/tokens.txt" warm | sed -n 's/^RESULT //p')
+log "warm-up: $(jq -c '{rps, p99_ms, status}' <<<"$warmed")"
+
+failed=0
+for ((round = 1; round <= ROUNDS; round++)); do
+  # shellcheck disable=SC2086
+  if ( cd "$ROOT" && ./mvnw -B -q -f load-tests/pom.xml gatling:test -Dgatling.simulationClass=org.fairrush.load.VoucherRushSimulation \
+      "-Dfairrush.baseUrl=$BASE" ${OPENING_SIM_OPTS:-} ) > "$WORK/rush-$round.log" 2>&1; then verdict=passed; else verdict=FAILED; failed=1; fi
+  percentiles=$(awk -F'|' '/response time (50th|99th) percentile/ { gsub(/ /, "", $2); v = v " " $2 } END { print v }' "$WORK/rush-$round.log")
+  log "rush $round: $verdict; all requests p50/p99 (ms):$percentiles; $(grep -E 'grab: 99th percentile|count of failed|percentage of failed' "$WORK/rush-$round.log" | sed 's/ is less than or equal to / <= /' | tr '\n' ';')"
+done
+exit "$failed"
