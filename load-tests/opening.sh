@@ -3,7 +3,8 @@
 # signing in while the page counts down, then pressing "grab" within one second of the opening, 500 vouchers, limit 1)
 # against the service started as bench.sh starts it (plain java, full JIT, the development stack's servers in a JVM
 # of their own) but with the persister on, as one instance runs in production. Before the rushes the service serves
-# WARM seconds of durable grabs at a campaign of its own (a freshly started JVM is still compiling). Prints each
+# WARM seconds of durable grabs, then sold-out and over-the-limit answers (a freshly started JVM is still compiling
+# what a rush calls). Prints each
 # rush's grab p50/p99 and its gates; the Gatling reports stay in load-tests/target/gatling.
 #
 # usage: load-tests/opening.sh [ROUNDS]        (default 3 rushes, one after the other, on the same JVM)
@@ -42,14 +43,26 @@ wait_healthy "$PORT" 300 || { tail -40 "$WORK/api.log" >&2; die "the service did
 admin=$(curl -fsS "$BASE/api/v1/dev/tokens" -H 'Content-Type: application/json' \
   -d '{"subject":"opening-admin","roles":["ADMIN"]}' | jq -r .token) || die "no admin token"
 now=$(date -u -d '-1 min' +%Y-%m-%dT%H:%M:%SZ) end=$(date -u -d '+1 day' +%Y-%m-%dT%H:%M:%SZ)
-campaign=$(curl -fsS -X POST "$BASE/api/v1/campaigns" -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
-  -H "Idempotency-Key: opening-$RANDOM$RANDOM" \
-  -d "{\"name\":\"opening warm-up\",\"stock\":1000000,\"perMemberLimit\":100,\"grabStartsAt\":\"$now\",\"grabEndsAt\":\"$end\",\"redeemStartsAt\":\"$now\",\"redeemEndsAt\":\"$end\",\"discount\":{\"type\":\"AMOUNT_OFF\",\"amountOffCents\":2000,\"minSpendCents\":3000}}" \
-  | jq -r .id) || die "could not create the warm-up's campaign"
-log "warm-up: ${WARM}s of grabs at campaign $campaign"
-warmed=$(wrk -t1 -c32 -d"${WARM}s" --timeout 10s -s "$ROOT/load-tests/bench/wrk-fairrush.lua" "$BASE" \
-  -- grab "/api/v1/campaigns/$campaign/grabs" "$WORK/tokens.txt" warm | sed -n 's/^RESULT //p')
-log "warm-up: $(jq -c '{rps, p99_ms, status}' <<<"$warmed")"
+campaign() { # NAME STOCK LIMIT: a campaign open now, its id
+  curl -fsS -X POST "$BASE/api/v1/campaigns" -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
+    -H "Idempotency-Key: opening-$RANDOM$RANDOM" \
+    -d "{\"name\":\"$1\",\"stock\":$2,\"perMemberLimit\":$3,\"grabStartsAt\":\"$now\",\"grabEndsAt\":\"$end\",\"redeemStartsAt\":\"$now\",\"redeemEndsAt\":\"$end\",\"discount\":{\"type\":\"AMOUNT_OFF\",\"amountOffCents\":2000,\"minSpendCents\":3000}}" \
+    | jq -r .id
+}
+warm() { # LABEL SECONDS CAMPAIGN
+  local result
+  result=$(wrk -t1 -c32 -d"$2s" --timeout 10s -s "$ROOT/load-tests/bench/wrk-fairrush.lua" "$BASE" \
+    -- grab "/api/v1/campaigns/$3/grabs" "$WORK/tokens.txt" "$1" | sed -n 's/^RESULT //p')
+  log "warm-up, $1: $(jq -c '{rps, p99_ms, status}' <<<"$result")"
+}
+# A rush answers more than grants: the warm-up rehearses them all (a fresh JVM compiles each path on first use),
+# grants for WARM seconds, then sold-out answers and over-the-limit answers for a third of that each.
+grants=$(campaign "opening warm-up" 1000000 100) || die "could not create the warm-up's campaigns"
+gone=$(campaign "opening warm-up, sold out" 1 1) || die "could not create the warm-up's campaigns"
+limited=$(campaign "opening warm-up, limit 1" 1000000 1) || die "could not create the warm-up's campaigns"
+warm grants "$WARM" "$grants"
+warm sold-out $((WARM / 3)) "$gone"
+warm over-the-limit $((WARM / 3)) "$limited"
 
 failed=0
 for ((round = 1; round <= ROUNDS; round++)); do
