@@ -24,8 +24,8 @@
 #   redis BASE+1.., their cluster bus BASE+51.., kafka BASE+101.., controllers BASE+111.., api BASE+201..,
 #   persisters BASE+301..), FLEET_DIR (all data, default $TMPDIR/fairrush-fleet), FLEET_PG (host:port),
 #   FLEET_API_HEAP / FLEET_PERSISTER_HEAP (default 384m), FLEET_JVM_OPTS (added to API and persister JVMs),
-#   FLEET_JVM_CPUS (the cores each API and persister JVM sizes its threads for, default 1 as a pod requesting one
-#   core would; 0: the machine's count),
+#   FLEET_JVM_CPUS (the cores each API and persister JVM sizes its threads for, as a pod requesting that many would;
+#   default 0: the machine's count),
 #   FLEET_APP_ENV (extra VAR=value words for API and persister JVMs, e.g. "FAIRRUSH_RUSH_REDISREPLICAACKS=1").
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/stack.sh"
@@ -238,10 +238,10 @@ SPRING_R2DBC_USERNAME=postgres
 EOF
 }
 
-# Five service JVMs share this machine's cores: each sizes its event loops, compiler and GC threads for one core,
-# as in a pod that requests one, instead of each for all of them (docs/operations.md, session f: warm-up rates 1.7x).
+# FLEET_JVM_CPUS=1: each service JVM sizes its event loops, compiler and GC threads for one core, as in a pod that
+# requests one, instead of each for all of the machine's (docs/operations.md, session f: no clear gain on 2 cores).
 jvm_cpus() {
-  local cpus=${FLEET_JVM_CPUS:-1}
+  local cpus=${FLEET_JVM_CPUS:-0}
   [ "$cpus" = 0 ] || echo "-XX:ActiveProcessorCount=$cpus"
 }
 
