@@ -81,10 +81,8 @@ fi
 mkdir -p "$ROOT/target"
 prepare_reference
 
-cp "$WORK/b/target/fairrush-dev.args" "$ROOT/target/fairrush-dev.args"   # start_servers_java runs the dev stack of B
-start_servers_java "$WORK/servers.log" "fairrush-ab-servers" -Xms1g -Xmx1g || die "the servers did not start"
-REDIS=$(devstack_endpoint "$WORK/servers.log" redis) PG=$(devstack_endpoint "$WORK/servers.log" postgres)
-KAFKA=$(devstack_endpoint "$WORK/servers.log" kafka)
+cp "$WORK/b/target/fairrush-dev.args" "$ROOT/target/fairrush-dev.args"   # servers_up runs the dev stack of B
+servers_up "$WORK/servers.log" "fairrush-ab-servers" -Xms1g -Xmx1g
 
 MEMBERS=2000 FRESH=0 MERCHANTS=0
 # Enough for 1,000 fresh-token grabs/s each for A and B (signing costs about 1-4 ms a token here); past that

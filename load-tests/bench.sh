@@ -140,13 +140,7 @@ want_refs && { log "building the reference apps"; prepare_reference; }
 
 # ---- the servers, then the API instance against them: persister off, so step (2) fills the topic that
 # step (6) drains. The servers run in a JVM of their own (as in production the broker is not in the API's heap).
-start_servers_java "$WORK/servers.log" "fairrush-bench-servers-$RUN" -Xms1g -Xmx1g \
-  || { tail -40 "$WORK/servers.log" >&2; die "the development stack's servers did not start"; }
-REDIS=$(devstack_endpoint "$WORK/servers.log" redis)
-PG=$(devstack_endpoint "$WORK/servers.log" postgres)
-KAFKA=$(devstack_endpoint "$WORK/servers.log" kafka)
-[ -n "$REDIS" ] && [ -n "$PG" ] && [ -n "$KAFKA" ] || die "could not find the embedded servers in $WORK/servers.log"
-log "embedded servers: redis $REDIS, postgres $PG, kafka $KAFKA"
+servers_up "$WORK/servers.log" "fairrush-bench-servers-$RUN" -Xms1g -Xmx1g
 # pg_durable on|off: the stack's Postgres flushing its commits as production does (fsync, synchronous_commit and
 # full_page_writes on), or not (the development stack's default); ALTER SYSTEM and a reload, no restart.
 pg_durable() {

@@ -22,11 +22,7 @@ rm -rf "$WORK" && mkdir -p "$WORK"
 
 log "building the service"
 prepare_classpath
-start_servers_java "$WORK/servers.log" "fairrush-opening-servers" -Xms1g -Xmx1g \
-  || { tail -40 "$WORK/servers.log" >&2; die "the development stack's servers did not start"; }
-REDIS=$(devstack_endpoint "$WORK/servers.log" redis)
-PG=$(devstack_endpoint "$WORK/servers.log" postgres)
-KAFKA=$(devstack_endpoint "$WORK/servers.log" kafka)
+servers_up "$WORK/servers.log" "fairrush-opening-servers" -Xms1g -Xmx1g
 PORT=$(free_port "${OPENING_PORT:-18380}")
 BASE="http://127.0.0.1:$PORT"
 

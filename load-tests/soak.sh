@@ -52,12 +52,7 @@ fi
 RUN="s$(date +%s)"
 log "building the service"
 prepare_classpath
-start_servers_java "$WORK/servers.log" "fairrush-soak-servers-$RUN" -Xms768m -Xmx768m \
-  || { tail -40 "$WORK/servers.log" >&2; die "the development stack's servers did not start"; }
-REDIS=$(devstack_endpoint "$WORK/servers.log" redis)
-PG=$(devstack_endpoint "$WORK/servers.log" postgres)
-KAFKA=$(devstack_endpoint "$WORK/servers.log" kafka)
-[ -n "$REDIS" ] && [ -n "$PG" ] && [ -n "$KAFKA" ] || die "could not find the embedded servers in $WORK/servers.log"
+servers_up "$WORK/servers.log" "fairrush-soak-servers-$RUN" -Xms768m -Xmx768m
 PORT=$(free_port 18280)
 SPRING_R2DBC_URL="r2dbc:postgresql://$PG/postgres" SPRING_DATA_REDIS_URL="redis://$REDIS" SPRING_KAFKA_BOOTSTRAPSERVERS="$KAFKA" \
   FAIRRUSH_RUSH_RETENTION=$RETENTION FAIRRUSH_RUSH_IDEMPOTENCYTTL=$RETENTION FAIRRUSH_RUSH_RETIREINTERVAL=PT1S \

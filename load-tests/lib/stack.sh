@@ -56,6 +56,18 @@ start_servers_java() {
   return 1
 }
 
+# servers_up LOG TAG [JVM options...]: start_servers_java, then their endpoints in REDIS, PG and KAFKA (host:port);
+# dies with the log's tail if they do not start.
+servers_up() {
+  local logfile=$1
+  start_servers_java "$@" || { tail -40 "$logfile" >&2; die "the development stack's servers did not start"; }
+  REDIS=$(devstack_endpoint "$logfile" redis)
+  PG=$(devstack_endpoint "$logfile" postgres)
+  KAFKA=$(devstack_endpoint "$logfile" kafka)
+  [ -n "$REDIS" ] && [ -n "$PG" ] && [ -n "$KAFKA" ] || die "could not find the embedded servers in $logfile"
+  log "embedded servers: redis $REDIS, postgres $PG, kafka $KAFKA"
+}
+
 wait_healthy() {
   local port=$1 seconds=$2 i
   for ((i = 0; i < seconds; i++)); do
