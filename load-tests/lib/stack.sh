@@ -37,7 +37,6 @@ start_app_java() {
   log "started the service (pid $!, tag $tag) on port $port, log $logfile"
 }
 
-# wait_healthy PORT SECONDS: until /actuator/health says UP.
 # start_servers_java LOG TAG [JVM options...]: only the development stack's servers (embedded Postgres, Redis,
 # Kafka; TestApplication --servers-only), in a JVM of their own, so that a service started against them
 # (SPRING_R2DBC_URL, SPRING_DATA_REDIS_URL, SPRING_KAFKA_BOOTSTRAPSERVERS) shares neither heap nor GC with the
@@ -68,6 +67,7 @@ servers_up() {
   log "embedded servers: redis $REDIS, postgres $PG, kafka $KAFKA"
 }
 
+# wait_healthy PORT SECONDS: until /actuator/health says UP.
 wait_healthy() {
   local port=$1 seconds=$2 i
   for ((i = 0; i < seconds; i++)); do
