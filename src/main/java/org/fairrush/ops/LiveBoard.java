@@ -27,7 +27,8 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /**
- * Reads the watched pools every {@code sampleInterval}: sets the per-pool gauges
+ * Reads the watched pools every {@code sampleInterval} (which pools, and their stored counts, from Postgres every
+ * {@code watchRefresh}: {@link WatchedPoolsReader}): sets the per-pool gauges
  * ({@code fairrush_pool_remaining}, {@code fairrush_pool_pending}, {@code fairrush_pool_waiting}, tagged with
  * kind and pool, only for watched pools so their number stays bounded) and publishes one
  * {@link LiveSnapshot} for the live dashboard's streams. One sampler per instance, however many
@@ -39,7 +40,7 @@ final class LiveBoard {
     private static final String CLAIMS_PREFIX = "claims:";
     private static final String STORED = "stored";
 
-    private final List<WatchedPools> sources;
+    private final WatchedPoolsReader watched;
     private final PoolQueries poolQueries;
     private final MeterRegistry registry;
     private final PersisterLag lag;
@@ -57,7 +58,7 @@ final class LiveBoard {
     LiveBoard(List<WatchedPools> sources, PoolQueries poolQueries, MeterRegistry registry, PersisterLag lag, Clock clock,
             OpsProperties properties, String instance, FleetTotals fleet) {
         this.fleet = fleet;
-        this.sources = List.copyOf(sources);
+        this.watched = new WatchedPoolsReader(sources, properties.watchedPoolsLimit(), properties.watchRefresh());
         this.poolQueries = poolQueries;
         this.registry = registry;
         this.lag = lag;
@@ -95,11 +96,13 @@ final class LiveBoard {
 
     Mono<LiveSnapshot> sample() {
         Instant now = clock.instant();
-        return Flux.fromIterable(sources)
-                .concatMap(source -> source.watched(now, properties.watchedPoolsLimit())
-                        .flatMapSequential(this::read, 8)
-                        .collectList()
-                        .map(pools -> new Reading(source.group(), pools)))
+        List<WatchedPools> sources = watched.sources();
+        return watched.read(now)
+                .flatMapMany(bySource -> Flux.range(0, sources.size())
+                        .concatMap(i -> Flux.fromIterable(bySource.get(i))
+                                .flatMapSequential(this::read, 8)
+                                .collectList()
+                                .map(pools -> new Reading(sources.get(i).group(), pools))))
                 .collectList()
                 .zipWith(fleet.addAndRead(localTotals()))
                 .map(read -> frame(now, read.getT1(), read.getT2(), null))

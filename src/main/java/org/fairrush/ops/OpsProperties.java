@@ -14,6 +14,8 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param sampleInterval     how often pools are read for the per-pool gauges and the live stream
  * @param watchedPoolsLimit  most pools per feature that get per-pool gauges and dashboard rows (bounds tag cardinality)
+ * @param watchRefresh       how often the watched pools and their stored counts are read from Postgres (a count per
+ *                           pool, on every instance); Redis' figures are read every {@code sampleInterval}
  * @param lagInterval        how often the persister's consumer lag is read from Kafka
  * @param kafkaHealthTimeout longest wait for the Kafka cluster to answer a readiness check
  * @param liveStreamMax      a live stream ends after this long and the page reconnects, so that an expired token is noticed
@@ -23,6 +25,7 @@ import org.springframework.validation.annotation.Validated;
 public record OpsProperties(
         @DefaultValue("1s") @NotNull Duration sampleInterval,
         @DefaultValue("50") @Min(1) @Max(500) int watchedPoolsLimit,
+        @DefaultValue("10s") @NotNull Duration watchRefresh,
         @DefaultValue("5s") @NotNull Duration lagInterval,
         @DefaultValue("2s") @NotNull Duration kafkaHealthTimeout,
         @DefaultValue("10m") @NotNull Duration liveStreamMax) {
