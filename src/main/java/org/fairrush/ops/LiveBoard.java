@@ -96,13 +96,12 @@ final class LiveBoard {
 
     Mono<LiveSnapshot> sample() {
         Instant now = clock.instant();
-        List<WatchedPools> sources = watched.sources();
         return watched.read(now)
-                .flatMapMany(bySource -> Flux.range(0, sources.size())
-                        .concatMap(i -> Flux.fromIterable(bySource.get(i))
-                                .flatMapSequential(this::read, 8)
-                                .collectList()
-                                .map(pools -> new Reading(sources.get(i).group(), pools))))
+                .flatMapIterable(sources -> sources)
+                .concatMap(source -> Flux.fromIterable(source.pools())
+                        .flatMapSequential(this::read, 8)
+                        .collectList()
+                        .map(pools -> new Reading(source.group(), pools)))
                 .collectList()
                 .zipWith(fleet.addAndRead(localTotals()))
                 .map(read -> frame(now, read.getT1(), read.getT2(), null))

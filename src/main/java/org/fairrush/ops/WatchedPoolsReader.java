@@ -29,23 +29,22 @@ final class WatchedPoolsReader {
         this.refresh = refresh;
     }
 
-    /** The sources, in order. */
-    List<WatchedPools> sources() {
-        return sources;
+    /** One source's watched pools, under the source's group ("Campaigns", "Fairs"). */
+    record Watched(String group, List<WatchedPool> pools) {
     }
 
-    /** Each source's watched pools, in the order of {@link #sources()}: the last read's, unless it is too old. */
-    Mono<List<List<WatchedPool>>> read(Instant now) {
+    /** Every source's watched pools, in the sources' order: the last read's, unless it is too old. */
+    Mono<List<Watched>> read(Instant now) {
         Read read = last;
         if (read != null && now.isBefore(read.at().plus(refresh)) && !now.isBefore(read.at())) {
-            return Mono.just(read.pools());
+            return Mono.just(read.watched());
         }
         return Flux.fromIterable(sources)
-                .concatMap(source -> source.watched(now, limit).collectList())
+                .concatMap(source -> source.watched(now, limit).collectList().map(pools -> new Watched(source.group(), pools)))
                 .collectList()
-                .doOnNext(pools -> last = new Read(now, pools));
+                .doOnNext(watched -> last = new Read(now, watched));
     }
 
-    private record Read(Instant at, List<List<WatchedPool>> pools) {
+    private record Read(Instant at, List<Watched> watched) {
     }
 }

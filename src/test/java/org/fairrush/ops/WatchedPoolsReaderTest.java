@@ -29,16 +29,17 @@ class WatchedPoolsReaderTest {
         CountingSource fairs = new CountingSource("Fairs", 3);
         WatchedPoolsReader reader = new WatchedPoolsReader(List.of(campaigns, fairs), 50, Duration.ofSeconds(10));
 
-        assertThat(reader.read(T0).block()).extracting(pools -> pools.get(0).stored()).containsExactly(7L, 3L);
+        assertThat(reader.read(T0).block()).extracting(watched -> watched.pools().get(0).stored()).containsExactly(7L, 3L);
+        assertThat(reader.read(T0).block()).extracting(WatchedPoolsReader.Watched::group).containsExactly("Campaigns", "Fairs");
         campaigns.stored = 8;
         for (int second = 1; second < 10; second++) {
-            assertThat(reader.read(T0.plusSeconds(second)).block()).extracting(pools -> pools.get(0).stored())
+            assertThat(reader.read(T0.plusSeconds(second)).block()).extracting(watched -> watched.pools().get(0).stored())
                     .as("second %d: the first read's pools", second).containsExactly(7L, 3L);
         }
         assertThat(campaigns.reads.get()).isEqualTo(1);
         assertThat(fairs.reads.get()).isEqualTo(1);
 
-        assertThat(reader.read(T0.plusSeconds(10)).block()).extracting(pools -> pools.get(0).stored()).containsExactly(8L, 3L);
+        assertThat(reader.read(T0.plusSeconds(10)).block()).extracting(watched -> watched.pools().get(0).stored()).containsExactly(8L, 3L);
         assertThat(campaigns.reads.get()).isEqualTo(2);
         assertThat(fairs.reads.get()).isEqualTo(2);
         assertThat(campaigns.limits).as("each source is asked for at most the limit").containsOnly(50);
