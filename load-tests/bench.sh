@@ -114,19 +114,6 @@ wrk_at() { # BASE_URL SECONDS ARGS...: wrk_run against another app (the referenc
     | sed -n 's/^RESULT //p'
 }
 
-http_json() { # METHOD PATH TOKEN [BODY]
-  curl -fsS -X "$1" "$BASE$2" -H "Authorization: Bearer $3" -H 'Content-Type: application/json' \
-    -H "Idempotency-Key: bench-$RANDOM$RANDOM$RANDOM" ${4:+-d "$4"}
-}
-
-campaign_body() { # STOCK LIMIT [BUCKETS]
-  local now end
-  now=$(date -u -d '-1 min' +%Y-%m-%dT%H:%M:%SZ)
-  end=$(date -u -d '+1 day' +%Y-%m-%dT%H:%M:%SZ)
-  printf '{"name":"Benchmark %s","stock":%d,"perMemberLimit":%d,"grabStartsAt":"%s","grabEndsAt":"%s","redeemStartsAt":"%s","redeemEndsAt":"%s","discount":{"type":"AMOUNT_OFF","amountOffCents":2000,"minSpendCents":3000}%s}' \
-    "$RUN" "$1" "$2" "$now" "$end" "$now" "$(date -u -d '+7 day' +%Y-%m-%dT%H:%M:%SZ)" "${3:+,\"buckets\":$3}"
-}
-
 psql_bench() { psql -h "${PG%:*}" -p "${PG#*:}" -U postgres -v ON_ERROR_STOP=1 -qtA "$@"; }
 claims_now() { echo $(( 1000000 - $(http_json GET "/api/v1/campaigns/$BIG" "$ADMIN" | jq -r .remaining) + 1 )); }
 stored() { psql_bench -d postgres -c "select count(*) from voucher where campaign_id in (${STORED_IN:-$BIG, $GONE})"; }

@@ -4,8 +4,8 @@
 # against the service started as bench.sh starts it (plain java, full JIT, the development stack's servers in a JVM
 # of their own) but with the persister on, as one instance runs in production. Before the rushes the service serves
 # WARM seconds of durable grabs, then sold-out and over-the-limit answers (a freshly started JVM is still compiling
-# what a rush calls). Prints each
-# rush's grab p50/p99 and its gates; the Gatling reports stay in load-tests/target/gatling.
+# what a rush calls). Prints each rush's p50/p99 and its gates; the Gatling reports stay in
+# load-tests/target/gatling.
 #
 # usage: load-tests/opening.sh [ROUNDS]        (default 3 rushes, one after the other, on the same JVM)
 # Environment: OPENING_WARM (seconds of warm-up grabs, default 60), OPENING_JVM_OPTS (added to the service's JVM),
@@ -16,6 +16,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/stack.sh"
 ROUNDS=${1:-3}
 WARM=${OPENING_WARM:-60}
 WORK="$ROOT/load-tests/target/opening"
+RUN="opening-$(date +%s)"
 trap stop_apps EXIT INT TERM
 for tool in wrk jq curl; do command -v "$tool" >/dev/null || die "$tool is needed (apt-get install $tool)"; done
 rm -rf "$WORK" && mkdir -p "$WORK"
@@ -28,7 +29,7 @@ BASE="http://127.0.0.1:$PORT"
 
 # The warm-up's member tokens, signed with a key the service trusts (the simulation's members sign in themselves).
 NIMBUS=$(awk -v RS=: '/nimbus-jose-jwt/ { print; exit }' "$ROOT/target/fairrush-dev.classpath")
-java -cp "$NIMBUS" "$ROOT/load-tests/bench/SignTokens.java" "$WORK/dev-token-keys" "$WORK/tokens.txt" "opening-$(date +%s)-" 2000 2000 \
+java -cp "$NIMBUS" "$ROOT/load-tests/bench/SignTokens.java" "$WORK/dev-token-keys" "$WORK/tokens.txt" "$RUN-" 2000 2000 \
   || die "could not sign the warm-up's tokens"
 # shellcheck disable=SC2086
 SPRING_R2DBC_URL="r2dbc:postgresql://$PG/postgres" SPRING_DATA_REDIS_URL="redis://$REDIS" SPRING_KAFKA_BOOTSTRAPSERVERS="$KAFKA" \
@@ -38,12 +39,8 @@ wait_healthy "$PORT" 300 || { tail -40 "$WORK/api.log" >&2; die "the service did
 
 admin=$(curl -fsS "$BASE/api/v1/dev/tokens" -H 'Content-Type: application/json' \
   -d '{"subject":"opening-admin","roles":["ADMIN"]}' | jq -r .token) || die "no admin token"
-now=$(date -u -d '-1 min' +%Y-%m-%dT%H:%M:%SZ) end=$(date -u -d '+1 day' +%Y-%m-%dT%H:%M:%SZ)
-campaign() { # NAME STOCK LIMIT: a campaign open now, its id
-  curl -fsS -X POST "$BASE/api/v1/campaigns" -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
-    -H "Idempotency-Key: opening-$RANDOM$RANDOM" \
-    -d "{\"name\":\"$1\",\"stock\":$2,\"perMemberLimit\":$3,\"grabStartsAt\":\"$now\",\"grabEndsAt\":\"$end\",\"redeemStartsAt\":\"$now\",\"redeemEndsAt\":\"$end\",\"discount\":{\"type\":\"AMOUNT_OFF\",\"amountOffCents\":2000,\"minSpendCents\":3000}}" \
-    | jq -r .id
+campaign() { # STOCK LIMIT: a campaign open now, its id
+  http_json POST /api/v1/campaigns "$admin" "$(campaign_body "$1" "$2")" | jq -r .id
 }
 warm() { # LABEL SECONDS CAMPAIGN
   local result
@@ -53,9 +50,9 @@ warm() { # LABEL SECONDS CAMPAIGN
 }
 # A rush answers more than grants: the warm-up rehearses them all (a fresh JVM compiles each path on first use),
 # grants for WARM seconds, then sold-out answers and over-the-limit answers for a third of that each.
-grants=$(campaign "opening warm-up" 1000000 100) || die "could not create the warm-up's campaigns"
-gone=$(campaign "opening warm-up, sold out" 1 1) || die "could not create the warm-up's campaigns"
-limited=$(campaign "opening warm-up, limit 1" 1000000 1) || die "could not create the warm-up's campaigns"
+grants=$(campaign 1000000 100) || die "could not create the warm-up's campaigns"
+gone=$(campaign 1 1) || die "could not create the warm-up's campaigns"
+limited=$(campaign 1000000 1) || die "could not create the warm-up's campaigns"
 warm grants "$WARM" "$grants"
 warm sold-out $((WARM / 3)) "$gone"
 warm over-the-limit $((WARM / 3)) "$limited"

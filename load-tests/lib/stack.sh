@@ -67,6 +67,21 @@ servers_up() {
   log "embedded servers: redis $REDIS, postgres $PG, kafka $KAFKA"
 }
 
+# http_json METHOD PATH TOKEN [BODY]: a JSON call to the service at $BASE, with an Idempotency-Key of its own.
+http_json() {
+  curl -fsS -X "$1" "$BASE$2" -H "Authorization: Bearer $3" -H 'Content-Type: application/json' \
+    -H "Idempotency-Key: bench-$RANDOM$RANDOM$RANDOM" ${4:+-d "$4"}
+}
+
+# campaign_body STOCK LIMIT [BUCKETS]: a campaign named after the run ($RUN) whose grab window is open now.
+campaign_body() {
+  local now end
+  now=$(date -u -d '-1 min' +%Y-%m-%dT%H:%M:%SZ)
+  end=$(date -u -d '+1 day' +%Y-%m-%dT%H:%M:%SZ)
+  printf '{"name":"Benchmark %s","stock":%d,"perMemberLimit":%d,"grabStartsAt":"%s","grabEndsAt":"%s","redeemStartsAt":"%s","redeemEndsAt":"%s","discount":{"type":"AMOUNT_OFF","amountOffCents":2000,"minSpendCents":3000}%s}' \
+    "$RUN" "$1" "$2" "$now" "$end" "$now" "$(date -u -d '+7 day' +%Y-%m-%dT%H:%M:%SZ)" "${3:+,\"buckets\":$3}"
+}
+
 # wait_healthy PORT SECONDS: until /actuator/health says UP.
 wait_healthy() {
   local port=$1 seconds=$2 i
