@@ -9,7 +9,9 @@
 #
 # usage: load-tests/opening.sh [ROUNDS]        (default 3 rushes, one after the other, on the same JVM)
 # Environment: OPENING_WARM (seconds of warm-up grabs, default 60), OPENING_JVM_OPTS (added to the service's JVM),
-#   OPENING_SIM_OPTS (added to the simulation, e.g. -Dmembers=1000), OPENING_PORT (first port tried, default 18380).
+#   OPENING_SIM_OPTS (added to the simulation, e.g. -Dmembers=1000), OPENING_SIM_OPTS_B (when set, rounds alternate
+#   between OPENING_SIM_OPTS (A, odd rounds) and these (B, even rounds): an A/B of the simulation on one warm JVM),
+#   OPENING_PORT (first port tried, default 18380).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/stack.sh"
 
@@ -59,10 +61,14 @@ warm over-the-limit $((WARM / 3)) "$limited"
 
 failed=0
 for ((round = 1; round <= ROUNDS; round++)); do
+  options=${OPENING_SIM_OPTS:-} label=""
+  if [ -n "${OPENING_SIM_OPTS_B:-}" ]; then
+    if ((round % 2 == 0)); then options=$OPENING_SIM_OPTS_B label=" (B)"; else label=" (A)"; fi
+  fi
   # shellcheck disable=SC2086
   if ( cd "$ROOT" && ./mvnw -B -q -f load-tests/pom.xml gatling:test -Dgatling.simulationClass=org.fairrush.load.VoucherRushSimulation \
-      "-Dfairrush.baseUrl=$BASE" ${OPENING_SIM_OPTS:-} ) > "$WORK/rush-$round.log" 2>&1; then verdict=passed; else verdict=FAILED; failed=1; fi
+      "-Dfairrush.baseUrl=$BASE" $options ) > "$WORK/rush-$round.log" 2>&1; then verdict=passed; else verdict=FAILED; failed=1; fi
   percentiles=$(awk -F'|' '/response time (50th|99th) percentile/ { gsub(/ /, "", $2); v = v " " $2 } END { print v }' "$WORK/rush-$round.log")
-  log "rush $round: $verdict; all requests p50/p99 (ms):$percentiles; $(grep -E 'grab: 99th percentile|count of failed|percentage of failed' "$WORK/rush-$round.log" | sed 's/ is less than or equal to / <= /' | tr '\n' ';')"
+  log "rush $round$label: $verdict; all requests p50/p99 (ms):$percentiles; $(grep -E 'grab: 99th percentile|count of failed|percentage of failed' "$WORK/rush-$round.log" | sed 's/ is less than or equal to / <= /' | tr '\n' ';')"
 done
 exit "$failed"

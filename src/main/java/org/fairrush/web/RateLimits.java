@@ -27,7 +27,7 @@ import reactor.core.publisher.Mono;
 /**
  * Rate limits on the rush endpoints (grab, register, redeem), per caller and per client address, as
  * token buckets kept in Redis so that they hold across instances: the caller's taken by one script call
- * ({@link CallerBuckets}), the address's by Bucket4j with batching. A request over a limit is
+ * ({@link TokenBuckets}), the address's by Bucket4j with batching. A request over a limit is
  * answered 429 RATE_LIMITED with Retry-After and changes nothing. Runs after authentication, so the caller
  * is known; the client address is the one {@link ClientAddress} finds (behind proxies: fairrush.web.trusted-proxies).
  * Every other /api route is limited by {@link RouteLimits}.
@@ -40,7 +40,7 @@ final class RateLimits implements WebFilter {
             new PathPatternParserServerWebExchangeMatcher("/api/v1/redemptions", HttpMethod.POST));
 
     private final RateLimitConfiguration.RateLimitBuckets buckets;
-    private final CallerBuckets callers;
+    private final TokenBuckets callers;
     private final ProblemResponses problems;
     private final WebProperties.Rate perCaller;
     private final BucketConfiguration perAddress;
@@ -57,7 +57,7 @@ final class RateLimits implements WebFilter {
     private final String addressBuckets;
     private final ClientAddress clients;
 
-    RateLimits(RateLimitConfiguration.RateLimitBuckets buckets, CallerBuckets callers, ProblemResponses problems, String keyPrefix,
+    RateLimits(RateLimitConfiguration.RateLimitBuckets buckets, TokenBuckets callers, ProblemResponses problems, String keyPrefix,
             WebProperties properties) {
         this.buckets = buckets;
         this.callers = callers;

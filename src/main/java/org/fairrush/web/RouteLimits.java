@@ -2,10 +2,7 @@ package org.fairrush.web;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
-import io.github.bucket4j.BucketConfiguration;
-import io.github.bucket4j.ConsumptionProbe;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.ReactiveSecurityContextHolder;
@@ -25,6 +22,8 @@ import reactor.core.publisher.Mono;
  * its work is worth: a single read 1, a page of a list more, an export or an operation that walks every pool
  * much more. Every list is paginated with a maximum page size, so a route's cost per request is bounded, and
  * this bounds how often one caller can pay it. Over a limit: 429 RATE_LIMITED with Retry-After, nothing done.
+ * Each bucket is taken from in one script call ({@link TokenBuckets}), so a venue's members opening a page at
+ * once queue in Redis for microseconds instead of retrying a compare-and-swap against each other.
  */
 final class RouteLimits implements WebFilter {
 
@@ -60,28 +59,24 @@ final class RouteLimits implements WebFilter {
             Cost.of(HttpMethod.GET, "/api/v1/ops/reconciliation", WALK),
             Cost.of(HttpMethod.GET, "/api/v1/ops/live", EXPORT));
 
-    private final RateLimitConfiguration.RateLimitBuckets buckets;
+    private final TokenBuckets buckets;
     private final ProblemResponses problems;
     private final ClientAddress clients;
-    private final BucketConfiguration perCaller;
-    private final BucketConfiguration perAddress;
+    private final WebProperties.Rate perCaller;
+    private final WebProperties.Rate perAddress;
     private final String callerBuckets;
     private final String addressBuckets;
-    private final long callerCapacity;
-    private final long addressCapacity;
 
-    RouteLimits(RateLimitConfiguration.RateLimitBuckets buckets, ProblemResponses problems, ClientAddress clients, String keyPrefix,
-            WebProperties properties) {
+    RouteLimits(TokenBuckets buckets, ProblemResponses problems, ClientAddress clients, String keyPrefix, WebProperties properties) {
         this.buckets = buckets;
         this.problems = problems;
         this.clients = clients;
-        this.perCaller = configuration(properties.perCallerOther());
-        this.perAddress = configuration(properties.perAddressOther());
-        this.callerCapacity = properties.perCallerOther().capacity();
-        this.addressCapacity = properties.perAddressOther().capacity();
-        // As in RateLimits, the rate is part of the key so that a new limit takes effect at once.
-        this.callerBuckets = keyPrefix + ":rl:route-caller:" + name(properties.perCallerOther()) + ":";
-        this.addressBuckets = keyPrefix + ":rl:route-addr:" + name(properties.perAddressOther()) + ":";
+        this.perCaller = properties.perCallerOther();
+        this.perAddress = properties.perAddressOther();
+        // As in RateLimits, the rate is part of the key so that a new limit takes effect at once. The buckets are
+        // take-token.lua's hashes (":tb-route-"), not Bucket4j's (":route-caller:", ":route-addr:", before 2026-12-02).
+        this.callerBuckets = keyPrefix + ":rl:tb-route-caller:" + name(perCaller) + ":";
+        this.addressBuckets = keyPrefix + ":rl:tb-route-addr:" + name(perAddress) + ":";
     }
 
     @Override
@@ -114,20 +109,12 @@ final class RouteLimits implements WebFilter {
     /** 0 when the caller's and then the address's bucket had the tokens, else the nanoseconds until the refusing one has. */
     private Mono<Long> check(ServerWebExchange exchange, String caller, long cost) {
         // A route never costs more than a whole bucket, or a small configured limit would refuse it for ever.
-        long tokens = Math.min(cost, Math.min(callerCapacity, addressCapacity));
-        Mono<ConsumptionProbe> byCaller = caller.isEmpty() ? Mono.empty()
-                : Mono.fromFuture(() -> consume(callerBuckets + caller, perCaller, tokens));
+        long tokens = Math.min(cost, Math.min(perCaller.capacity(), perAddress.capacity()));
+        Mono<Duration> byCaller = caller.isEmpty() ? Mono.empty() : buckets.take(callerBuckets + caller, perCaller, tokens);
         return byCaller
-                .filter(probe -> !probe.isConsumed())
-                .map(probe -> Math.max(1L, probe.getNanosToWaitForRefill()))
-                .switchIfEmpty(Mono.defer(() -> Mono.fromFuture(() -> consume(addressBuckets + clients.of(exchange.getRequest()), perAddress, tokens))
-                        .map(probe -> probe.isConsumed() ? 0L : Math.max(1L, probe.getNanosToWaitForRefill()))));
-    }
-
-    private CompletableFuture<ConsumptionProbe> consume(String bucket, BucketConfiguration configuration, long tokens) {
-        return buckets.get().asAsync().builder()
-                .build(bucket, () -> CompletableFuture.completedFuture(configuration))
-                .tryConsumeAndReturnRemaining(tokens);
+                .filter(wait -> !wait.isZero())
+                .switchIfEmpty(Mono.defer(() -> buckets.take(addressBuckets + clients.of(exchange.getRequest()), perAddress, tokens)))
+                .map(Duration::toNanos);
     }
 
     private Mono<Void> refuse(ServerWebExchange exchange, long waitNanos) {
@@ -140,9 +127,4 @@ final class RouteLimits implements WebFilter {
         return rate.capacity() + "/" + rate.period().toMillis() + "ms";
     }
 
-    private static BucketConfiguration configuration(WebProperties.Rate rate) {
-        return BucketConfiguration.builder()
-                .addLimit(limit -> limit.capacity(rate.capacity()).refillGreedy(rate.capacity(), rate.period()))
-                .build();
-    }
 }

@@ -36,10 +36,15 @@ class SecurityConfiguration {
     static final String CONTENT_SECURITY_POLICY = "default-src 'self'; frame-ancestors 'none'; object-src 'none'; base-uri 'none'";
 
     @Bean
-    RushGuards rushGuards(ProblemResponses problems, RateLimitConfiguration.RateLimitBuckets buckets, ReactiveStringRedisTemplate redis,
-            Clock clock, RushProperties rush, WebProperties web) {
+    TokenBuckets tokenBuckets(ReactiveStringRedisTemplate redis, Clock clock) {
+        return new TokenBuckets(redis, clock);
+    }
+
+    @Bean
+    RushGuards rushGuards(ProblemResponses problems, RateLimitConfiguration.RateLimitBuckets buckets, TokenBuckets tokenBuckets,
+            RushProperties rush, WebProperties web) {
         return new RushGuards(new InFlightLimit(web.maxInFlight(), problems),
-                new RateLimits(buckets, new CallerBuckets(redis, clock), problems, rush.keyPrefix(), web));
+                new RateLimits(buckets, tokenBuckets, problems, rush.keyPrefix(), web));
     }
 
     /** The rush routes' lean way past this chain (on unless {@code fairrush.web.lean-rush-path=false}, e.g. to measure it). */
@@ -50,13 +55,13 @@ class SecurityConfiguration {
     }
 
     @Bean
-    SecurityWebFilterChain apiSecurity(ServerHttpSecurity http, ProblemResponses problems, RateLimitConfiguration.RateLimitBuckets buckets,
-            RushGuards guards, RushProperties rush, WebProperties web) {
+    SecurityWebFilterChain apiSecurity(ServerHttpSecurity http, ProblemResponses problems, TokenBuckets tokenBuckets, RushGuards guards,
+            RushProperties rush, WebProperties web) {
         return BearerTokens.withRolesAndProblems(http, problems)
                 .addFilterAt(guards.inFlight(), SecurityWebFiltersOrder.FIRST)
                 .addFilterAfter(guards.rateLimits(), SecurityWebFiltersOrder.AUTHORIZATION)
                 // Every other /api route (edges): per caller and per address, weighted by what the route costs.
-                .addFilterAfter(new RouteLimits(buckets, problems, new ClientAddress(web.trustedProxies()), rush.keyPrefix(), web),
+                .addFilterAfter(new RouteLimits(tokenBuckets, problems, new ClientAddress(web.trustedProxies()), rush.keyPrefix(), web),
                         SecurityWebFiltersOrder.AUTHORIZATION)
                 .cors(cors -> cors.configurationSource(cors(web.allowedOrigins())))
                 .headers(headers -> headers

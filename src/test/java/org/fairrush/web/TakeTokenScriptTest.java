@@ -18,7 +18,7 @@ import reactor.core.publisher.Flux;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** lua/take-token.lua on a real Redis: a caller's token bucket of the rush endpoints ({@link CallerBuckets}). */
+/** lua/take-token.lua on a real Redis: a token bucket of a caller or an address ({@link TokenBuckets}). */
 class TakeTokenScriptTest {
 
     private static final Instant T0 = Instant.parse("2026-12-02T08:00:00Z");
@@ -59,6 +59,16 @@ class TakeTokenScriptTest {
     }
 
     @Test
+    void aTakeOfSeveralTokensTakesThemAllOrNoneAndSaysWhenAllAreThere() {
+        TokenBuckets buckets = new TokenBuckets(redis, Clock.fixed(T0, ZoneOffset.UTC));
+        assertThat(buckets.take(bucket, FIVE_PER_SECOND, 3).block()).isZero();
+        // Two left: a take of three is refused, takes nothing, and says when the third comes (200 ms a token).
+        assertThat(buckets.take(bucket, FIVE_PER_SECOND, 3).block()).isEqualTo(Duration.ofMillis(200));
+        assertThat(buckets.take(bucket, FIVE_PER_SECOND, 2).block()).isZero();
+        assertThat(buckets.take(bucket, FIVE_PER_SECOND, 1).block()).isEqualTo(Duration.ofMillis(200));
+    }
+
+    @Test
     void anotherInstanceWhoseClockIsBehindGetsNoExtraTokens() {
         for (int i = 0; i < 5; i++) {
             take(T0);
@@ -76,7 +86,7 @@ class TakeTokenScriptTest {
     @Test
     void concurrentTakesNeverExceedTheCapacity() {
         WebProperties.Rate hundredPerHour = new WebProperties.Rate(100, Duration.ofHours(1));
-        CallerBuckets callers = new CallerBuckets(redis, Clock.fixed(T0, ZoneOffset.UTC));
+        TokenBuckets callers = new TokenBuckets(redis, Clock.fixed(T0, ZoneOffset.UTC));
         AtomicInteger taken = new AtomicInteger();
         Flux.range(0, 400).flatMap(i -> callers.take(bucket, hundredPerHour), 64)
                 .doOnNext(wait -> {
@@ -89,7 +99,7 @@ class TakeTokenScriptTest {
     }
 
     private Duration take(Instant now) {
-        return new CallerBuckets(redis, Clock.fixed(now, ZoneOffset.UTC)).take(bucket, FIVE_PER_SECOND).block();
+        return new TokenBuckets(redis, Clock.fixed(now, ZoneOffset.UTC)).take(bucket, FIVE_PER_SECOND).block();
     }
 
     private static LettuceConnectionFactory connections() {

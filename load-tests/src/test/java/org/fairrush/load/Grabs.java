@@ -49,6 +49,16 @@ final class Grabs {
                 });
     }
 
+    /**
+     * The member opens the campaign's page with its token while the page counts down (stock left, the
+     * window): the phone's connection is open and the token verified before the opening, as in the
+     * mini-program, and a member who grabs sends a token the service has seen.
+     */
+    static ChainBuilder viewCampaign(VoucherLedger ledger) {
+        return exec(http("campaign page").get(session -> ledger.campaign().path())
+                .header("Authorization", "Bearer #{token}").check(status().is(200)));
+    }
+
     /** Members are on the page before the window opens and press the button within {@code spread} of it. */
     static ChainBuilder waitForOpening(VoucherLedger ledger, Duration spread) {
         return pause(session -> {
