@@ -3,8 +3,8 @@
 # signing in while the page counts down, then pressing "grab" within one second of the opening, 500 vouchers, limit 1)
 # against the service started as bench.sh starts it (plain java, full JIT, the development stack's servers in a JVM
 # of their own) but with the persister on, as one instance runs in production. Before the rushes the service serves
-# WARM seconds of durable grabs, then sold-out and over-the-limit answers (a freshly started JVM is still compiling
-# what a rush calls). Prints each rush's p50/p99 and its gates; the Gatling reports stay in
+# sign-ins and page reads, WARM seconds of durable grabs, then sold-out and over-the-limit answers (a freshly
+# started JVM is still compiling what a rush calls). Prints each rush's p50/p99 and its gates; the Gatling reports stay in
 # load-tests/target/gatling.
 #
 # usage: load-tests/opening.sh [ROUNDS]        (default 3 rushes, one after the other, on the same JVM)
@@ -44,20 +44,24 @@ admin=$(curl -fsS "$BASE/api/v1/dev/tokens" -H 'Content-Type: application/json' 
 campaign() { # STOCK LIMIT: a campaign open now, its id
   http_json POST /api/v1/campaigns "$admin" "$(campaign_body "$1" "$2")" | jq -r .id
 }
-warm() { # LABEL SECONDS CAMPAIGN
-  local result
-  result=$(wrk -t1 -c32 -d"$2s" --timeout 10s -s "$ROOT/load-tests/bench/wrk-fairrush.lua" "$BASE" \
-    -- grab "/api/v1/campaigns/$3/grabs" "$WORK/tokens.txt" "$1" | sed -n 's/^RESULT //p')
-  log "warm-up, $1: $(jq -c '{rps, p99_ms, status}' <<<"$result")"
+warm() { # LABEL SECONDS CONNECTIONS [wrk-fairrush.lua arguments]: WARM-UP serves them for SECONDS
+  local label=$1 seconds=$2 connections=$3 result
+  shift 3
+  result=$(wrk -t1 -c"$connections" -d"${seconds}s" --timeout 10s -s "$ROOT/load-tests/bench/wrk-fairrush.lua" "$BASE" \
+    -- "$@" | sed -n 's/^RESULT //p')
+  log "warm-up, $label: $(jq -c '{rps, p99_ms, status}' <<<"$result")"
 }
-# A rush answers more than grants: the warm-up rehearses them all (a fresh JVM compiles each path on first use),
-# grants for WARM seconds, then sold-out answers and over-the-limit answers for a third of that each.
+# A rush answers more than grants: the warm-up rehearses all it serves (a fresh JVM compiles each path on first use):
+# members signing in and opening the campaign's page (8 connections, under the address's limit of the other routes),
+# a third of WARM each; grants for WARM seconds, then sold-out and over-the-limit answers for a third of that each.
 grants=$(campaign 1000000 100) || die "could not create the warm-up's campaigns"
 gone=$(campaign 1 1) || die "could not create the warm-up's campaigns"
 limited=$(campaign 1000000 1) || die "could not create the warm-up's campaigns"
-warm grants "$WARM" "$grants"
-warm sold-out $((WARM / 3)) "$gone"
-warm over-the-limit $((WARM / 3)) "$limited"
+warm sign-ins $((WARM / 3)) 8 signin /api/v1/dev/tokens "$RUN"
+warm campaign-page $((WARM / 3)) 8 read "/api/v1/campaigns/$grants" "$WORK/tokens.txt" "$RUN"
+warm grants "$WARM" 32 grab "/api/v1/campaigns/$grants/grabs" "$WORK/tokens.txt" grants
+warm sold-out $((WARM / 3)) 32 grab "/api/v1/campaigns/$gone/grabs" "$WORK/tokens.txt" sold-out
+warm over-the-limit $((WARM / 3)) 32 grab "/api/v1/campaigns/$limited/grabs" "$WORK/tokens.txt" over-the-limit
 
 failed=0
 for ((round = 1; round <= ROUNDS; round++)); do

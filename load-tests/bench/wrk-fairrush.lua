@@ -7,6 +7,8 @@
 --                                   out, it starts over and "token_reuses" counts the requests past its end)
 --   register PATH TOKENS_FILE RUN_ID THREADS   stall registrations (a JSON body, as a merchant's app sends it),
 --                                   each by a merchant token no request sent before, as "fresh" reads them
+--   read PATH TOKENS_FILE RUN_ID    GETs with a member's bearer token (round robin, as "grab"): a page read
+--   signin PATH RUN_ID              POSTs to the development token issuer, a new member each time
 -- At the end it prints one JSON line (prefix "RESULT ") with throughput, latency percentiles and the
 -- count of answers per status, so bench.sh can tell 201s from refusals.
 
@@ -23,7 +25,8 @@ function init(args)
   tokens = {}
   threads_count = tonumber(args[5] or "1")
   reuses = 0
-  if mode == "grab" or mode == "fresh" or mode == "register" then
+  if mode == "signin" then run = args[3] end
+  if mode == "grab" or mode == "fresh" or mode == "register" or mode == "read" then
     for line in io.lines(args[3]) do
       if #line > 0 then tokens[#tokens + 1] = line end
     end
@@ -35,6 +38,14 @@ end
 
 function request()
   sent = sent + 1
+  if mode == "read" then
+    local token = tokens[((sent * 7919) + id * 104729) % #tokens + 1]
+    return wrk.format("GET", path, { ["Authorization"] = "Bearer " .. token })
+  end
+  if mode == "signin" then
+    local body = string.format('{"subject":"%s-%d-%d","roles":["MEMBER"]}', run, id, sent)
+    return wrk.format("POST", path, { ["Content-Type"] = "application/json", ["Content-Length"] = tostring(#body) }, body)
+  end
   if mode == "grab" or mode == "fresh" or mode == "register" then
     local token
     if mode == "fresh" or mode == "register" then
