@@ -13,7 +13,7 @@
 #
 # usage: load-tests/fleet.sh up [--api N] [--persisters M] [--cold]
 #                                                             (defaults 3 and 2; returns when healthy and warm)
-#        load-tests/fleet.sh warm [SECONDS]                   (every API instance serves registrations and grabs, 20 s)
+#        load-tests/fleet.sh warm [SECONDS]                   (every API instance serves sign-ins, page reads, registrations and grabs; 20 s)
 #        load-tests/fleet.sh status                           (JSON, see below)
 #        load-tests/fleet.sh kill ROLE I | start ROLE I       (ROLE: api, persister, redis, kafka; I from 1; kill = SIGKILL)
 #        load-tests/fleet.sh failover redis I                 (a replica of primary redis I takes over)
@@ -353,9 +353,11 @@ up() {
   status
 }
 
-# Every API instance, directly on its port and all at once, serves stall registrations and then voucher grabs for
-# SECONDS each (wrk, 8 connections per instance) at a fair and a campaign of their own ("fleet warm-up"), so that
-# its JIT has compiled the rush paths before a rush arrives; the persisters and brokers store what they grant.
+# Every API instance, directly on its port and all at once, serves what a rush brings (wrk, 8 connections per
+# instance): sign-ins and reads of the fair's and the campaign's page for SECONDS/2 each (members and merchants open
+# the page before the opening), then stall registrations and voucher grabs for SECONDS each, at a fair and a campaign
+# of their own ("fleet warm-up"), so that its JIT has compiled the rush paths before a rush arrives; the persisters
+# and brokers store what they grant.
 # A JVM that has served a few hundred requests still spends a third of its CPU compiling, which on 2 cores queued
 # the stall rush's 3 s burst for seconds (docs/operations.md section 10). Run it again after `start api I`.
 warm() { # SECONDS
@@ -386,7 +388,13 @@ warm() { # SECONDS
     alive api "$i" || continue
     port=$(api_port "$i")
     sed -n "$(( (i - 1) * 1500 + 1 )),$(( i * 1500 ))p" "$work/merchants.txt" > "$work/merchants-$i.txt"
-    { wrk -t1 -c8 -d"${seconds}s" --timeout 10s -s "$ROOT/load-tests/bench/wrk-fairrush.lua" "http://127.0.0.1:$port" \
+    { wrk -t1 -c8 -d"$((seconds / 2))s" --timeout 10s -s "$ROOT/load-tests/bench/wrk-fairrush.lua" "http://127.0.0.1:$port" \
+        -- signin /api/v1/dev/tokens "warm$i" | sed -n 's/^RESULT /sign-in /p'
+      wrk -t1 -c8 -d"$((seconds / 2))s" --timeout 10s -s "$ROOT/load-tests/bench/wrk-fairrush.lua" "http://127.0.0.1:$port" \
+        -- read "/api/v1/fairs/$fair" "$work/merchants-$i.txt" "warm$i" | sed -n 's/^RESULT /fair-page /p'
+      wrk -t1 -c8 -d"$((seconds / 2))s" --timeout 10s -s "$ROOT/load-tests/bench/wrk-fairrush.lua" "http://127.0.0.1:$port" \
+        -- read "/api/v1/campaigns/$campaign" "$work/members.txt" "warm$i" | sed -n 's/^RESULT /campaign-page /p'
+      wrk -t1 -c8 -d"${seconds}s" --timeout 10s -s "$ROOT/load-tests/bench/wrk-fairrush.lua" "http://127.0.0.1:$port" \
         -- register "/api/v1/fairs/$fair/registrations" "$work/merchants-$i.txt" "warm$i" 1 | sed -n 's/^RESULT /register /p'
       wrk -t1 -c8 -d"${seconds}s" --timeout 10s -s "$ROOT/load-tests/bench/wrk-fairrush.lua" "http://127.0.0.1:$port" \
         -- grab "/api/v1/campaigns/$campaign/grabs" "$work/members.txt" "warm$i" | sed -n 's/^RESULT /grab /p'
@@ -397,7 +405,7 @@ warm() { # SECONDS
   for ((i = 1; i <= API; i++)); do
     alive api "$i" || continue
     grep -q '^grab ' "$work/api-$i.txt" || die "warm-up of api $i failed: $(cat "$work/api-$i.txt")"
-    log "warm-up api $i: registrations $(sed -n 's/^register //p' "$work/api-$i.txt" | jq -c '{rps, status}'), grabs $(sed -n 's/^grab //p' "$work/api-$i.txt" | jq -c '{rps, status}')"
+    log "warm-up api $i: sign-ins $(sed -n 's/^sign-in //p' "$work/api-$i.txt" | jq -c '{rps, status}'), page reads $(sed -n 's/^\(fair\|campaign\)-page //p' "$work/api-$i.txt" | jq -c '.rps' | tr '\n' ' ')/s, registrations $(sed -n 's/^register //p' "$work/api-$i.txt" | jq -c '{rps, status}'), grabs $(sed -n 's/^grab //p' "$work/api-$i.txt" | jq -c '{rps, status}')"
   done
 }
 

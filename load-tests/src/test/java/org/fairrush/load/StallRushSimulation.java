@@ -18,8 +18,9 @@ import static io.gatling.javaapi.core.CoreDsl.scenario;
 
 /**
  * The stall rush: two first-come fairs open for registration at the same moment: the small one of
- * the brief (64 merchants for 30 stalls) and a larger one. Merchants sign in before the opening, pick a
- * category, register, retry on 503, some resend (replay), some try for a second stall. Afterwards the
+ * the brief (64 merchants for 30 stalls) and a larger one. Merchants sign in before the opening, open the
+ * fair's page (-DviewFair=false: not; every registration's token is then new to the service at the opening),
+ * pick a category, register, retry on 503, some resend (replay), some try for a second stall. Afterwards the
  * stall invariants are checked through the API.
  *
  * <p>Sizes: -DsmallMerchants=64 -DsmallStalls=30 -DlargeMerchants=2000 -DlargeStalls=600
@@ -33,6 +34,7 @@ public class StallRushSimulation extends Simulation {
     private final double replayPercent = Settings.decimal("replayPercent", 10);
     private final double secondTryPercent = Settings.decimal("secondTryPercent", 10);
     private final int maxAttempts = Settings.number("maxAttempts", 6);
+    private final boolean viewFair = Settings.flag("viewFair", true);
     private final int verifySample = Settings.number("verifySample", 300);
     private final Duration persistTimeout = Settings.seconds("persistTimeoutSeconds", 30);
 
@@ -86,6 +88,7 @@ public class StallRushSimulation extends Simulation {
             ScenarioBuilder rush = scenario(name + " rush")
                     .feed(Stalls.merchants("s-" + runId + "-" + (name.startsWith("small") ? "a" : "b")))
                     .exec(Stalls.signIn(ledger))
+                    .exec(doIf(session -> viewFair).then(Stalls.viewFair(ledger)))
                     .exec(Stalls.chooseCategory(ledger))
                     .exec(Stalls.waitForOpening(ledger, spread))
                     .exec(Stalls.register(ledger, maxAttempts))

@@ -50,6 +50,15 @@ final class Stalls {
                 });
     }
 
+    /**
+     * The merchant opens the fair's page with its token before registration opens (its categories, the stalls
+     * left): the connection is open and the token verified before the opening, as in the merchant's app.
+     */
+    static ChainBuilder viewFair(StallLedger ledger) {
+        return exec(http("fair page").get(session -> ledger.fair().path())
+                .header("Authorization", "Bearer #{token}").check(status().is(200)));
+    }
+
     static ChainBuilder waitForOpening(StallLedger ledger, Duration spread) {
         return pause(session -> {
             long untilOpen = ledger.fair().opensAt().toEpochMilli() - System.currentTimeMillis();
