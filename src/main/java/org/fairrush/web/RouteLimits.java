@@ -126,5 +126,4 @@ final class RouteLimits implements WebFilter {
     private static String name(WebProperties.Rate rate) {
         return rate.capacity() + "/" + rate.period().toMillis() + "ms";
     }
-
 }
