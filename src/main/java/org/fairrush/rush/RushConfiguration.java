@@ -54,7 +54,8 @@ class RushConfiguration {
                 kafka.buildAdminProperties());
     }
 
-    @Bean(initMethod = "start", destroyMethod = "stop")
+    /** Started and stopped as a lifecycle, around the Redis connection factory's (SoldOutBoard#getPhase). */
+    @Bean
     SoldOutBoard soldOutBoard(ReactiveStringRedisTemplate redis, RushProperties properties, Clock clock) {
         return new SoldOutBoard(redis, properties.keyPrefix(), properties.soldOutRecheck(), clock);
     }

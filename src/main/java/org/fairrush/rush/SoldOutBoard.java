@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.fairrush.rush.recovery.PoolRetirement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.listener.ChannelTopic;
 import reactor.core.Disposable;
@@ -30,8 +31,11 @@ import reactor.util.retry.Retry;
  * (fairrush.rush.sold-out-recheck, default 1 s): after that the next grab asks the script again, which renews
  * the mark while the pool stays empty. However messages are lost, an instance refuses a pool with units for at
  * most {@code recheck}; a resubscription forgets every mark at once.
+ *
+ * <p>A lifecycle of its own ({@link #getPhase()}): subscribed after the Redis connection factory starts, and let
+ * go of before it closes, so a stopping service returns the channel's connection to a factory that still takes it.
  */
-public final class SoldOutBoard {
+public final class SoldOutBoard implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(SoldOutBoard.class);
 
@@ -55,7 +59,11 @@ public final class SoldOutBoard {
         this.clock = clock;
     }
 
-    public void start() {
+    @Override
+    public synchronized void start() {
+        if (isRunning()) {
+            return;
+        }
         subscription = redis.listenTo(ChannelTopic.of(channel))
                 .doOnNext(message -> apply(message.getMessage()))
                 .then()
@@ -68,10 +76,26 @@ public final class SoldOutBoard {
                 .subscribe(message -> { }, failure -> log.debug("sold-out channel closed: {}", failure.toString()));
     }
 
-    public void stop() {
+    @Override
+    public synchronized void stop() {
         if (subscription != null) {
             subscription.dispose();
+            subscription = null;
         }
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+        return subscription != null;
+    }
+
+    /**
+     * After Spring Data Redis' connection factory (phase 0) starts, before it stops; the web server (a later phase)
+     * stops first, so the board serves its last requests.
+     */
+    @Override
+    public int getPhase() {
+        return 1;
     }
 
     public boolean isSoldOut(PoolRef ref) {
