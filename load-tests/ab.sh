@@ -148,9 +148,7 @@ measure() { # TAG BASE SECONDS ARGS...: the RESULT JSON of bench's wrk script pl
 }
 
 wrk_on() { # BASE SECONDS ARGS...: the RESULT JSON of bench's wrk script
-  local base=$1 seconds=$2
-  shift 2
-  wrk -t2 -c"$CONNECTIONS" -d"${seconds}s" --timeout 10s -s "$BENCH/wrk-fairrush.lua" "$base" -- "$@" | sed -n 's/^RESULT //p'
+  wrk_result "$1" "$2" 2 "$CONNECTIONS" "${@:3}"
 }
 args_for() { # WHAT ROUND [a|b]: wrk arguments of one path
   case $1 in

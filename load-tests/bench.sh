@@ -108,10 +108,7 @@ wrk_run() { # SECONDS ARGS...: prints the RESULT JSON of the lua script
 }
 
 wrk_at() { # BASE_URL SECONDS ARGS...: wrk_run against another app (the reference apps)
-  local base=$1 seconds=$2
-  shift 2
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --timeout 10s -s "$BENCH/wrk-fairrush.lua" "$base" -- "$@" \
-    | sed -n 's/^RESULT //p'
+  wrk_result "$1" "$2" "$THREADS" "$CONNECTIONS" "${@:3}"
 }
 
 psql_bench() { psql -h "${PG%:*}" -p "${PG#*:}" -U postgres -v ON_ERROR_STOP=1 -qtA "$@"; }

@@ -361,7 +361,7 @@ up() {
 # A JVM that has served a few hundred requests still spends a third of its CPU compiling, which on 2 cores queued
 # the stall rush's 3 s burst for seconds (docs/operations.md section 10). Run it again after `start api I`.
 warm() { # SECONDS
-  local seconds=${1:-20} admin now end fair campaign i port pids=()
+  local seconds=${1:-20} admin now end fair campaign i url pids=()
   load_state
   ensure_tools
   local lb="http://127.0.0.1:$FLEET_PORT" work="$DIR/warm"
@@ -383,21 +383,16 @@ warm() { # SECONDS
   nimbus=$(awk -v RS=: '/nimbus-jose-jwt/ { print; exit }' "$DIR/classpath")
   java -cp "$nimbus" "$ROOT/load-tests/bench/SignTokens.java" "$DIR/dev-token-keys.txt" "$work/members.txt" \
     "warm-$(date +%s)-" 2000 2000 $((API * 1500)) "$work/merchants.txt" || die "warm-up: could not sign its tokens"
-  log "warm-up: $API API instances, ${seconds}s of registrations (fair $fair), then ${seconds}s of grabs (campaign $campaign)"
+  log "warm-up: $API API instances, $((seconds / 2))s each of sign-ins and page reads, ${seconds}s of registrations (fair $fair), then ${seconds}s of grabs (campaign $campaign)"
   for ((i = 1; i <= API; i++)); do
     alive api "$i" || continue
-    port=$(api_port "$i")
+    url="http://127.0.0.1:$(api_port "$i")"
     sed -n "$(( (i - 1) * 1500 + 1 )),$(( i * 1500 ))p" "$work/merchants.txt" > "$work/merchants-$i.txt"
-    { wrk -t1 -c8 -d"$((seconds / 2))s" --timeout 10s -s "$ROOT/load-tests/bench/wrk-fairrush.lua" "http://127.0.0.1:$port" \
-        -- signin /api/v1/dev/tokens "warm$i" | sed -n 's/^RESULT /sign-in /p'
-      wrk -t1 -c8 -d"$((seconds / 2))s" --timeout 10s -s "$ROOT/load-tests/bench/wrk-fairrush.lua" "http://127.0.0.1:$port" \
-        -- read "/api/v1/fairs/$fair" "$work/merchants-$i.txt" "warm$i" | sed -n 's/^RESULT /fair-page /p'
-      wrk -t1 -c8 -d"$((seconds / 2))s" --timeout 10s -s "$ROOT/load-tests/bench/wrk-fairrush.lua" "http://127.0.0.1:$port" \
-        -- read "/api/v1/campaigns/$campaign" "$work/members.txt" "warm$i" | sed -n 's/^RESULT /campaign-page /p'
-      wrk -t1 -c8 -d"${seconds}s" --timeout 10s -s "$ROOT/load-tests/bench/wrk-fairrush.lua" "http://127.0.0.1:$port" \
-        -- register "/api/v1/fairs/$fair/registrations" "$work/merchants-$i.txt" "warm$i" 1 | sed -n 's/^RESULT /register /p'
-      wrk -t1 -c8 -d"${seconds}s" --timeout 10s -s "$ROOT/load-tests/bench/wrk-fairrush.lua" "http://127.0.0.1:$port" \
-        -- grab "/api/v1/campaigns/$campaign/grabs" "$work/members.txt" "warm$i" | sed -n 's/^RESULT /grab /p'
+    { wrk_result "$url" $((seconds / 2)) 1 8 signin /api/v1/dev/tokens "warm$i" | sed 's/^/sign-in /'
+      wrk_result "$url" $((seconds / 2)) 1 8 read "/api/v1/fairs/$fair" "$work/merchants-$i.txt" "warm$i" | sed 's/^/fair-page /'
+      wrk_result "$url" $((seconds / 2)) 1 8 read "/api/v1/campaigns/$campaign" "$work/members.txt" "warm$i" | sed 's/^/campaign-page /'
+      wrk_result "$url" "$seconds" 1 8 register "/api/v1/fairs/$fair/registrations" "$work/merchants-$i.txt" "warm$i" 1 | sed 's/^/register /'
+      wrk_result "$url" "$seconds" 1 8 grab "/api/v1/campaigns/$campaign/grabs" "$work/members.txt" "warm$i" | sed 's/^/grab /'
     } > "$work/api-$i.txt" 2>&1 &
     pids+=($!)
   done

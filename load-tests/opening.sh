@@ -47,8 +47,7 @@ campaign() { # STOCK LIMIT: a campaign open now, its id
 warm() { # LABEL SECONDS CONNECTIONS [wrk-fairrush.lua arguments]: WARM-UP serves them for SECONDS
   local label=$1 seconds=$2 connections=$3 result
   shift 3
-  result=$(wrk -t1 -c"$connections" -d"${seconds}s" --timeout 10s -s "$ROOT/load-tests/bench/wrk-fairrush.lua" "$BASE" \
-    -- "$@" | sed -n 's/^RESULT //p')
+  result=$(wrk_result "$BASE" "$seconds" 1 "$connections" "$@")
   log "warm-up, $label: $(jq -c '{rps, p99_ms, status}' <<<"$result")"
 }
 # A rush answers more than grants: the warm-up rehearses all it serves (a fresh JVM compiles each path on first use):

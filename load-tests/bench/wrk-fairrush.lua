@@ -36,11 +36,15 @@ function init(args)
   s2xx, s201, s409, s503, sother = 0, 0, 0, 0, 0
 end
 
+-- A member's token, round robin over the file (each thread from its own place in it).
+local function any_token()
+  return tokens[((sent * 7919) + id * 104729) % #tokens + 1]
+end
+
 function request()
   sent = sent + 1
   if mode == "read" then
-    local token = tokens[((sent * 7919) + id * 104729) % #tokens + 1]
-    return wrk.format("GET", path, { ["Authorization"] = "Bearer " .. token })
+    return wrk.format("GET", path, { ["Authorization"] = "Bearer " .. any_token() })
   end
   if mode == "signin" then
     local body = string.format('{"subject":"%s-%d-%d","roles":["MEMBER"]}', run, id, sent)
@@ -53,7 +57,7 @@ function request()
       if index >= #tokens then reuses = reuses + 1 end
       token = tokens[index % #tokens + 1]
     else
-      token = tokens[((sent * 7919) + id * 104729) % #tokens + 1]
+      token = any_token()
     end
     local headers = {
       ["Authorization"] = "Bearer " .. token,

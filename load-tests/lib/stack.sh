@@ -67,6 +67,16 @@ servers_up() {
   log "embedded servers: redis $REDIS, postgres $PG, kafka $KAFKA"
 }
 
+# wrk_result BASE_URL SECONDS THREADS CONNECTIONS [wrk-fairrush.lua arguments]: one run of load-tests/bench/
+# wrk-fairrush.lua against BASE_URL, its RESULT JSON line (throughput, latency percentiles, answers by status);
+# nothing when wrk failed.
+wrk_result() {
+  local base=$1 seconds=$2 threads=$3 connections=$4
+  shift 4
+  wrk -t"$threads" -c"$connections" -d"${seconds}s" --timeout 10s -s "$ROOT/load-tests/bench/wrk-fairrush.lua" "$base" -- "$@" \
+    | sed -n 's/^RESULT //p'
+}
+
 # http_json METHOD PATH TOKEN [BODY]: a JSON call to the service at $BASE, with an Idempotency-Key of its own.
 http_json() {
   curl -fsS -X "$1" "$BASE$2" -H "Authorization: Bearer $3" -H 'Content-Type: application/json' \
