@@ -97,6 +97,10 @@ cpu_after() { # STEP [COUNT]: COUNT answered requests or stored claims (default:
   log "$1: $(cat "$RESULTS/cpu_$1.txt")"
 }
 
+# settle: before a measured step, wait (at most a minute) until the machine is idle, the JIT compiler threads that
+# the warm-up set going included, and log how long that took; every step, the reference apps' and fairrush's, alike.
+settle() { log "machine quiet after $(wait_quiet 15 60) s"; }
+
 # save STEP JSON ANSWERS: one step's result with the load average before it.
 save() {
   jq --arg answers "$3" --arg loadavg "$LOAD_BEFORE" '. + {answers: $answers, loadavg: $loadavg}' <<<"$2" > "$RESULTS/$1.json"
@@ -205,11 +209,11 @@ jq -n --arg date "$(date -u +'%Y-%m-%d %H:%M UTC')" --arg note "$NOTE" \
 step_refs() {
   local suffix=${1:-}
   [ -z "$suffix" ] && wrk_at "$REF_PLAIN" "$WARMUP" get /ok >/dev/null
-  LOAD_BEFORE=$(loadavg)
+  settle; LOAD_BEFORE=$(loadavg)
   R=$(wrk_at "$REF_PLAIN" "$DURATION" get /ok)
   save "ref_plain$suffix" "$R" "$(jq -r '"\(.status["2xx"]) 200, \(.status.other + .socket_errors) errors"' <<<"$R")"
   [ -z "$suffix" ] && wrk_at "$REF_ACT" "$WARMUP" get /actuator/health/liveness >/dev/null
-  LOAD_BEFORE=$(loadavg)
+  settle; LOAD_BEFORE=$(loadavg)
   R=$(wrk_at "$REF_ACT" "$DURATION" get /actuator/health/liveness)
   save "ref_liveness$suffix" "$R" "$(jq -r '"\(.status["2xx"]) 200, \(.status.other + .socket_errors) errors"' <<<"$R")"
 }
@@ -217,7 +221,7 @@ step_refs() {
 # ---- (1) trivial endpoint ---------------------------------------------------------------------------
 step_trivial() {
   wrk_run "$WARMUP" get /actuator/health/liveness >/dev/null
-  LOAD_BEFORE=$(loadavg)
+  settle; LOAD_BEFORE=$(loadavg)
   cpu_before
   R=$(wrk_run "$DURATION" get /actuator/health/liveness)
   save trivial "$R" "$(jq -r '"\(.status["2xx"]) 200, \(.status.other + .socket_errors) errors"' <<<"$R")"
@@ -227,7 +231,7 @@ step_trivial() {
 # ---- (2) durable grab -------------------------------------------------------------------------------
 step_grab() {
   wrk_run "$WARMUP" grab "/api/v1/campaigns/$BIG/grabs" "$WORK/tokens.txt" "w$RUN" >/dev/null
-  LOAD_BEFORE=$(loadavg)
+  settle; LOAD_BEFORE=$(loadavg)
   cpu_before
   R=$(wrk_run "$DURATION" grab "/api/v1/campaigns/$BIG/grabs" "$WORK/tokens.txt" "m$RUN")
   save grab "$R" "$(jq -r '"\(.status["201"]) 201, \(.status["409"]) 409, \(.status["503"]) 503, \(.status.other + .socket_errors) errors"' <<<"$R")"
@@ -237,7 +241,7 @@ step_grab() {
 # ---- (2f) durable grab, a fresh token on every request (no token seen before: the verified-token cache
 # never hits; the worst case for the JWT check) ----------------------------------------------------------
 step_grab_fresh() {
-  LOAD_BEFORE=$(loadavg)
+  settle; LOAD_BEFORE=$(loadavg)
   R=$(wrk_run "$DURATION" fresh "/api/v1/campaigns/$BIG/grabs" "$WORK/fresh-tokens.txt" "mf$RUN" "$THREADS")
   save grab_fresh "$R" "$(jq -r '"\(.status["201"]) 201, \(.status["409"]) 409, \(.status["503"]) 503, \(.status.other + .socket_errors) errors; \(.token_reuses) requests reused a token"' <<<"$R")"
 }
@@ -245,7 +249,7 @@ step_grab_fresh() {
 # ---- (2b) durable grab at half of (2)'s throughput, arriving at a fixed rate (open model, Gatling) -------
 step_grab_half() {
   HALF=$(jq -r '(.rps / 2 | floor)' "$RESULTS/grab.json")
-  LOAD_BEFORE=$(loadavg)
+  settle; LOAD_BEFORE=$(loadavg)
   ( cd "$ROOT" && ./mvnw -B -q -f load-tests/pom.xml gatling:test -Dgatling.simulationClass=org.fairrush.load.GrabRateSimulation \
       -Dfairrush.baseUrl="$BASE" -DcampaignId="$BIG" -DtokensFile="$WORK/tokens.txt" -Drate="$HALF" \
       -DdurationSeconds="$DURATION" -DwarmupSeconds="$WARMUP" -Dp99Millis=50 </dev/null ) > "$WORK/gatling-half.log" 2>&1 || true
@@ -296,7 +300,7 @@ step_profile() { # NAME WRK-ARGS...: one run of wrk under async-profiler, flame 
 # ---- (3) sold-out path ------------------------------------------------------------------------------
 step_soldout() {
   wrk_run "$WARMUP" grab "/api/v1/campaigns/$GONE/grabs" "$WORK/tokens.txt" "x$RUN" >/dev/null
-  LOAD_BEFORE=$(loadavg)
+  settle; LOAD_BEFORE=$(loadavg)
   cpu_before
   R=$(wrk_run "$DURATION" grab "/api/v1/campaigns/$GONE/grabs" "$WORK/tokens.txt" "s$RUN")
   save soldout "$R" "$(jq -r '"\(.status["409"]) 409, \(.status["201"]) 201, \(.status.other + .socket_errors) errors"' <<<"$R")"
@@ -319,7 +323,7 @@ step_redis() {
   csv_field() { tr -d '"' <<<"$1" | awk -F, -v back="$2" '{print $(NF - back)}'; }
   CAL=$(redis_bench 20000)   # warm-up and calibration: how many requests fill DURATION seconds
   RATE=$(csv_field "$CAL" 6 | cut -d. -f1)
-  LOAD_BEFORE=$(loadavg)
+  settle; LOAD_BEFORE=$(loadavg)
   ROW=$(redis_bench $(( RATE * DURATION > 20000 ? RATE * DURATION : 20000 )))
   rps=$(csv_field "$ROW" 6) p50=$(csv_field "$ROW" 3) p99=$(csv_field "$ROW" 1)
   LEFT=$(redis-cli -h "$RH" -p "$RP" GET "$K:stock")
@@ -334,7 +338,7 @@ naive_run() {
   naive=$(date +%s%N | cut -c1-15)
   psql_bench -d postgres -c "insert into bench_naive_campaign values ($naive, 'Naive $RUN', 100000000, 2000, 3000, now(), now() + interval '7 days')"
   wrk_run "$WARMUP" grab "/api/v1/bench/naive-campaigns/$naive/grabs" "$WORK/tokens.txt" "nw$durable$RUN" >/dev/null
-  LOAD_BEFORE=$(loadavg)
+  settle; LOAD_BEFORE=$(loadavg)
   R=$(wrk_run "$DURATION" grab "/api/v1/bench/naive-campaigns/$naive/grabs" "$WORK/tokens.txt" "n$durable$RUN")
   save "$name" "$R" "$(jq -r '"\(.status["201"]) 201, \(.status["409"]) 409, \(.status.other + .socket_errors) errors"' <<<"$R"); $(psql_bench -d postgres -c "select count(*) || ' vouchers stored, ' || (100000000 - min(c.remaining)) || ' taken' from bench_naive_voucher v join bench_naive_campaign c on c.id = v.campaign_id where c.id = $naive"); fsync $durable"
 }
@@ -355,7 +359,7 @@ step_naive() {
       -l --log-prefix="$2" fairrush_naive_bench >"$2.out" 2>&1 || { cat "$2.out" >&2; die "pgbench failed"; }
   }
   pg_run "$WARMUP" "$WORK/pgwarm"
-  LOAD_BEFORE=$(loadavg)
+  settle; LOAD_BEFORE=$(loadavg)
   pg_run "$DURATION" "$WORK/pgbench"
   R=$(python3 "$BENCH/percentiles.py" "$DURATION" "$WORK"/pgbench.*[0-9])
   save naive_pgbench "$R" "$(psql_bench -d fairrush_naive_bench -c "select count(*) || ' vouchers, ' || (100000000 - remaining) || ' taken' from bench_voucher, bench_campaign group by remaining")"

@@ -77,6 +77,23 @@ wrk_result() {
     | sed -n 's/^RESULT //p'
 }
 
+# wait_quiet [PERCENT] [MAX_SECONDS]: waits until the whole machine used less than PERCENT (default 15) of its
+# cores over one second, at most MAX_SECONDS (default 60); prints the seconds waited. A JVM that has just served a
+# warm-up keeps its JIT compiler threads busy for seconds after it: a step measured then shares the cores with them
+# (one run measured the plain reference at 9,235/s right after fairrush's warm-up and 33,235/s later in the run).
+wait_quiet() {
+  local percent=${1:-15} max=${2:-60} waited=0 a b
+  while [ "$waited" -lt "$max" ]; do
+    a=$(awk '/^cpu /{print $2+$3+$4+$7+$8, $2+$3+$4+$5+$6+$7+$8}' /proc/stat)
+    sleep 1
+    b=$(awk '/^cpu /{print $2+$3+$4+$7+$8, $2+$3+$4+$5+$6+$7+$8}' /proc/stat)
+    waited=$((waited + 1))
+    awk -v a="$a" -v b="$b" -v p="$percent" 'BEGIN { split(a, x, " "); split(b, y, " ");
+      total = y[2] - x[2]; exit !(total > 0 && 100 * (y[1] - x[1]) / total < p) }' && break
+  done
+  echo "$waited"
+}
+
 # http_json METHOD PATH TOKEN [BODY]: a JSON call to the service at $BASE, with an Idempotency-Key of its own.
 http_json() {
   curl -fsS -X "$1" "$BASE$2" -H "Authorization: Bearer $3" -H 'Content-Type: application/json' \

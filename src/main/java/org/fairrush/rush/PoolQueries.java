@@ -12,11 +12,15 @@ import org.fairrush.rush.lua.TransferScripts;
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.Limit;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.ScanOptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** Read models of the engine's Redis state, for features (lists, a registration's place) and ops (the live board). */
 public class PoolQueries {
+
+    /** Claims read per HSCAN call of a scope's pending hash. */
+    public static final int PENDING_PAGE = 500;
 
     private final ReactiveStringRedisTemplate redis;
     private final ClaimCodec codec;
@@ -132,9 +136,15 @@ public class PoolQueries {
                         .reduce(0L, Long::sum));
     }
 
-    /** The claims of a scope recorded in Redis whose events are not yet stored in Postgres. */
+    /**
+     * The claims of a scope recorded in Redis whose events are not yet stored in Postgres, read {@value #PENDING_PAGE}
+     * at a time (HSCAN): while the persisters lag in a rush this hash holds every claim since, hundreds of thousands,
+     * and one HVALS of it held Redis, and every grab behind it, for seconds (docs/design.md section 11, note 50). A
+     * claim may come twice while the hash changes, as HSCAN allows; a reader that counts dedupes.
+     */
     public Flux<ClaimRecorded> pendingClaims(PoolRef scope) {
-        return redis.<String, String>opsForHash().values(keys(scope).pending()).map(codec::read);
+        return redis.<String, String>opsForHash().scan(keys(scope).pending(), ScanOptions.scanOptions().count(PENDING_PAGE).build())
+                .map(entry -> codec.read(entry.getValue()));
     }
 
     /** Changes of a scope's claims (releases, promotions, a draw's) that Kafka has not acknowledged yet. */

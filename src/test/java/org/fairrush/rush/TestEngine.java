@@ -38,6 +38,11 @@ public record TestEngine(Claims claims, ChangeOutbox outbox, PoolRegistry regist
         return new TestEngine(claims, outbox, registry, queries, rebuild, buckets);
     }
 
+    /** The engine's read models over a template of the test's own (one that counts commands, say). */
+    public static PoolQueries queries(ReactiveStringRedisTemplate redis, ClaimCodec codec, RushProperties properties) {
+        return new PoolQueries(redis, codec, properties);
+    }
+
     /** Rebuilds a scope to {@code state}, leaving its pools as the state says (no pool is paused or resumed around it). */
     public Mono<Void> rebuild(ScopeState state) {
         return scopeRebuild.rebuild(state.scope(), List.of(), Mono.just(state), false);

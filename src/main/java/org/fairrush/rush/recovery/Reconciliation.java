@@ -2,8 +2,11 @@ package org.fairrush.rush.recovery;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -97,14 +100,22 @@ public final class Reconciliation {
         return report(ref, total, remaining, stored, pendingNotStored(ref));
     }
 
+    /**
+     * Pending claims holding a unit of the pool that Postgres does not have yet, asked a page at a time: what this holds
+     * at once is a page and the ids counted, never the whole pending hash (a lagging persister leaves it large).
+     */
     private Mono<Long> pendingNotStored(PoolRef ref) {
         ClaimSink sink = sinks.get(ref.kind());
-        return queries.pendingClaims(ref.scopeRef())
-                .filter(claim -> claim.pool().equals(ref.pool()) && ClaimRecorded.HELD.equals(claim.status()))
-                .map(ClaimRecorded::eventId)
-                .collectList()
-                .flatMap(pending -> sink.storedAmong(pending).collectList()
-                        .map(storedIds -> pending.stream().filter(id -> !storedIds.contains(id)).count()));
+        return Mono.defer(() -> {
+            Set<UUID> notStored = new HashSet<>();
+            return queries.pendingClaims(ref.scopeRef())
+                    .filter(claim -> claim.pool().equals(ref.pool()) && ClaimRecorded.HELD.equals(claim.status()))
+                    .map(ClaimRecorded::eventId)
+                    .buffer(PoolQueries.PENDING_PAGE)
+                    .concatMap(page -> sink.storedAmong(page).collect(Collectors.toSet())
+                            .doOnNext(stored -> page.stream().filter(id -> !stored.contains(id)).forEach(notStored::add)))
+                    .then(Mono.fromSupplier(() -> (long) notStored.size()));
+        });
     }
 
     private static Mono<PoolReport> report(PoolRef ref, Mono<Long> total, Mono<Long> remaining, Mono<Long> stored, Mono<Long> pendingNotStored) {
