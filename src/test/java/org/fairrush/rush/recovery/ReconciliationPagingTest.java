@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.lettuce.core.event.command.CommandListener;
@@ -40,8 +39,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The reconciliation reads a scope's pending claims a page at a time. While the persisters lag in a rush, the pending
  * hash holds every claim since; one HVALS of 183,000 of them held Redis, and every grab waiting behind it, for seconds
- * (docs/design.md section 11, note 50). The count must stay exact: claims stored already, released ones and claims
- * read twice by the scan are not pending units.
+ * (docs/design.md section 11, note 50). The count must stay exact: claims stored already and released ones are not
+ * pending units. A claim the scan returns twice (Redis may rehash the hash between pages) is counted once by
+ * construction, a set of event ids; this test cannot make Redis rehash on cue, so it does not cover that case.
  */
 @FairrushTest
 class ReconciliationPagingTest {
@@ -82,7 +82,7 @@ class ReconciliationPagingTest {
         List<ClaimRecorded> stored = new ArrayList<>();
         Map<String, String> pending = new HashMap<>();
         for (int i = 0; i < PENDING + RELEASED; i++) {
-            ClaimRecorded claim = claim(pool, "m-" + i, at, i < PENDING ? ClaimRecorded.HELD : ClaimRecorded.RELEASED);
+            ClaimRecorded claim = VoucherClaims.of(pool, "m-" + i, at, i < PENDING ? ClaimRecorded.HELD : ClaimRecorded.RELEASED);
             pending.put(claim.eventId().toString(), codec.write(claim));
             if (i < STORED) {
                 stored.add(claim);
@@ -122,8 +122,4 @@ class ReconciliationPagingTest {
         }
     }
 
-    private static ClaimRecorded claim(PoolRef pool, String member, Instant at, String status) {
-        return new ClaimRecorded(ClaimRecorded.SCHEMA_VERSION, UUID.randomUUID(), at, pool.kind(), pool.scope(), "", member, null, 1,
-                status, Map.of("code", pool.scope() + "-" + UUID.randomUUID()));
-    }
 }

@@ -4,8 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 
 import org.fairrush.Api;
 import org.fairrush.FairrushTest;
@@ -50,9 +48,9 @@ class StrandedClaimsTest {
         long campaignId = new Api(http).createCampaign(Fixtures.openCampaign(10, 1));
         PoolRef scope = PoolRef.single("c", Long.toString(campaignId));
         Instant anHourAgo = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.MICROS);
-        ClaimRecorded storedButPending = claim(scope, "m-1", anHourAgo);
-        ClaimRecorded notStored = claim(scope, "m-2", anHourAgo);
-        ClaimRecorded storedJustNow = claim(scope, "m-3", Instant.now().truncatedTo(ChronoUnit.MICROS));
+        ClaimRecorded storedButPending = VoucherClaims.of(scope, "m-1", anHourAgo, ClaimRecorded.HELD);
+        ClaimRecorded notStored = VoucherClaims.of(scope, "m-2", anHourAgo, ClaimRecorded.HELD);
+        ClaimRecorded storedJustNow = VoucherClaims.of(scope, "m-3", Instant.now().truncatedTo(ChronoUnit.MICROS), ClaimRecorded.HELD);
         ClaimSink vouchers = sinks.stream().filter(sink -> sink.kind().equals("c")).findFirst().orElseThrow();
         vouchers.store(List.of(storedButPending, storedJustNow)).as(transaction::transactional).block(Duration.ofSeconds(10));
         for (ClaimRecorded claim : List.of(storedButPending, notStored, storedJustNow)) {
@@ -65,8 +63,4 @@ class StrandedClaimsTest {
                 .containsExactlyInAnyOrder(notStored.eventId().toString(), storedJustNow.eventId().toString());
     }
 
-    private static ClaimRecorded claim(PoolRef scope, String member, Instant at) {
-        return new ClaimRecorded(ClaimRecorded.SCHEMA_VERSION, UUID.randomUUID(), at, scope.kind(), scope.scope(), "", member, null, 1,
-                ClaimRecorded.HELD, Map.of("code", scope.scope() + "-" + UUID.randomUUID()));
-    }
 }
