@@ -15,7 +15,7 @@
 #       (Postgres flushing its commits; (6') again with fsync off, for information; BENCH_PERSIST_B_OPTS: an A/B)
 # and writes the table with ratios into docs/benchmarks.md (see that file for the method).
 #
-# usage: load-tests/bench.sh [-d SECONDS] [-c CONNECTIONS] [-t THREADS] [-n NOTE] [-o FILE] [-s STEPS] [--jfr] [--profile] [--profile-trivial]
+# usage: load-tests/bench.sh [-d SECONDS] [-c CONNECTIONS] [-t THREADS] [-n NOTE] [-o FILE] [-s STEPS] [--jfr] [--profile] [--profile-trivial] [--profile-soldout]
 #   -d  seconds per measured step (default 30; warm-up before each step: a third of it, 5..10 s)
 #   -c  connections of wrk, pgbench and redis-benchmark (default 64); -t wrk threads (default 2)
 #   -n  a note printed beside the run (e.g. "preliminary, machine busy")
@@ -23,6 +23,7 @@
 #   --profile: after (2), a separate grab run under async-profiler (CPU samples, from Maven Central), whose
 #       flame graph lands in load-tests/target/bench/profile-grab.html (copy it to docs/ by hand)
 #   --profile-trivial: the same for GET /actuator/health/liveness (profile-trivial.html)
+#   --profile-soldout: the same for grabs of the sold-out campaign (profile-soldout.html)
 #   -s  the steps to run, comma-separated (default r,1,2,2f,2b,3,4,5,6; 2b needs 2; r, the reference apps, runs with any of 1,2,3,5), e.g. -s 6 for the persister
 #       alone (its topic is then filled by grabs first); a partial run is for trying, not for the table
 # Environment: BENCH_API_JVM_OPTS adds options to the API JVM (e.g. "-XX:+UseZGC"), noted in the run's settings.
@@ -45,7 +46,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/stack.sh"
 
-DURATION=30 CONNECTIONS=64 THREADS=2 NOTE="" OUT="$ROOT/docs/benchmarks.md" JFR=0 PROFILE=0 PROFILE_TRIVIAL=0 STEPS=r,1,2,2f,2b,3,4,5,6
+DURATION=30 CONNECTIONS=64 THREADS=2 NOTE="" OUT="$ROOT/docs/benchmarks.md" JFR=0 PROFILE=0 PROFILE_TRIVIAL=0 PROFILE_SOLDOUT=0 STEPS=r,1,2,2f,2b,3,4,5,6
 while [ $# -gt 0 ]; do
   case $1 in
     -d) DURATION=$2; shift 2 ;;
@@ -57,6 +58,7 @@ while [ $# -gt 0 ]; do
     --jfr) JFR=1; shift ;;
     --profile) PROFILE=1; shift ;;
     --profile-trivial) PROFILE_TRIVIAL=1; shift ;;
+    --profile-soldout) PROFILE_SOLDOUT=1; shift ;;
     *) die "unknown argument $1 (see the header of $0)" ;;
   esac
 done
@@ -620,6 +622,7 @@ want 2b && want 2 && step_grab_half
 [ "$JFR" = 1 ] && step_jfr
 [ "$PROFILE" = 1 ] && step_profile grab grab "/api/v1/campaigns/$BIG/grabs" "$WORK/tokens.txt" "p$RUN"
 [ "$PROFILE_TRIVIAL" = 1 ] && step_profile trivial get /actuator/health/liveness
+[ "$PROFILE_SOLDOUT" = 1 ] && step_profile soldout grab "/api/v1/campaigns/$GONE/grabs" "$WORK/tokens.txt" "ps$RUN"
 want 3 && step_soldout
 want 4 && step_redis
 want 5 && step_naive
