@@ -117,7 +117,34 @@ public class Claims {
         Mono<Boolean> knownSoldOut = soldOut.isSoldOut(stock)
                 ? redis.hasKey(where.idempotency(actorId, idempotencyKey)).map(replay -> !replay)
                 : Mono.just(false);
-        return knownSoldOut.flatMap(refuse -> refuse ? Mono.<ClaimOutcome>just(new Refused(Refusal.SOLD_OUT)) : otherwise.get());
+        return knownSoldOut.flatMap(refuse -> refuse ? Mono.<ClaimOutcome>just(SOLD_OUT) : otherwise.get());
+    }
+
+    private static final Refused SOLD_OUT = new Refused(Refusal.SOLD_OUT);
+
+    /** Whether this instance knows the stock ({@code whole}: its bucket 0, see {@link #claim(PoolRef, int, String, String, Map, UUID)}) is empty. */
+    public boolean knownSoldOut(PoolRef whole) {
+        return soldOut.isSoldOut(whole);
+    }
+
+    /**
+     * Whether a claim with these arguments would be refused SOLD_OUT by the sold-out fast path, found as that path
+     * finds it (the stock known empty, and the key made no claim, which a replay would answer); counted as that
+     * refusal when it would. For a caller that answers a known sold-out stock before costlier checks of its own (the
+     * lean rush path's rate limits, docs/design.md section 11, note 51): emits false whenever the claim itself must
+     * be tried.
+     */
+    public Mono<Boolean> refusedAsSoldOut(PoolRef whole, int bucketCount, String actorId, String idempotencyKey) {
+        if (!soldOut.isSoldOut(whole)) {
+            return Mono.just(false);
+        }
+        PoolKeys where = new PoolKeys(keyPrefix, bucketCount <= 1 ? whole : whole.inBucket(Buckets.home(actorId, bucketCount)));
+        return redis.hasKey(where.idempotency(actorId, idempotencyKey)).map(replay -> {
+            if (!replay) {
+                metrics.claimed(whole.kind(), SOLD_OUT);
+            }
+            return !replay;
+        });
     }
 
     /**

@@ -65,6 +65,18 @@ class GrabRoute implements RushRoute {
                 json.writeValueAsBytes(answered.body())));
     }
 
+    @Override
+    public boolean mayRefuseBeforeLimits(long id) {
+        return grabbing.knownSoldOut(id);
+    }
+
+    @Override
+    public Mono<Void> refuseBeforeLimits(ServerWebExchange exchange, long id, Caller caller) {
+        String key = Caller.requireIdempotencyKey(exchange.getRequest().getHeaders().getFirst("Idempotency-Key"));
+        return grabbing.refusedAsSoldOut(id, caller.id(), key)
+                .flatMap(refused -> refused ? Mono.error(REFUSALS.problem(Refusal.SOLD_OUT)) : Mono.empty());
+    }
+
     /** The grab's answer, or an {@link ApiProblem} for a refusal. */
     Mono<Answered> grab(long id, String memberId, String idempotencyKey) {
         return grabbing.grab(id, memberId, idempotencyKey).map(outcome -> {

@@ -95,6 +95,24 @@ class Grabbing {
                 .defaultIfEmpty(new NoSuchCampaign());
     }
 
+    /** Whether this instance knows the campaign's stock is gone (from memory only: nothing is looked up). */
+    boolean knownSoldOut(long campaignId) {
+        return claims.knownSoldOut(Campaigns.pool(campaignId));
+    }
+
+    /**
+     * Whether {@link #grab} would answer this grab SOLD_OUT from what the instance knows, without trying a claim: the
+     * campaign's stock known to be gone, no randomized opening taking entries, and no claim made with this key before
+     * (a replay must get its voucher). False whenever the grab must be tried.
+     */
+    Mono<Boolean> refusedAsSoldOut(long campaignId, String memberId, String idempotencyKey) {
+        return campaigns.find(campaignId)
+                .flatMap(campaign -> openings.find(campaignId).flatMap(opening -> opening.isPresent() && opening.get().entering(clock.instant())
+                        ? Mono.just(false)
+                        : claims.refusedAsSoldOut(Campaigns.pool(campaignId), campaign.buckets(), memberId, idempotencyKey)))
+                .defaultIfEmpty(false);
+    }
+
     private Mono<ClaimOutcome> claim(Campaign campaign, boolean entering, String memberId, String idempotencyKey) {
         String code = codes.next(campaign.id());
         PoolRef pool = entering ? Openings.entries(campaign.id()) : Campaigns.pool(campaign.id());

@@ -38,6 +38,26 @@ public interface RushRoute {
     }
 
     /**
+     * Whether the route may know, from memory alone, a refusal of requests to {@code id} that is cheaper to answer
+     * than the rate limits are to check (a grab of a campaign known to be sold out): then the lean path asks
+     * {@link #refuseBeforeLimits} first. Called on every request, so it must only read what the instance holds.
+     */
+    default boolean mayRefuseBeforeLimits(long id) {
+        return false;
+    }
+
+    /**
+     * For a request of a verified caller with {@link #role()}, before the rate limits: fails with the refusal (an
+     * {@link ApiProblem}) when the route knows it, or completes empty when the request must pass the limits and be
+     * {@link #answer answered}. It must change nothing: a refusal here takes no unit and no token of any bucket (a
+     * known sold-out answer needs neither: the limits protect what it does not touch; docs/design.md section 11,
+     * note 51).
+     */
+    default Mono<Void> refuseBeforeLimits(ServerWebExchange exchange, long id, Caller caller) {
+        return Mono.empty();
+    }
+
+    /**
      * Answers the request of a caller whose bearer token was verified, who has {@link #role()} and who passed the
      * in-flight bound and the rate limits; {@code body} is what {@link #readBody} read (null for a route that takes
      * none). A refusal may be signalled as an {@link ApiProblem}.

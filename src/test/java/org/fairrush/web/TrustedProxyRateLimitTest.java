@@ -21,16 +21,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestPropertySource(properties = {
         "fairrush.web.trusted-proxies=127.0.0.1/32,::1/128",
         "fairrush.web.per-caller.capacity=1000", "fairrush.web.per-caller.period=1m",
-        "fairrush.web.per-address.capacity=3", "fairrush.web.per-address.period=1h"})
+        "fairrush.web.per-address.capacity=3", "fairrush.web.per-address.period=1h",
+        // A sold-out mark trusted for the whole test, however slow the machine (see soldOutAnswersSpendNoneOfTheAddresssBudget).
+        "fairrush.rush.sold-out-recheck=1h"})
 class TrustedProxyRateLimitTest {
 
     @Autowired
     WebTestClient http;
 
     private int grab(long campaignId, String member, String forwardedFor) {
+        return grab(campaignId, member, forwardedFor, Fixtures.idempotencyKey());
+    }
+
+    private int grab(long campaignId, String member, String forwardedFor, String idempotencyKey) {
         return http.post().uri("/api/v1/campaigns/{id}/grabs", campaignId)
                 .headers(h -> h.setBearerAuth(Fixtures.memberToken(member)))
-                .header("Idempotency-Key", Fixtures.idempotencyKey())
+                .header("Idempotency-Key", idempotencyKey)
                 .header("X-Forwarded-For", forwardedFor)
                 .exchange().returnResult(String.class).getStatus().value();
     }
@@ -55,6 +61,32 @@ class TrustedProxyRateLimitTest {
         // What the proxy passes on: the client's own header, then the address the proxy saw appended.
         assertThat(burst(campaignId, "spoofer", 5, i -> "198.51.100." + i + ", 203.0.113.20"))
                 .containsExactly(201, 201, 201, 429, 429);
+    }
+
+    /**
+     * A campaign known to be sold out is answered before the limits (docs/design.md section 11, note 51): a venue's
+     * members hammering "grab" on it are told SOLD_OUT and spend none of the address's budget, so the same Wi-Fi can
+     * still grab another campaign. A replay of the one voucher granted still gets it (through the limits).
+     */
+    @Test
+    void soldOutAnswersSpendNoneOfTheAddresssBudget() {
+        Api api = new Api(http);
+        long soldOut = api.createCampaign(Fixtures.openCampaign(1, 1));
+        long open = api.createCampaign(Fixtures.openCampaign(100, 1));
+        String venue = "203.0.113.30";
+        String firstKey = Fixtures.idempotencyKey();
+
+        assertThat(grab(soldOut, "venue-first", venue, firstKey)).as("the one voucher; the address's first token").isEqualTo(201);
+        // The grant of the last unit told the sold-out board: from here on the campaign is known sold out.
+        assertThat(IntStream.range(0, 7).mapToObj(i -> grab(soldOut, "venue-late-" + i, venue, Fixtures.idempotencyKey())).toList())
+                .as("known sold out: answered before the limits").containsOnly(409);
+        http.post().uri("/api/v1/campaigns/{id}/grabs", soldOut)
+                .headers(h -> h.setBearerAuth(Fixtures.memberToken("venue-first")))
+                // From home: a replay is a claim tried again, which passes the limits (and would spend the venue's token).
+                .header("Idempotency-Key", firstKey).header("X-Forwarded-For", "203.0.113.31")
+                .exchange().expectStatus().isCreated().expectHeader().valueEquals(Caller.IDEMPOTENT_REPLAYED, "true");
+        assertThat(IntStream.range(0, 3).mapToObj(i -> grab(open, "venue-other-" + i, venue, Fixtures.idempotencyKey())).toList())
+                .as("the address's second and third tokens, still there, then its limit").containsExactly(201, 201, 429);
     }
 
     @Test
