@@ -9,10 +9,12 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import org.fairrush.Api;
 import org.fairrush.FairrushTest;
 import org.fairrush.Fixtures;
+import org.fairrush.rush.Buckets;
 import org.fairrush.rush.recovery.Reconciliation;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -63,6 +65,36 @@ class BucketedGrabRushTest {
     @Test
     void grantsExactlyTheStockOfEightBucketsWithALimitOfThree() {
         rush(130, 3, 100);
+    }
+
+    /**
+     * Once the instance knows the stock is gone, a grab is answered before the rate limits (note 51), after a look
+     * whether its key made a claim: in the member's home bucket, which holds their idempotency records. Every winner's
+     * replay still gets their own voucher, whichever bucket is their home; a new key is refused.
+     */
+    @Test
+    void replaysAfterTheStockIsGoneGetTheirVouchersFromEveryHomeBucket() {
+        int stock = 2 * BUCKETS;
+        Map<String, Object> body = Fixtures.openCampaign(stock, 1);
+        body.put("buckets", BUCKETS);
+        long campaignId = new Api(http).createCampaign(body);
+        WebClient client = WebClient.create("http://127.0.0.1:" + port);
+        Map<String, String> tokens = new ConcurrentHashMap<>();
+        List<Attempt> winners = IntStream.range(0, stock).mapToObj(i -> new Attempt("bucket-replay-" + i, UUID.randomUUID().toString())).toList();
+
+        List<Answer> first = Flux.fromIterable(winners).concatMap(attempt -> grabUntilAnswered(client, campaignId, attempt, tokens))
+                .collectList().block(Duration.ofMinutes(1));
+        Answer late = grabUntilAnswered(client, campaignId, new Attempt("bucket-replay-late", UUID.randomUUID().toString()), tokens)
+                .block(Duration.ofMinutes(1));
+        List<Answer> replays = Flux.fromIterable(winners).concatMap(attempt -> grabUntilAnswered(client, campaignId, attempt, tokens))
+                .collectList().block(Duration.ofMinutes(1));
+
+        assertThat(first).extracting(Answer::status).as("the whole stock, one each").containsOnly(201);
+        assertThat(late.status()).as("the stock is gone").isEqualTo(409);
+        assertThat(winners.stream().map(member -> Buckets.home(member.memberId(), BUCKETS)).distinct().count())
+                .as("the winners' home buckets").isGreaterThan(1);
+        assertThat(replays).extracting(Answer::voucherId).as("each replay gets its own voucher")
+                .containsExactlyElementsOf(first.stream().map(Answer::voucherId).toList());
     }
 
     private void rush(int stock, int limit, int members) {
