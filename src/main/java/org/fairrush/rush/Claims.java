@@ -101,7 +101,7 @@ public class Claims {
         if (bucketCount <= 1) {
             return claim(whole, actorId, idempotencyKey, attributes, claimId, null);
         }
-        PoolKeys home = new PoolKeys(keyPrefix, whole.inBucket(Buckets.home(actorId, bucketCount)));
+        PoolKeys home = homeBucket(whole, bucketCount, actorId);
         return refusedIfKnownSoldOut(whole, home, actorId, idempotencyKey,
                 () -> claimInHome(home, whole, bucketCount, actorId, idempotencyKey, attributes, claimId, 0))
                 .doOnNext(outcome -> metrics.claimed(whole.kind(), outcome))
@@ -114,10 +114,20 @@ public class Claims {
      */
     private Mono<ClaimOutcome> refusedIfKnownSoldOut(PoolRef stock, PoolKeys where, String actorId, String idempotencyKey,
             Supplier<Mono<ClaimOutcome>> otherwise) {
-        Mono<Boolean> knownSoldOut = soldOut.isSoldOut(stock)
+        return soldOutAndNoReplay(stock, where, actorId, idempotencyKey)
+                .flatMap(refuse -> refuse ? Mono.<ClaimOutcome>just(SOLD_OUT) : otherwise.get());
+    }
+
+    /** The stock known to be empty, and the caller's key made no claim (which a replay would answer). */
+    private Mono<Boolean> soldOutAndNoReplay(PoolRef stock, PoolKeys where, String actorId, String idempotencyKey) {
+        return soldOut.isSoldOut(stock)
                 ? redis.hasKey(where.idempotency(actorId, idempotencyKey)).map(replay -> !replay)
                 : Mono.just(false);
-        return knownSoldOut.flatMap(refuse -> refuse ? Mono.<ClaimOutcome>just(SOLD_OUT) : otherwise.get());
+    }
+
+    /** The bucket of a stock over {@code bucketCount} buckets that holds the actor's limit and idempotency records. */
+    private PoolKeys homeBucket(PoolRef whole, int bucketCount, String actorId) {
+        return new PoolKeys(keyPrefix, whole.inBucket(Buckets.home(actorId, bucketCount)));
     }
 
     private static final Refused SOLD_OUT = new Refused(Refusal.SOLD_OUT);
@@ -135,15 +145,11 @@ public class Claims {
      * be tried.
      */
     public Mono<Boolean> refusedAsSoldOut(PoolRef whole, int bucketCount, String actorId, String idempotencyKey) {
-        if (!soldOut.isSoldOut(whole)) {
-            return Mono.just(false);
-        }
-        PoolKeys where = new PoolKeys(keyPrefix, bucketCount <= 1 ? whole : whole.inBucket(Buckets.home(actorId, bucketCount)));
-        return redis.hasKey(where.idempotency(actorId, idempotencyKey)).map(replay -> {
-            if (!replay) {
+        PoolKeys where = bucketCount <= 1 ? new PoolKeys(keyPrefix, whole) : homeBucket(whole, bucketCount, actorId);
+        return soldOutAndNoReplay(whole, where, actorId, idempotencyKey).doOnNext(refused -> {
+            if (refused) {
                 metrics.claimed(whole.kind(), SOLD_OUT);
             }
-            return !replay;
         });
     }
 

@@ -88,8 +88,7 @@ class ReconciliationPagingTest {
                 stored.add(claim);
             }
         }
-        ClaimSink vouchers = sinks.stream().filter(sink -> sink.kind().equals("c")).findFirst().orElseThrow();
-        vouchers.store(stored).as(transaction::transactional).block(Duration.ofSeconds(30));
+        VoucherClaims.store(sinks, transaction, stored, Duration.ofSeconds(30));
         redis.<String, String>opsForHash().putAll(pendingKey, pending).block(Duration.ofSeconds(10));
 
         List<String> commandsOnPending = new CopyOnWriteArrayList<>();

@@ -51,8 +51,7 @@ class StrandedClaimsTest {
         ClaimRecorded storedButPending = VoucherClaims.of(scope, "m-1", anHourAgo, ClaimRecorded.HELD);
         ClaimRecorded notStored = VoucherClaims.of(scope, "m-2", anHourAgo, ClaimRecorded.HELD);
         ClaimRecorded storedJustNow = VoucherClaims.of(scope, "m-3", Instant.now().truncatedTo(ChronoUnit.MICROS), ClaimRecorded.HELD);
-        ClaimSink vouchers = sinks.stream().filter(sink -> sink.kind().equals("c")).findFirst().orElseThrow();
-        vouchers.store(List.of(storedButPending, storedJustNow)).as(transaction::transactional).block(Duration.ofSeconds(10));
+        VoucherClaims.store(sinks, transaction, List.of(storedButPending, storedJustNow), Duration.ofSeconds(10));
         for (ClaimRecorded claim : List.of(storedButPending, notStored, storedJustNow)) {
             redis.opsForHash().put(registry.keys(scope).pending(), claim.eventId().toString(), codec.write(claim)).block();
         }
