@@ -15,7 +15,7 @@
 #       (Postgres flushing its commits; (6') again with fsync off, for information; BENCH_PERSIST_B_OPTS: an A/B)
 # and writes the table with ratios into docs/benchmarks.md (see that file for the method).
 #
-# usage: load-tests/bench.sh [-d SECONDS] [-c CONNECTIONS] [-t THREADS] [-n NOTE] [-o FILE] [-s STEPS] [--jfr] [--profile] [--profile-trivial] [--profile-soldout]
+# usage: load-tests/bench.sh [-d SECONDS] [-c CONNECTIONS] [-t THREADS] [-n NOTE] [-o FILE] [-s STEPS] [--jfr] [--profile] [--profile-trivial] [--profile-soldout] [--profile-reference]
 #   -d  seconds per measured step (default 30; warm-up before each step: a third of it, 5..10 s)
 #   -c  connections of wrk, pgbench and redis-benchmark (default 64); -t wrk threads (default 2)
 #   -n  a note printed beside the run (e.g. "preliminary, machine busy")
@@ -24,6 +24,8 @@
 #       flame graph lands in load-tests/target/bench/profile-grab.html (copy it to docs/ by hand)
 #   --profile-trivial: the same for GET /actuator/health/liveness (profile-trivial.html)
 #   --profile-soldout: the same for grabs of the sold-out campaign (profile-soldout.html)
+#   --profile-reference: the same for plain Boot's liveness, the (0b) reference app (profile-reference.html), to set
+#       beside --profile-trivial's: what fairrush's liveness pays that plain Boot's does not
 #   -s  the steps to run, comma-separated (default r,1,2,2f,2b,3,4,5,6; 2b needs 2; r, the reference apps, runs with any of 1,2,3,5), e.g. -s 6 for the persister
 #       alone (its topic is then filled by grabs first); a partial run is for trying, not for the table
 # Environment: BENCH_API_JVM_OPTS adds options to the API JVM (e.g. "-XX:+UseZGC"), noted in the run's settings.
@@ -46,7 +48,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/stack.sh"
 
-DURATION=30 CONNECTIONS=64 THREADS=2 NOTE="" OUT="$ROOT/docs/benchmarks.md" JFR=0 PROFILE=0 PROFILE_TRIVIAL=0 PROFILE_SOLDOUT=0 STEPS=r,1,2,2f,2b,3,4,5,6
+DURATION=30 CONNECTIONS=64 THREADS=2 NOTE="" OUT="$ROOT/docs/benchmarks.md" JFR=0 PROFILE=0 PROFILE_TRIVIAL=0 PROFILE_SOLDOUT=0 PROFILE_REFERENCE=0 STEPS=r,1,2,2f,2b,3,4,5,6
 while [ $# -gt 0 ]; do
   case $1 in
     -d) DURATION=$2; shift 2 ;;
@@ -59,6 +61,7 @@ while [ $# -gt 0 ]; do
     --profile) PROFILE=1; shift ;;
     --profile-trivial) PROFILE_TRIVIAL=1; shift ;;
     --profile-soldout) PROFILE_SOLDOUT=1; shift ;;
+    --profile-reference) PROFILE_REFERENCE=1; shift ;;
     *) die "unknown argument $1 (see the header of $0)" ;;
   esac
 done
@@ -298,13 +301,18 @@ async_profiler_lib() { # prints the path of libasyncProfiler.so for this machine
   echo "$dir/linux-$arch/libasyncProfiler.so"
 }
 step_profile() { # NAME WRK-ARGS...: one run of wrk under async-profiler, flame graph $WORK/profile-NAME.html
-  local lib pid name=$1
+  # (PROFILE_TARGET=reference: the (0b) reference app instead of the API)
+  local lib pid name=$1 base=$BASE
   shift
   lib=$(async_profiler_lib)
-  pid=$(pgrep -f "fairrush.process=fairrush-bench-api-$RUN" | head -1)
+  if [ "${PROFILE_TARGET:-api}" = reference ]; then
+    pid=$(pgrep -f "fairrush-bench-ref-actuator-$RUN" | head -1) base=$REF_ACT
+  else
+    pid=$(pgrep -f "fairrush.process=fairrush-bench-api-$RUN" | head -1)
+  fi
   profiler() { java "$BENCH/AttachAgent.java" "$pid" "$lib" "$1" >>"$WORK/profile.out" 2>&1 || log "profiler $1 failed: $(cat "$WORK/profile.out")"; }
   profiler "start,event=cpu,interval=1ms"
-  R=$(wrk_run "$DURATION" "$@")
+  R=$(wrk_at "$base" "$DURATION" "$@")
   profiler "collapsed,file=$WORK/profile-$name.collapsed"
   profiler "stop,title=fairrush $name (bench.sh --profile),file=$WORK/profile-$name.html"
   log "$name while profiling (not in the table): $(jq -c '{rps, p50_ms, p99_ms}' <<<"$R"); flame graph $WORK/profile-$name.html"
@@ -626,6 +634,7 @@ want 2b && want 2 && step_grab_half
 [ "$JFR" = 1 ] && step_jfr
 [ "$PROFILE" = 1 ] && step_profile grab grab "/api/v1/campaigns/$BIG/grabs" "$WORK/tokens.txt" "p$RUN"
 [ "$PROFILE_TRIVIAL" = 1 ] && step_profile trivial get /actuator/health/liveness
+[ "$PROFILE_REFERENCE" = 1 ] && want_refs && PROFILE_TARGET=reference step_profile reference get /actuator/health/liveness
 [ "$PROFILE_SOLDOUT" = 1 ] && step_profile soldout grab "/api/v1/campaigns/$GONE/grabs" "$WORK/tokens.txt" "ps$RUN"
 want 3 && step_soldout
 want 4 && step_redis

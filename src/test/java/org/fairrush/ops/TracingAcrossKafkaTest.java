@@ -26,6 +26,7 @@ import org.springframework.http.MediaType;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,6 +40,9 @@ import static org.awaitility.Awaitility.await;
  * persister reads in a group of its own (DevStackInitializer), so this context's persister sees the record.
  */
 @FairrushTest
+// The switch itself as a test property: it is read while the environment is prepared (TracingSwitch), before
+// the dynamic properties below exist.
+@TestPropertySource(properties = "management.tracing.enabled=true")
 @DirtiesContext
 class TracingAcrossKafkaTest {
 
@@ -47,7 +51,6 @@ class TracingAcrossKafkaTest {
 
     @DynamicPropertySource
     static void tracingOn(DynamicPropertyRegistry registry) {
-        registry.add("management.tracing.enabled", () -> "true");
         registry.add("management.tracing.sampling.probability", () -> "1.0");
         registry.add("management.opentelemetry.tracing.export.otlp.endpoint",
                 () -> "http://127.0.0.1:" + otlpReceiver.getAddress().getPort() + "/v1/traces");
