@@ -1,6 +1,7 @@
 package org.fairrush.web;
 
 import java.util.List;
+import java.util.Set;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -10,7 +11,8 @@ import org.springframework.http.HttpMethod;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.web.server.MatcherSecurityWebFilterChain;
 import org.springframework.security.web.server.SecurityWebFilterChain;
-import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher.MatchResult;
 import org.springframework.web.server.WebFilter;
 
 /**
@@ -33,8 +35,23 @@ class LeanSecurityConfiguration {
     @Order(Ordered.HIGHEST_PRECEDENCE + 1)
     SecurityWebFilterChain probes() {
         WebFilter passOn = (exchange, chain) -> chain.filter(exchange);
-        return new MatcherSecurityWebFilterChain(ServerWebExchangeMatchers.pathMatchers(HttpMethod.GET,
-                "/actuator/health/liveness", "/actuator/health/readiness"), List.of(passOn));
+        return new MatcherSecurityWebFilterChain(probeRequests(), List.of(passOn));
+    }
+
+    private static final Set<String> PROBES = Set.of("/actuator/health/liveness", "/actuator/health/readiness");
+
+    /**
+     * GET of exactly one of the two probe paths. Compared as strings rather than by Spring Security's
+     * {@code pathMatchers}: that is an OR of pattern matchers that formats a debug message for every pattern it tries,
+     * whether or not debug is on (commons-logging's SLF4J bridge turns the message into a string before the level is
+     * checked), on every request that reaches the security chain (docs/benchmarks.md, issue 13, session j). The path is
+     * the one the request firewall has already checked; anything else, a trailing slash included, is not a probe.
+     */
+    static ServerWebExchangeMatcher probeRequests() {
+        return exchange -> HttpMethod.GET.equals(exchange.getRequest().getMethod())
+                && PROBES.contains(exchange.getRequest().getPath().pathWithinApplication().value())
+                        ? MatchResult.match()
+                        : MatchResult.notMatch();
     }
 
     /**
