@@ -61,8 +61,9 @@ class RushJobsConfiguration {
     /** Every minute, the PENDING records of claims stored in Postgres whose clear was lost (see StrandedClaims). */
     @Bean
     StrandedClaims strandedClaims(PoolRegistry registry, ReactiveStringRedisTemplate redis, List<ClaimSink> sinks, ClaimCodec codec,
-            Clock clock, RushProperties properties) {
-        return new StrandedClaims(registry, redis, sinks, codec, clock, java.time.Duration.ofMinutes(1), properties.sweepAfter());
+            Clock clock, RushProperties properties, ClaimLag lag) {
+        return new StrandedClaims(registry, redis, sinks, codec, clock, java.time.Duration.ofMinutes(1), properties.sweepAfter(),
+                lag::total);
     }
 
     @Bean

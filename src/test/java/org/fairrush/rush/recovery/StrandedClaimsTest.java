@@ -3,7 +3,9 @@ package org.fairrush.rush.recovery;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.fairrush.Api;
 import org.fairrush.FairrushTest;
@@ -60,6 +62,40 @@ class StrandedClaimsTest {
 
         assertThat(redis.<String, String>opsForHash().keys(registry.keys(scope).pending()).collectList().block())
                 .containsExactlyInAnyOrder(notStored.eventId().toString(), storedJustNow.eventId().toString());
+    }
+
+    /**
+     * A scope holding more than {@link StrandedClaims#BACKLOG} pending records is not read while the persisters are
+     * behind (its records are then the backlog), and is read whole once they have caught up.
+     */
+    @Test
+    void leavesABacklogForLaterWhileThePersistersAreBehind() {
+        long campaignId = new Api(http).createCampaign(Fixtures.openCampaign(10, 1));
+        PoolRef scope = PoolRef.single("c", Long.toString(campaignId));
+        Instant anHourAgo = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.MICROS);
+        ClaimRecorded storedButPending = VoucherClaims.of(scope, "m-1", anHourAgo, ClaimRecorded.HELD);
+        VoucherClaims.store(sinks, transaction, List.of(storedButPending), Duration.ofSeconds(10));
+        Map<String, String> backlog = new HashMap<>();
+        backlog.put(storedButPending.eventId().toString(), codec.write(storedButPending));
+        for (int i = 0; i < StrandedClaims.BACKLOG; i++) {
+            ClaimRecorded notStoredYet = VoucherClaims.of(scope, "b-" + i, anHourAgo, ClaimRecorded.HELD);
+            backlog.put(notStoredYet.eventId().toString(), codec.write(notStoredYet));
+        }
+        redis.opsForHash().putAll(registry.keys(scope).pending(), backlog).block();
+        String pending = registry.keys(scope).pending();
+
+        passWithLag(5).block(Duration.ofSeconds(30));
+        assertThat(redis.opsForHash().hasKey(pending, storedButPending.eventId().toString()).block()).isTrue();
+
+        passWithLag(0).block(Duration.ofSeconds(60));
+        assertThat(redis.opsForHash().hasKey(pending, storedButPending.eventId().toString()).block()).isFalse();
+        assertThat(redis.opsForHash().size(pending).block()).isEqualTo(StrandedClaims.BACKLOG);
+    }
+
+    /** A pass over this test context's pools as if the persisters were {@code lag} events behind. */
+    private reactor.core.publisher.Mono<Long> passWithLag(long lag) {
+        return new StrandedClaims(registry, redis, sinks, codec, java.time.Clock.systemUTC(), Duration.ofMinutes(1),
+                Duration.ofSeconds(10), () -> reactor.core.publisher.Mono.just(lag)).pass();
     }
 
 }
