@@ -21,8 +21,8 @@ import org.springframework.core.env.MapPropertySource;
  * stops only the export. With the OpenTelemetry bridge in the image, Boot then makes a tracer whenever the
  * application starts, and its tracing handlers run inside every HTTP request's observation: the incoming
  * {@code traceparent} read, a span started and ended, one request in ten sampled (the configured probability), the
- * Prometheus exemplars looked up on every timer. Measured on the liveness probe that was about 7 % of the API's CPU per
- * request (docs/benchmarks.md, issue 13, session j) for traces nobody exported. fairrush keeps the property as its one
+ * Prometheus exemplars looked up on every timer, for traces nobody exported: 4 % of the liveness probe's CPU samples,
+ * and without it the grab answered 1.13x as many requests per CPU second (docs/benchmarks.md, issue 13, session j). fairrush keeps the property as its one
  * switch: it already decides whether Redis commands and the claim path are observed ({@code RedisCommandObservations},
  * {@code RushConfiguration.tracing}); this makes it decide Boot's part too. On ({@code MANAGEMENT_TRACING_ENABLED=true},
  * docs/operations.md section 13), nothing is left out.

@@ -22,6 +22,12 @@ public class PoolQueries {
     /** Claims read per HSCAN call of a scope's pending hash. */
     public static final int PENDING_PAGE = 500;
 
+    /**
+     * Pending claims of a scope above which the periodic checks (the stranded-claims pass, the minute's reconciliation)
+     * leave it for a later pass while the persisters are behind: ten pages (docs/design.md section 11, note 53).
+     */
+    public static final long PENDING_BACKLOG = 10L * PENDING_PAGE;
+
     private final ReactiveStringRedisTemplate redis;
     private final ClaimCodec codec;
     private final String keyPrefix;
@@ -145,6 +151,19 @@ public class PoolQueries {
     public Flux<ClaimRecorded> pendingClaims(PoolRef scope) {
         return redis.<String, String>opsForHash().scan(keys(scope).pending(), ScanOptions.scanOptions().count(PENDING_PAGE).build())
                 .map(entry -> codec.read(entry.getValue()));
+    }
+
+    /**
+     * Whether the scope's pending hash is a persisters' backlog: they are {@code persisterLag} claim events behind (above
+     * zero) and it holds more than {@link #PENDING_BACKLOG} claims. Only a claim the persisters have passed can be
+     * stranded or stored, so a check that reads every pending claim and asks Postgres about it learns little from such a
+     * hash and pays for all of it, at the moment the service is busiest.
+     */
+    public Mono<Boolean> isBacklog(PoolRef scope, long persisterLag) {
+        if (persisterLag <= 0) {
+            return Mono.just(false);
+        }
+        return redis.opsForHash().size(keys(scope).pending()).map(pending -> pending > PENDING_BACKLOG);
     }
 
     /** Changes of a scope's claims (releases, promotions, a draw's) that Kafka has not acknowledged yet. */

@@ -55,15 +55,15 @@ class RushJobsConfiguration {
     @Bean
     Reconciliation reconciliation(PoolRegistry registry, PoolQueries queries, ReactiveStringRedisTemplate redis, List<ClaimSink> sinks,
             ClaimLag lag, Clock clock, Buckets buckets) {
-        return new Reconciliation(registry, queries, redis, sinks, lag, clock, buckets);
+        return new Reconciliation(registry, queries, redis, sinks, lag::total, clock, buckets);
     }
 
     /** Every minute, the PENDING records of claims stored in Postgres whose clear was lost (see StrandedClaims). */
     @Bean
-    StrandedClaims strandedClaims(PoolRegistry registry, ReactiveStringRedisTemplate redis, List<ClaimSink> sinks, ClaimCodec codec,
-            Clock clock, RushProperties properties, ClaimLag lag) {
-        return new StrandedClaims(registry, redis, sinks, codec, clock, java.time.Duration.ofMinutes(1), properties.sweepAfter(),
-                lag::total);
+    StrandedClaims strandedClaims(PoolRegistry registry, PoolQueries queries, ReactiveStringRedisTemplate redis, List<ClaimSink> sinks,
+            ClaimCodec codec, Clock clock, RushProperties properties, ClaimLag lag) {
+        return new StrandedClaims(registry, queries, redis, sinks, codec, clock, java.time.Duration.ofMinutes(1),
+                properties.sweepAfter(), lag::total);
     }
 
     @Bean

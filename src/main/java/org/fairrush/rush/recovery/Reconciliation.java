@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import org.fairrush.rush.Buckets;
@@ -16,7 +18,6 @@ import org.fairrush.rush.ClaimSink;
 import org.fairrush.rush.PoolQueries;
 import org.fairrush.rush.PoolRef;
 import org.fairrush.rush.PoolRegistry;
-import org.fairrush.rush.kafka.ClaimLag;
 import org.fairrush.rush.lua.PoolKeys;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import reactor.core.publisher.Flux;
@@ -35,17 +36,18 @@ public final class Reconciliation {
     private final PoolQueries queries;
     private final ReactiveStringRedisTemplate redis;
     private final Map<String, ClaimSink> sinks;
-    private final ClaimLag lag;
+    /** The claim events Kafka holds that the persisters have not stored yet (ClaimLag::total in production). */
+    private final Supplier<Mono<Long>> persisterLag;
     private final Clock clock;
     private final Buckets buckets;
 
-    public Reconciliation(PoolRegistry registry, PoolQueries queries, ReactiveStringRedisTemplate redis, List<ClaimSink> sinks, ClaimLag lag, Clock clock,
+    public Reconciliation(PoolRegistry registry, PoolQueries queries, ReactiveStringRedisTemplate redis, List<ClaimSink> sinks, Supplier<Mono<Long>> persisterLag, Clock clock,
             Buckets buckets) {
         this.registry = registry;
         this.queries = queries;
         this.redis = redis;
         this.sinks = sinks.stream().collect(Collectors.toMap(ClaimSink::kind, Function.identity()));
-        this.lag = lag;
+        this.persisterLag = persisterLag;
         this.clock = clock;
         this.buckets = buckets;
     }
@@ -66,18 +68,39 @@ public final class Reconciliation {
     }
 
     public Mono<Report> all() {
+        return reports((ref, buckets) -> Mono.just(true))
+                .zipWith(persisterLag.get().onErrorReturn(-1L))
+                .map(both -> new Report(clock.instant(), both.getT2(),
+                        both.getT1().stream().allMatch(PoolReport::ok), both.getT1()));
+    }
+
+    /**
+     * As {@link #all()}, leaving out the pools whose scope's pending hash is the persisters' backlog
+     * ({@link PoolQueries#isBacklog}, docs/design.md section 11, note 53): checking them reads every pending claim and
+     * asks Postgres about it, in proportion to the backlog, while the service is busiest. The minute's check runs so;
+     * they are checked again once the persisters have caught up, and {@link #all()} (on demand) checks everything.
+     */
+    public Mono<Report> allButBacklogs() {
+        return persisterLag.get().onErrorReturn(-1L).flatMap(consumerLag -> reports((ref, buckets) -> Flux.range(0, buckets)
+                        .concatMap(bucket -> queries.isBacklog(ref.inBucket(bucket).scopeRef(), consumerLag))
+                        .all(backlog -> !backlog))
+                .map(reports -> new Report(clock.instant(), consumerLag, reports.stream().allMatch(PoolReport::ok), reports)));
+    }
+
+    /** Reports of every pool (a stock over buckets as one: bucket 0 and its count of buckets) that {@code checked} lets through. */
+    private Mono<List<PoolReport>> reports(BiFunction<PoolRef, Integer, Mono<Boolean>> checked) {
         return registry.pools().collectList()
                 .flatMapMany(pools -> {
                     // A stock over buckets: its bucket 0 stands for it, the other buckets are counted in.
                     Map<PoolRef, Long> bucketsOf = pools.stream().filter(ref -> ref.bucket() > 0)
                             .collect(Collectors.groupingBy(ref -> ref.inBucket(0), Collectors.counting()));
-                    return Flux.fromIterable(pools).filter(ref -> ref.bucket() == 0)
-                            .concatMap(ref -> bucketsOf.containsKey(ref) ? stock(ref, Math.toIntExact(bucketsOf.get(ref)) + 1) : pool(ref));
+                    return Flux.fromIterable(pools).filter(ref -> ref.bucket() == 0).concatMap(ref -> {
+                        int buckets = bucketsOf.containsKey(ref) ? Math.toIntExact(bucketsOf.get(ref)) + 1 : 1;
+                        return checked.apply(ref, buckets).filter(Boolean::booleanValue)
+                                .flatMap(yes -> buckets > 1 ? stock(ref, buckets) : pool(ref));
+                    });
                 })
-                .collectList()
-                .zipWith(lag.total().onErrorReturn(-1L))
-                .map(both -> new Report(clock.instant(), both.getT2(),
-                        both.getT1().stream().allMatch(PoolReport::ok), both.getT1()));
+                .collectList();
     }
 
     /** The whole stock of {@code count} buckets, bucket 0 being {@code whole}: one report with the buckets' sums. */

@@ -15,6 +15,7 @@ import org.fairrush.rush.ClaimCodec;
 import org.fairrush.rush.ClaimRecorded;
 import org.fairrush.rush.ClaimSink;
 import org.fairrush.rush.PeriodicPass;
+import org.fairrush.rush.PoolQueries;
 import org.fairrush.rush.PoolRef;
 import org.fairrush.rush.PoolRegistry;
 import org.fairrush.rush.lua.PersistenceScripts;
@@ -35,8 +36,8 @@ import reactor.core.publisher.Mono;
  * which of them are stored; claims younger than {@code settle} are left to the persister's own clear. Clearing a
  * stored claim is always safe (clear.lua only forgets it), so instances need not agree on who runs a pass.
  *
- * <p>While the persisters are behind (consumer lag above zero), a scope holding more than {@value #BACKLOG} pending
- * records is left for a later pass (docs/design.md section 11, note 53). Those records are then mostly the backlog
+ * <p>While the persisters are behind (consumer lag above zero), a scope holding more than
+ * {@value PoolQueries#PENDING_BACKLOG} pending records is left for a later pass (docs/design.md section 11, note 53). Those records are then mostly the backlog
  * the persisters have not reached, and only a claim they have passed can be stranded; reading them all and asking
  * Postgres about each, every minute on every instance, cost the API CPU in proportion to the backlog at the moment
  * it was busiest (a rush's backlog of 300,000 claims: 600 pages decoded and 600 queries a minute per instance). What
@@ -49,10 +50,8 @@ public final class StrandedClaims extends PeriodicPass {
 
     static final int PAGE = 500;
 
-    /** Pending records of a scope read every pass even while the persisters are behind (ten pages). */
-    static final long BACKLOG = 10L * PAGE;
-
     private final PoolRegistry registry;
+    private final PoolQueries queries;
     private final ReactiveStringRedisTemplate redis;
     private final PersistenceScripts scripts;
     private final Map<String, ClaimSink> sinks;
@@ -62,10 +61,11 @@ public final class StrandedClaims extends PeriodicPass {
     /** The claim events Kafka holds that the persisters have not stored yet (ClaimLag::total in production). */
     private final Supplier<Mono<Long>> persisterLag;
 
-    public StrandedClaims(PoolRegistry registry, ReactiveStringRedisTemplate redis, List<ClaimSink> sinks, ClaimCodec codec, Clock clock,
-            Duration interval, Duration settle, Supplier<Mono<Long>> persisterLag) {
+    public StrandedClaims(PoolRegistry registry, PoolQueries queries, ReactiveStringRedisTemplate redis, List<ClaimSink> sinks,
+            ClaimCodec codec, Clock clock, Duration interval, Duration settle, Supplier<Mono<Long>> persisterLag) {
         super("clearing stranded pending claims", interval);
         this.registry = registry;
+        this.queries = queries;
         this.redis = redis;
         this.scripts = new PersistenceScripts(redis);
         this.sinks = sinks.stream().collect(Collectors.toMap(ClaimSink::kind, Function.identity()));
@@ -87,17 +87,14 @@ public final class StrandedClaims extends PeriodicPass {
                 .map(PoolRef::scopeRef)
                 .distinct()
                 .filter(scope -> sinks.containsKey(scope.kind()))
-                .concatMap(scope -> readable(registry.keys(scope), lag)
+                .concatMap(scope -> readable(scope, lag)
                         .flatMap(keys -> clearStored(keys, sinks.get(scope.kind()), settled)))
                 .reduce(0L, Long::sum));
     }
 
-    /** The scope's keys, unless the persisters are behind and its pending hash holds more than {@link #BACKLOG}. */
-    private Mono<PoolKeys> readable(PoolKeys keys, long lag) {
-        if (lag <= 0) {
-            return Mono.just(keys);
-        }
-        return redis.opsForHash().size(keys.pending()).filter(pending -> pending <= BACKLOG).map(small -> keys);
+    /** The scope's keys, unless its pending hash is a persisters' backlog ({@link PoolQueries#isBacklog}). */
+    private Mono<PoolKeys> readable(PoolRef scope, long lag) {
+        return queries.isBacklog(scope, lag).filter(backlog -> !backlog).map(readable -> registry.keys(scope));
     }
 
     private Mono<Long> clearStored(PoolKeys keys, ClaimSink sink, Instant settled) {

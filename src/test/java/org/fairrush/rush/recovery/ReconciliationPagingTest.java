@@ -107,7 +107,7 @@ class ReconciliationPagingTest {
             });
             ReactiveStringRedisTemplate countedRedis = new ReactiveStringRedisTemplate(counted);
             Reconciliation reconciliation = new Reconciliation(registry, TestEngine.queries(countedRedis, codec, properties), countedRedis,
-                    sinks, lag, clock, buckets);
+                    sinks, lag::total, clock, buckets);
 
             Reconciliation.PoolReport report = reconciliation.pool(pool).block(Duration.ofSeconds(60));
 

@@ -13,6 +13,7 @@ import org.fairrush.Fixtures;
 import org.fairrush.rush.ClaimCodec;
 import org.fairrush.rush.ClaimRecorded;
 import org.fairrush.rush.ClaimSink;
+import org.fairrush.rush.PoolQueries;
 import org.fairrush.rush.PoolRef;
 import org.fairrush.rush.PoolRegistry;
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,8 @@ class StrandedClaimsTest {
     StrandedClaims stranded;
     @Autowired
     PoolRegistry registry;
+    @Autowired
+    PoolQueries queries;
     @Autowired
     List<ClaimSink> sinks;
     @Autowired
@@ -65,7 +68,7 @@ class StrandedClaimsTest {
     }
 
     /**
-     * A scope holding more than {@link StrandedClaims#BACKLOG} pending records is not read while the persisters are
+     * A scope holding more than {@link PoolQueries#PENDING_BACKLOG} pending records is not read while the persisters are
      * behind (its records are then the backlog), and is read whole once they have caught up.
      */
     @Test
@@ -77,7 +80,7 @@ class StrandedClaimsTest {
         VoucherClaims.store(sinks, transaction, List.of(storedButPending), Duration.ofSeconds(10));
         Map<String, String> backlog = new HashMap<>();
         backlog.put(storedButPending.eventId().toString(), codec.write(storedButPending));
-        for (int i = 0; i < StrandedClaims.BACKLOG; i++) {
+        for (int i = 0; i < PoolQueries.PENDING_BACKLOG; i++) {
             ClaimRecorded notStoredYet = VoucherClaims.of(scope, "b-" + i, anHourAgo, ClaimRecorded.HELD);
             backlog.put(notStoredYet.eventId().toString(), codec.write(notStoredYet));
         }
@@ -89,12 +92,12 @@ class StrandedClaimsTest {
 
         passWithLag(0).block(Duration.ofSeconds(60));
         assertThat(redis.opsForHash().hasKey(pending, storedButPending.eventId().toString()).block()).isFalse();
-        assertThat(redis.opsForHash().size(pending).block()).isEqualTo(StrandedClaims.BACKLOG);
+        assertThat(redis.opsForHash().size(pending).block()).isEqualTo(PoolQueries.PENDING_BACKLOG);
     }
 
     /** A pass over this test context's pools as if the persisters were {@code lag} events behind. */
     private reactor.core.publisher.Mono<Long> passWithLag(long lag) {
-        return new StrandedClaims(registry, redis, sinks, codec, java.time.Clock.systemUTC(), Duration.ofMinutes(1),
+        return new StrandedClaims(registry, queries, redis, sinks, codec, java.time.Clock.systemUTC(), Duration.ofMinutes(1),
                 Duration.ofSeconds(10), () -> reactor.core.publisher.Mono.just(lag)).pass();
     }
 
