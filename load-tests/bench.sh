@@ -213,11 +213,12 @@ jq -n --arg date "$(date -u +'%Y-%m-%d %H:%M UTC')" --arg note "$NOTE" \
 
 # ---- (0a), (0b) the reference apps, each warmed up for as long as fairrush's paths --------------------
 # step_refs SUFFIX: measured before step (1) (SUFFIX empty, after a warm-up) and again after the last HTTP
-# step (SUFFIX _end); the ratios use the mean of the two, so a machine that got busier in between shows.
+# step (SUFFIX _end); the ratios use the higher of the two (report.py), and both are shown, so a machine that got busier
+# in between shows.
 # Each reference is warmed up for twice the warm-up of a step before its first measurement: every path of fairrush has
 # had that much of its own load by its measurement (warm_all, then the step's warm-up). With one warm-up the first
 # measurement of the plain handler came out at 50-80 % of the second (its JIT still compiling), which flattered the
-# ratios taken against the mean of the two.
+# ratios then taken against the mean of the two (the higher since session j).
 step_refs() {
   local suffix=${1:-}
   [ -z "$suffix" ] && wrk_at "$REF_PLAIN" $((2 * WARMUP)) get /ok >/dev/null

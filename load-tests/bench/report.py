@@ -60,9 +60,14 @@ def ratio(a, b):
 
 
 def reference(results, key):
-    """The mean throughput of a reference app over its two measurements (or the one that ran)."""
+    """
+    The higher throughput of a reference app's two measurements (or the one that ran). Both ways a measurement of a
+    reference falls short of what the stack can do (its JIT still warming up, before the first; the machine busier,
+    at the second) would flatter every ratio to it, and the mean kept half of that (session j: plain Boot liveness
+    6,884/s, then 10,450/s).
+    """
     values = [r["rps"] for r in (results.get(key), results.get(key + "_end")) if r]
-    return {"rps": sum(values) / len(values)} if values else None
+    return {"rps": max(values)} if values else None
 
 
 def render(folder):
@@ -84,7 +89,7 @@ def render(folder):
         to_plain, to_liveness = (ratio(r, plain), ratio(r, liveness)) if key in HTTP_STEPS else ("", "")
         lines.append(f"| {title} | {tool} | {r['rps']:,.0f} | {to_plain} | {to_liveness} | {ms(r.get('p50_ms'))} | "
                      f"{ms(r.get('p99_ms'))} | {r.get('answers', '')} | {r.get('loadavg', '')} |")
-    lines += ["", "Ratios to the reference apps use the mean of their two measurements, (0a)/(0a') and (0b)/(0b').",
+    lines += ["", "Ratios to the reference apps use the higher of their two measurements, (0a)/(0a') and (0b)/(0b'): a reference measured short of what it can do would flatter every ratio.",
               "", "| ratio | value | target |", "|---|---:|---|",
               f"| (1)/(0b) fairrush liveness / plain Boot liveness | {ratio(results['trivial'], liveness)} | >= 0.80 |",
               f"| (2)/(0a) durable grab / plain handler | {ratio(results['grab'], plain)} | >= 0.12 |",
