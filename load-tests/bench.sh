@@ -42,6 +42,8 @@
 #   order reversed every other round, Postgres flushing; each drain reports the records per partition and per persister
 #   (bench/TopicSpread.java), each persister JVM's CPU, and checks every claim stored exactly once. (6') is not run.
 #   BENCH_PORT: the first port tried for the API (default 18180; persisters and reference apps take the ones above).
+#   BENCH_PROFILE_EVENT, BENCH_PROFILE_INTERVAL: what the --profile* runs sample (async-profiler's event and interval; default
+#   cpu every 1ms; e.g. BENCH_PROFILE_EVENT=alloc BENCH_PROFILE_INTERVAL=512k for where the API allocates).
 #   BENCH_PERSIST_JFR=1: (6)'s persister recorded by JFR instead (load-tests/target/bench/persister.jfr; jfr-top.py reads it)
 # Installs wrk, redis-tools and postgresql-client with apt-get when they are missing. Stops everything
 # it started on exit.
@@ -312,7 +314,7 @@ step_profile() { # NAME WRK-ARGS...: one run of wrk under async-profiler, flame 
     pid=$(pgrep -f "fairrush.process=fairrush-bench-api-$RUN" | head -1)
   fi
   profiler() { java "$BENCH/AttachAgent.java" "$pid" "$lib" "$1" >>"$WORK/profile.out" 2>&1 || log "profiler $1 failed: $(cat "$WORK/profile.out")"; }
-  profiler "start,event=cpu,interval=1ms"
+  profiler "start,event=${BENCH_PROFILE_EVENT:-cpu},interval=${BENCH_PROFILE_INTERVAL:-1ms}"
   R=$(wrk_at "$base" "$DURATION" "$@")
   profiler "collapsed,file=$WORK/profile-$name.collapsed"
   profiler "stop,title=fairrush $name (bench.sh --profile),file=$WORK/profile-$name.html"
