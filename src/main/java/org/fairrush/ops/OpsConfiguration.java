@@ -4,11 +4,13 @@ import java.time.Clock;
 import java.util.List;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import org.fairrush.rush.Leases;
 import org.fairrush.rush.PoolQueries;
 import org.fairrush.rush.RushMetrics;
 import org.fairrush.rush.RushProperties;
 import org.fairrush.rush.WatchedPools;
 import org.fairrush.rush.kafka.ClaimLag;
+import org.fairrush.rush.recovery.Reconciliation;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
@@ -19,6 +21,12 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(OpsProperties.class)
 class OpsConfiguration {
+
+    /** Invariant 3 every minute in the log, on the lease holder (see MinuteReconciliation). */
+    @Bean
+    MinuteReconciliation minuteReconciliation(Reconciliation reconciliation, Leases leases, RushProperties rush) {
+        return new MinuteReconciliation(reconciliation, leases, rush.keyPrefix());
+    }
 
     @Bean
     RushMetrics rushMetrics(MeterRegistry registry) {
