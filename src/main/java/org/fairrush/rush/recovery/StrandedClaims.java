@@ -37,8 +37,9 @@ import reactor.core.publisher.Mono;
  * stored claim is always safe (clear.lua only forgets it), so instances need not agree on who runs a pass.
  *
  * <p>While the persisters are behind (consumer lag above zero), a scope holding more than
- * {@value PoolQueries#PENDING_BACKLOG} pending records is left for a later pass (docs/design.md section 11, note 53). Those records are then mostly the backlog
- * the persisters have not reached, and only a claim they have passed can be stranded; reading them all and asking
+ * {@value PoolQueries#PENDING_BACKLOG} pending records is left for a later pass (docs/design.md section 11, note 53).
+ * Those records are then mostly the backlog the persisters have not reached, and only a claim they have passed can be
+ * stranded; reading them all and asking
  * Postgres about each, every minute on every instance, cost the API CPU in proportion to the backlog at the moment
  * it was busiest (a rush's backlog of 300,000 claims: 600 pages decoded and 600 queries a minute per instance). What
  * stranded records block (a rebuild, a draw) waits for the backlog to be stored anyway. Once the persisters have
