@@ -1,6 +1,5 @@
 package org.fairrush.ops;
 
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -22,10 +21,10 @@ import org.springframework.core.env.MapPropertySource;
  * application starts, and its tracing handlers run inside every HTTP request's observation: the incoming
  * {@code traceparent} read, a span started and ended, one request in ten sampled (the configured probability), the
  * Prometheus exemplars looked up on every timer, for traces nobody exported: 4 % of the liveness probe's CPU samples,
- * and without it the grab answered 1.13x as many requests per CPU second (docs/benchmarks.md, issue 13, session j). fairrush keeps the property as its one
- * switch: it already decides whether Redis commands and the claim path are observed ({@code RedisCommandObservations},
- * {@code RushConfiguration.tracing}); this makes it decide Boot's part too. On ({@code MANAGEMENT_TRACING_ENABLED=true},
- * docs/operations.md section 13), nothing is left out.
+ * and without it the grab answered 1.13x as many requests per CPU second (docs/benchmarks.md, issue 13, session j).
+ * fairrush keeps the property as its one switch: it already decides whether Redis commands and the claim path are
+ * observed ({@code RedisCommandObservations}, {@code RushConfiguration.tracing}); this makes it decide Boot's part too.
+ * On ({@code MANAGEMENT_TRACING_ENABLED=true}, docs/operations.md section 13), nothing is left out.
  *
  * <p>Runs after the configuration files are read (lowest precedence), and adds to any exclusions already configured
  * rather than replacing them.
@@ -53,7 +52,7 @@ class TracingSwitch implements EnvironmentPostProcessor, Ordered {
         Set<String> excluded = new LinkedHashSet<>(binder.bind(EXCLUDE, String[].class).map(List::of).orElse(List.of()));
         excluded.addAll(TRACING_AUTO_CONFIGURATIONS);
         environment.getPropertySources().addFirst(new MapPropertySource("fairrushTracingOff",
-                Map.of(EXCLUDE, String.join(",", new ArrayList<>(excluded)))));
+                Map.of(EXCLUDE, String.join(",", excluded))));
     }
 
     static boolean tracingOn(ConfigurableEnvironment environment) {

@@ -41,8 +41,8 @@ public final class Reconciliation {
     private final Clock clock;
     private final Buckets buckets;
 
-    public Reconciliation(PoolRegistry registry, PoolQueries queries, ReactiveStringRedisTemplate redis, List<ClaimSink> sinks, Supplier<Mono<Long>> persisterLag, Clock clock,
-            Buckets buckets) {
+    public Reconciliation(PoolRegistry registry, PoolQueries queries, ReactiveStringRedisTemplate redis, List<ClaimSink> sinks,
+            Supplier<Mono<Long>> persisterLag, Clock clock, Buckets buckets) {
         this.registry = registry;
         this.queries = queries;
         this.redis = redis;

@@ -39,11 +39,11 @@ import reactor.core.publisher.Mono;
  * <p>While the persisters are behind (consumer lag above zero), a scope holding more than
  * {@value PoolQueries#PENDING_BACKLOG} pending records is left for a later pass (docs/design.md section 11, note 53).
  * Those records are then mostly the backlog the persisters have not reached, and only a claim they have passed can be
- * stranded; reading them all and asking
- * Postgres about each, every minute on every instance, cost the API CPU in proportion to the backlog at the moment
- * it was busiest (a rush's backlog of 300,000 claims: 600 pages decoded and 600 queries a minute per instance). What
- * stranded records block (a rebuild, a draw) waits for the backlog to be stored anyway. Once the persisters have
- * caught up, or the scope is small, or the lag cannot be read, the pass reads the scope whole as before.
+ * stranded; reading them all and asking Postgres about each, every minute on every instance, cost the API CPU in
+ * proportion to the backlog at the moment it was busiest (a rush's backlog of 300,000 claims: 600 pages decoded and 600
+ * queries a minute per instance). What stranded records block (a rebuild, a draw) waits for the backlog to be stored
+ * anyway. Once the persisters have caught up, or the scope is small, or the lag cannot be read, the pass reads the
+ * scope whole as before.
  */
 public final class StrandedClaims extends PeriodicPass {
 
