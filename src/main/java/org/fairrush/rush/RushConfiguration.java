@@ -14,6 +14,7 @@ import org.fairrush.rush.lua.AcknowledgeScript;
 import org.fairrush.rush.lua.Acknowledgements;
 import org.fairrush.rush.lua.ChangeScripts;
 import org.fairrush.rush.lua.ClaimScript;
+import org.fairrush.rush.lua.ConsolidatedFlushes;
 import org.fairrush.rush.lua.DefinePoolScript;
 import org.fairrush.rush.lua.GrantScript;
 import org.fairrush.rush.lua.OfferScript;
@@ -24,6 +25,8 @@ import org.fairrush.rush.lua.ReplicaAcks;
 import org.fairrush.rush.lua.TransferScripts;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -39,6 +42,13 @@ class RushConfiguration {
     @Bean
     Clock clock() {
         return Clock.systemUTC();
+    }
+
+    /** Every Redis connection of the service (Spring Data's, Bucket4j's) consolidates its flushes (design note 55). */
+    @Bean
+    @ConditionalOnBooleanProperty(name = "fairrush.rush.redis-flush-consolidation", matchIfMissing = true)
+    ClientResourcesBuilderCustomizer consolidatedRedisFlushes() {
+        return builder -> builder.nettyCustomizer(new ConsolidatedFlushes());
     }
 
     @Bean

@@ -35,6 +35,8 @@ import org.springframework.validation.annotation.Validated;
  *                       acknowledged (Redis WAIT); 0 (default) acknowledges after the primary alone, whose
  *                       asynchronous replication may lose the last writes when it dies
  * @param redisReplicaTimeout longest wait for those replicas; beyond it the claim is reversed and answered BUSY
+ * @param redisFlushConsolidation whether Redis commands written close together leave in one write (design note 55);
+ *                       false sends each at once, as Lettuce does by itself
  * @param persister      the Kafka to Postgres writer
  */
 @Validated
@@ -52,6 +54,7 @@ public record RushProperties(
         @DefaultValue("1s") @NotNull Duration soldOutRecheck,
         @DefaultValue("0") @Min(0) int redisReplicaAcks,
         @DefaultValue("500ms") @NotNull Duration redisReplicaTimeout,
+        @DefaultValue("true") boolean redisFlushConsolidation,
         @DefaultValue @Valid Persister persister) {
 
     public RushProperties {
