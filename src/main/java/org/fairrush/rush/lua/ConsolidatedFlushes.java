@@ -13,13 +13,19 @@ import io.netty.handler.flush.FlushConsolidationHandler;
  * those from other threads until the connection's thread has run what is queued, then flushes once. A lone command
  * waits for no other: it goes as soon as the connection's thread is free, a few microseconds.
  *
- * <p>Measured with two scripts per call chain, 64 at a time on this machine's Redis: 12.0 to 7.3 us of the client's
- * CPU per command, 11.4 to 8.5 us of Redis's (docs/benchmarks.md, issue 13, session k).
+ * <p>Measured with chains of two scripts, 64 at a time on this machine's Redis: about 13.5 to 9 us of the client's CPU
+ * per command, 12.7 to 9.8 us of Redis's (docs/benchmarks.md, issue 13, session k).
  */
 public final class ConsolidatedFlushes implements NettyCustomizer {
 
-    /** Flushes held before one is let through even while a read goes on (Netty's default). */
-    static final int MOST_FLUSHES_HELD = FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES;
+    /**
+     * Flushes held before one is let through even while a read goes on. Netty's default, 256, makes the connection and
+     * Redis take turns: Redis idles while the client writes a whole read's worth of commands, the client while Redis
+     * answers them. Sixteen keeps both busy at once and still saves the calls: per command, with 64 chains of two
+     * scripts at a time, 256 held cost 0.7x the client's CPU of Lettuce alone at 0.7x its throughput, 16 held 0.7x the
+     * CPU at 1.3x the throughput ({@code load-tests/bench/RedisFlushes.java}).
+     */
+    static final int MOST_FLUSHES_HELD = 16;
 
     @Override
     public void afterChannelInitialized(Channel channel) {

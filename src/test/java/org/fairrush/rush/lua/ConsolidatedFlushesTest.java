@@ -31,6 +31,24 @@ class ConsolidatedFlushesTest {
     }
 
     @Test
+    void aLongReadLetsTheHeldCommandsGoOnceThereAreSoMany() {
+        AtomicInteger flushes = new AtomicInteger();
+        EmbeddedChannel channel = consolidated(flushes);
+        int reads = ConsolidatedFlushes.MOST_FLUSHES_HELD / 3 + 1;
+
+        for (int read = 0; read < reads; read++) {
+            channel.pipeline().fireChannelRead("three replies");
+        }
+
+        // More commands than are held, the read still going on: the first MOST_FLUSHES_HELD are on their way to Redis.
+        assertThat(flushes).hasValue(1);
+        assertThat(channel.outboundMessages()).hasSize(ConsolidatedFlushes.MOST_FLUSHES_HELD);
+        channel.pipeline().fireChannelReadComplete();
+        assertThat(flushes).hasValue(2);
+        assertThat(channel.outboundMessages()).hasSize(3 * reads);
+    }
+
+    @Test
     void withoutItEachCommandIsFlushedAlone() {
         AtomicInteger flushes = new AtomicInteger();
         EmbeddedChannel channel = new EmbeddedChannel(countingFlushes(flushes), writingThreeCommandsPerRead());
