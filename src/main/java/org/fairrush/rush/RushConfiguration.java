@@ -25,7 +25,6 @@ import org.fairrush.rush.lua.ReplicaAcks;
 import org.fairrush.rush.lua.TransferScripts;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
@@ -44,11 +43,14 @@ class RushConfiguration {
         return Clock.systemUTC();
     }
 
-    /** Every Redis connection of the service (Spring Data's, Bucket4j's) consolidates its flushes (design note 55). */
+    /** Every Redis connection of the service (Spring Data's, Bucket4j's) consolidates its flushes unless told not to (design note 55). */
     @Bean
-    @ConditionalOnBooleanProperty(name = "fairrush.rush.redis-flush-consolidation", matchIfMissing = true)
-    ClientResourcesBuilderCustomizer consolidatedRedisFlushes() {
-        return builder -> builder.nettyCustomizer(new ConsolidatedFlushes());
+    ClientResourcesBuilderCustomizer consolidatedRedisFlushes(RushProperties properties) {
+        return builder -> {
+            if (properties.redisFlushConsolidation()) {
+                builder.nettyCustomizer(new ConsolidatedFlushes());
+            }
+        };
     }
 
     @Bean
