@@ -1,11 +1,13 @@
 package org.fairrush.voucher;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import org.fairrush.rush.ClaimRecorded;
@@ -14,6 +16,7 @@ import org.fairrush.rush.PoolRef;
 import org.fairrush.voucher.domain.Campaign;
 import org.fairrush.voucher.domain.CouponRules;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
@@ -23,8 +26,8 @@ import reactor.core.publisher.Mono;
  * Stores grabbed vouchers for the persister: one multi-row INSERT per batch (rows passed as arrays and unnested),
  * ON CONFLICT (id) DO NOTHING so that a claim delivered twice (in one batch or in two) is stored once, while a
  * different claim colliding on another unique column (the member's n-th voucher, the code) fails and is set aside,
- * never dropped. (COPY into a staging table, then one INSERT ... SELECT, was measured no faster and removed:
- * docs/design.md note 36.)
+ * never dropped; so does a different claim with a stored voucher's id, which is a code drawn twice (note 56). (COPY
+ * into a staging table, then one INSERT ... SELECT, was measured no faster and removed: docs/design.md note 36.)
  * Each voucher is stored with its own validity ({@link CouponRules#validUntil}), counted from the claim's time.
  */
 @Component
@@ -70,7 +73,8 @@ class VoucherClaimSink implements ClaimSink {
         return db.sql("insert into campaign_entry (id, campaign_id, member_id, code, entered_at, status, revision) "
                         + "select * from unnest(:ids::uuid[], :campaigns::bigint[], :members::text[], :codes::text[], "
                         + ":enteredAt::timestamptz[], :statuses::text[], :revisions::int[]) on conflict (id) do update "
-                        + "set status = excluded.status, revision = excluded.revision where campaign_entry.revision < excluded.revision")
+                        + "set status = excluded.status, revision = excluded.revision where campaign_entry.revision < excluded.revision "
+                        + "and (campaign_entry.campaign_id, campaign_entry.member_id) = (excluded.campaign_id, excluded.member_id)")
                 .bind("ids", entries.stream().map(c -> c.eventId().toString()).toArray(String[]::new))
                 .bind("campaigns", entries.stream().map(c -> Long.valueOf(c.scope())).toArray(Long[]::new))
                 .bind("members", entries.stream().map(ClaimRecorded::actorId).toArray(String[]::new))
@@ -78,7 +82,9 @@ class VoucherClaimSink implements ClaimSink {
                 .bind("enteredAt", entries.stream().map(c -> c.occurredAt().toString()).toArray(String[]::new))
                 .bind("statuses", entries.stream().map(VoucherClaimSink::entryStatus).toArray(String[]::new))
                 .bind("revisions", entries.stream().map(ClaimRecorded::revision).toArray(Integer[]::new))
-                .then();
+                .fetch().rowsUpdated()
+                .flatMap(written -> written == entries.size() ? Mono.<Void>empty()
+                        : refuseCollisions("campaign_entry", entries, claim -> List.of(claim.scope(), claim.actorId())));
     }
 
     private static String entryStatus(ClaimRecorded claim) {
@@ -115,7 +121,41 @@ class VoucherClaimSink implements ClaimSink {
                 .bind("grabbedAt", claims.stream().map(c -> c.occurredAt().toString()).toArray(String[]::new))
                 .bind("validUntil", claims.stream().map(c -> validUntil(c, campaignsById.get(Long.valueOf(c.scope()))))
                         .toArray(String[]::new))
-                .then();
+                .fetch().rowsUpdated()
+                .flatMap(inserted -> inserted == claims.size() ? Mono.<Void>empty()
+                        : refuseCollisions("voucher", claims, claim -> List.of(claim.scope(), claim.actorId(), claim.seq())));
+    }
+
+    /**
+     * Some claims of the batch were not written because a row with their id was there. A voucher's or an entry's id is
+     * its code's hash ({@code VoucherCodes.voucherId}), so that is the same claim delivered again, or another claim
+     * that drew the same code (60 random bits: about one campaign of a million vouchers in two million has such a
+     * pair): the second must not vanish as if it were a repeat. A claim whose id holds another member's row (or, for a
+     * voucher, another number of theirs) is refused like any row a constraint refuses, and the persister sets it aside
+     * with the reason (design note 56).
+     *
+     * @param whose what of a claim its stored row must hold: the campaign (as the claim's scope), the member, for a
+     *              voucher the member's number
+     */
+    private Mono<Void> refuseCollisions(String table, List<ClaimRecorded> claims, Function<ClaimRecorded, List<Object>> whose) {
+        boolean voucher = "voucher".equals(table);
+        return db.sql("select id, campaign_id, member_id" + (voucher ? ", seq" : "") + " from " + table + " where id = any(:ids)")
+                .bind("ids", claims.stream().map(ClaimRecorded::eventId).distinct().toArray(UUID[]::new))
+                .map(row -> {
+                    List<Object> holder = new ArrayList<>(List.of(Long.toString(row.get("campaign_id", Long.class)), row.get("member_id", String.class)));
+                    if (voucher) {
+                        holder.add(row.get("seq", Integer.class));
+                    }
+                    return Map.entry(row.get("id", UUID.class), holder);
+                })
+                .all()
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue)
+                .flatMap(stored -> {
+                    List<UUID> colliding = claims.stream().filter(claim -> !whose.apply(claim).equals(stored.get(claim.eventId())))
+                            .map(ClaimRecorded::eventId).toList();
+                    return colliding.isEmpty() ? Mono.empty()
+                            : Mono.error(new DataIntegrityViolationException("another " + table + " row holds the id (so the code) of claims " + colliding));
+                });
     }
 
     /** Null (valid for the redemption window, as the reads take it) only if the campaign cannot be found, which its key forbids. */

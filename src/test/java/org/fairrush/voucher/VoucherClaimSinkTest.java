@@ -12,6 +12,7 @@ import org.fairrush.Api;
 import org.fairrush.FairrushTest;
 import org.fairrush.Fixtures;
 import org.fairrush.rush.ClaimRecorded;
+import org.fairrush.voucher.domain.VoucherCodes;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -48,6 +49,12 @@ class VoucherClaimSinkTest {
 
     private ClaimRecorded claim(long campaignId, String member, int seq, String code, Instant at) {
         return new ClaimRecorded(ClaimRecorded.SCHEMA_VERSION, UUID.randomUUID(), at,
+                Campaigns.KIND, Long.toString(campaignId), "", member, null, seq, ClaimRecorded.HELD, Map.of(Grabbing.CODE, code));
+    }
+
+    /** A claim as a grab makes it: its id is its code's hash (VoucherCodes.voucherId). */
+    private ClaimRecorded grabbed(long campaignId, String member, int seq, String code) {
+        return new ClaimRecorded(ClaimRecorded.SCHEMA_VERSION, VoucherCodes.voucherId(code), Instant.now().truncatedTo(ChronoUnit.MICROS),
                 Campaigns.KIND, Long.toString(campaignId), "", member, null, seq, ClaimRecorded.HELD, Map.of(Grabbing.CODE, code));
     }
 
@@ -93,6 +100,60 @@ class VoucherClaimSinkTest {
 
         assertThatThrownBy(() -> store(claim(campaignId, "m-2", 1, campaignId + "-AAAA-BBBB-0004")))
                 .isInstanceOf(DataIntegrityViolationException.class);
+    }
+
+    @Test
+    void storesAGrabbedClaimDeliveredAgainOnce() {
+        long campaignId = new Api(http).createCampaign(Fixtures.openCampaign(10, 2));
+        ClaimRecorded claim = grabbed(campaignId, "m-1", 1, campaignId + "-AAAA-BBBB-0031");
+
+        store(claim);
+        store(claim, claim);
+
+        assertThat(stored(campaignId)).isEqualTo(1);
+    }
+
+    /** Two grabs that drew the same code have the same id: the second is refused (and set aside), not taken for a repeat. */
+    @Test
+    void refusesAnotherClaimThatDrewAStoredVouchersCode() {
+        long campaignId = new Api(http).createCampaign(Fixtures.openCampaign(10, 2));
+        String code = campaignId + "-AAAA-BBBB-0032";
+        store(grabbed(campaignId, "m-1", 1, code));
+
+        assertThatThrownBy(() -> store(grabbed(campaignId, "m-2", 1, code)))
+                .isInstanceOf(DataIntegrityViolationException.class);
+        assertThat(row(VoucherCodes.voucherId(code)).get("member_id")).isEqualTo("m-1");
+        assertThatThrownBy(() -> store(grabbed(campaignId, "m-1", 2, code)))
+                .isInstanceOf(DataIntegrityViolationException.class);
+    }
+
+    @Test
+    void refusesABatchInWhichTwoClaimsDrewTheSameCode() {
+        long campaignId = new Api(http).createCampaign(Fixtures.openCampaign(10, 2));
+        String code = campaignId + "-AAAA-BBBB-0033";
+
+        assertThatThrownBy(() -> store(grabbed(campaignId, "m-1", 1, code), grabbed(campaignId, "m-2", 1, code)))
+                .isInstanceOf(DataIntegrityViolationException.class);
+        assertThat(stored(campaignId)).isZero();
+    }
+
+    @Test
+    void refusesAnotherEntryThatDrewAStoredEntrysCode() {
+        long campaignId = new Api(http).createCampaign(Fixtures.openCampaign(10, 2));
+        String code = campaignId + "-AAAA-BBBB-0034";
+        ClaimRecorded entry = entry(campaignId, "m-1", code);
+        store(entry);
+        store(entry);
+
+        assertThatThrownBy(() -> store(entry(campaignId, "m-2", code))).isInstanceOf(DataIntegrityViolationException.class);
+        assertThat(db.sql("select member_id from campaign_entry where id = :id").bind("id", entry.eventId())
+                .map(row -> row.get(0, String.class)).one().block(Duration.ofSeconds(10))).isEqualTo("m-1");
+    }
+
+    /** An opening's entry as a grab makes it. */
+    private ClaimRecorded entry(long campaignId, String member, String code) {
+        return new ClaimRecorded(ClaimRecorded.SCHEMA_VERSION, VoucherCodes.voucherId(code), Instant.now().truncatedTo(ChronoUnit.MICROS),
+                Campaigns.KIND, Long.toString(campaignId), Openings.ENTRIES, member, null, 1, ClaimRecorded.WAITING, Map.of(Grabbing.CODE, code));
     }
 
     @Test
