@@ -1,13 +1,11 @@
 package org.fairrush.voucher;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import org.fairrush.rush.ClaimRecorded;
@@ -84,7 +82,7 @@ class VoucherClaimSink implements ClaimSink {
                 .bind("revisions", entries.stream().map(ClaimRecorded::revision).toArray(Integer[]::new))
                 .fetch().rowsUpdated()
                 .flatMap(written -> written == entries.size() ? Mono.<Void>empty()
-                        : refuseCollisions("campaign_entry", entries, claim -> List.of(claim.scope(), claim.actorId())));
+                        : refuseCollisions("campaign_entry", false, entries));
     }
 
     private static String entryStatus(ClaimRecorded claim) {
@@ -123,7 +121,7 @@ class VoucherClaimSink implements ClaimSink {
                         .toArray(String[]::new))
                 .fetch().rowsUpdated()
                 .flatMap(inserted -> inserted == claims.size() ? Mono.<Void>empty()
-                        : refuseCollisions("voucher", claims, claim -> List.of(claim.scope(), claim.actorId(), claim.seq())));
+                        : refuseCollisions("voucher", true, claims));
     }
 
     /**
@@ -134,28 +132,26 @@ class VoucherClaimSink implements ClaimSink {
      * voucher, another number of theirs) is refused like any row a constraint refuses, and the persister sets it aside
      * with the reason (design note 56).
      *
-     * @param whose what of a claim its stored row must hold: the campaign (as the claim's scope), the member, for a
-     *              voucher the member's number
+     * @param numbered whether the table's rows carry the member's number ({@code seq}: vouchers, not entries)
      */
-    private Mono<Void> refuseCollisions(String table, List<ClaimRecorded> claims, Function<ClaimRecorded, List<Object>> whose) {
-        boolean voucher = "voucher".equals(table);
-        return db.sql("select id, campaign_id, member_id" + (voucher ? ", seq" : "") + " from " + table + " where id = any(:ids)")
+    private Mono<Void> refuseCollisions(String table, boolean numbered, List<ClaimRecorded> claims) {
+        return db.sql("select id, campaign_id, member_id" + (numbered ? ", seq" : "") + " from " + table + " where id = any(:ids)")
                 .bind("ids", claims.stream().map(ClaimRecorded::eventId).distinct().toArray(UUID[]::new))
-                .map(row -> {
-                    List<Object> holder = new ArrayList<>(List.of(Long.toString(row.get("campaign_id", Long.class)), row.get("member_id", String.class)));
-                    if (voucher) {
-                        holder.add(row.get("seq", Integer.class));
-                    }
-                    return Map.entry(row.get("id", UUID.class), holder);
-                })
+                .map(row -> Map.entry(row.get("id", UUID.class), new Holder(Long.toString(row.get("campaign_id", Long.class)),
+                        row.get("member_id", String.class), numbered ? row.get("seq", Integer.class) : null)))
                 .all()
                 .collectMap(Map.Entry::getKey, Map.Entry::getValue)
                 .flatMap(stored -> {
-                    List<UUID> colliding = claims.stream().filter(claim -> !whose.apply(claim).equals(stored.get(claim.eventId())))
+                    List<UUID> colliding = claims.stream()
+                            .filter(claim -> !new Holder(claim.scope(), claim.actorId(), numbered ? claim.seq() : null).equals(stored.get(claim.eventId())))
                             .map(ClaimRecorded::eventId).toList();
                     return colliding.isEmpty() ? Mono.empty()
                             : Mono.error(new DataIntegrityViolationException("another " + table + " row holds the id (so the code) of claims " + colliding));
                 });
+    }
+
+    /** Whose a stored row is: the campaign (as a claim's scope), the member, and the member's number where the table has one. */
+    private record Holder(String campaign, String member, Integer number) {
     }
 
     /** Null (valid for the redemption window, as the reads take it) only if the campaign cannot be found, which its key forbids. */
