@@ -21,6 +21,7 @@ import org.fairrush.rush.WatchedPools;
 import org.fairrush.rush.WatchedPools.WatchedPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -32,9 +33,11 @@ import reactor.core.publisher.Sinks;
  * ({@code fairrush_pool_remaining}, {@code fairrush_pool_pending}, {@code fairrush_pool_waiting}, tagged with
  * kind and pool, only for watched pools so their number stays bounded) and publishes one
  * {@link LiveSnapshot} for the live dashboard's streams. One sampler per instance, however many
- * dashboards are open.
+ * dashboards are open. A lifecycle bean, stopped before the Redis connections as the engine's periodic passes are: a
+ * sample in flight when the connection factory stopped failed its Redis reads, and the reads a zip had already given up
+ * on dropped their errors (seen by {@code ShutdownTest} when a service stopped within a second of starting).
  */
-final class LiveBoard {
+final class LiveBoard implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(LiveBoard.class);
     private static final String CLAIMS_PREFIX = "claims:";
@@ -73,7 +76,11 @@ final class LiveBoard {
                 .baseUnit("claims").register(registry);
     }
 
-    void start() {
+    @Override
+    public synchronized void start() {
+        if (isRunning()) {
+            return;
+        }
         sampling = Flux.interval(Duration.ZERO, properties.sampleInterval())
                 .onBackpressureDrop()
                 .concatMap(tick -> sample().onErrorResume(failure -> {
@@ -83,10 +90,22 @@ final class LiveBoard {
                 .subscribe(frame -> frames.tryEmitNext(frame), failure -> log.error("the live board stopped", failure));
     }
 
-    void stop() {
+    @Override
+    public synchronized void stop() {
         if (sampling != null) {
             sampling.dispose();
         }
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+        return sampling != null && !sampling.isDisposed();
+    }
+
+    /** The engine's periodic passes' phase (PeriodicPass): stopped before the Redis connection factory, started after it. */
+    @Override
+    public int getPhase() {
+        return SmartLifecycle.DEFAULT_PHASE - 4096;
     }
 
     /** The latest frame at once, then every new one. */

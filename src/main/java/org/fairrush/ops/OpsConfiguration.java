@@ -49,7 +49,7 @@ class OpsConfiguration {
         return new PersisterLag(lag, properties.lagInterval(), registry);
     }
 
-    @Bean(initMethod = "start", destroyMethod = "stop")
+    @Bean
     LiveBoard liveBoard(List<WatchedPools> sources, PoolQueries poolQueries, MeterRegistry registry, PersisterLag lag, Clock clock,
             OpsProperties properties, ReactiveStringRedisTemplate redis, RushProperties rush) {
         String instance = System.getenv().getOrDefault("HOSTNAME", "local");
