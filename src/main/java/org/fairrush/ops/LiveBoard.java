@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import org.fairrush.ops.LiveSnapshot.Group;
 import org.fairrush.ops.LiveSnapshot.Pool;
+import org.fairrush.rush.PeriodicPass;
 import org.fairrush.rush.PoolQueries;
 import org.fairrush.rush.PoolRef;
 import org.fairrush.rush.WatchedPools;
@@ -102,10 +103,10 @@ final class LiveBoard implements SmartLifecycle {
         return sampling != null && !sampling.isDisposed();
     }
 
-    /** The engine's periodic passes' phase (PeriodicPass): stopped before the Redis connection factory, started after it. */
+    /** The engine's background phase: stopped before the Redis connection factory, started after it. */
     @Override
     public int getPhase() {
-        return SmartLifecycle.DEFAULT_PHASE - 4096;
+        return PeriodicPass.BACKGROUND_PHASE;
     }
 
     /** The latest frame at once, then every new one. */

@@ -20,6 +20,13 @@ public abstract class PeriodicPass implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(PeriodicPass.class);
 
+    /**
+     * The phase of the engine's background work (these passes, the persister, the live board): started after and
+     * stopped before the Redis connection factory, stopped after the web server's graceful shutdown (DEFAULT_PHASE -
+     * 2048), so that no pass meets a closed connection and no request meets a stopped engine.
+     */
+    public static final int BACKGROUND_PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
+
     private final String name;
     private final Duration interval;
     private Disposable running;
@@ -60,6 +67,6 @@ public abstract class PeriodicPass implements SmartLifecycle {
 
     @Override
     public final int getPhase() {
-        return SmartLifecycle.DEFAULT_PHASE - 4096;
+        return BACKGROUND_PHASE;
     }
 }

@@ -15,6 +15,7 @@ import org.fairrush.rush.ClaimPublisher;
 import org.fairrush.rush.ClaimRecorded;
 import org.fairrush.rush.ClaimSink;
 import org.fairrush.rush.ClaimStream;
+import org.fairrush.rush.PeriodicPass;
 import org.fairrush.rush.RushMetrics;
 import org.fairrush.rush.lua.PersistenceScripts;
 import org.fairrush.rush.lua.PoolKeys;
@@ -137,7 +138,7 @@ public final class Persister implements SmartLifecycle {
      */
     @Override
     public int getPhase() {
-        return SmartLifecycle.DEFAULT_PHASE - 4096;
+        return PeriodicPass.BACKGROUND_PHASE;
     }
 
     /** Records set aside on the dead-letter topic since start. */
