@@ -14,10 +14,15 @@
 #   -w what to measure, comma-separated (default trivial,grab,soldout): trivial (GET /actuator/health/liveness),
 #      grab (durable grab, one token per member reused), fresh (durable grab, a fresh token every request),
 #      soldout (409 SOLD_OUT), register (a stall registration with its JSON body, a merchant of its own each request:
-#      201 WAITLISTED behind the fair's one stall, durable as a grab)
+#      201 WAITLISTED behind the fair's one stall, durable as a grab), rate (the durable grab's p50 and p99 with grabs
+#      arriving at a fixed rate, Gatling's GrabRateSimulation as bench.sh's step (2b): half of the round's grab
+#      throughput, the lower of A's and B's, so list grab before it; or AB_RATE grabs a second; beside them the plain
+#      handler's p99 at the same rate, PlainRateSimulation: the load tool's and the machine's share)
 # Environment: A_OPTS, B_OPTS add JVM options to A or B (e.g. the same revision twice with a property changed);
+#   A_JAVA, B_JAVA the java launcher of A or B (default: java on the PATH);
 #   AB_KEEP_BUILDS=1 reuses the two builds of the previous run instead of building again.
-# Both instances run with the persister off; the claims they make stay in the topic.
+# Both instances run with the persister off; the claims they make stay in the topic. Their collectors log to
+# load-tests/target/ab/fairrush-ab-{a,b}-gc.log.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/stack.sh"
 
@@ -62,12 +67,12 @@ checkout() { # REV DIR: the revision's files (or the working tree's) in DIR, bui
     "$(cat "$dir/target/fairrush-dev.classpath")" > "$dir/target/fairrush-dev.args"
 }
 
-start_build() { # DIR PORT TAG OPTS...: the service of a build, started as start_app_java starts it
-  local dir=$1 port=$2 tag=$3
-  shift 3
+start_build() { # DIR PORT TAG JAVA OPTS...: the service of a build, started as start_app_java starts it
+  local dir=$1 port=$2 tag=$3 java=$4
+  shift 4
   ( cd "$dir" && SERVER_PORT=$port FAIRRUSH_RUSH_PERSISTER_ENABLED=false SPRING_R2DBC_URL="r2dbc:postgresql://$PG/postgres" \
       SPRING_DATA_REDIS_URL="redis://$REDIS" SPRING_KAFKA_BOOTSTRAPSERVERS="$KAFKA" \
-      exec setsid java "-Dfairrush.process=$tag" -Xms1g -Xmx1g "-Dfairrush.dev-tokens.key-file=$WORK/keys" "$@" \
+      exec setsid "$java" "-Dfairrush.process=$tag" -Xms1g -Xmx1g "-Xlog:gc:file=$WORK/$tag-gc.log" "-Dfairrush.dev-tokens.key-file=$WORK/keys" "$@" \
       "@$dir/target/fairrush-dev.args" </dev/null >"$WORK/$tag.log" 2>&1 ) &
   STARTED_GROUPS+=("$!")
   log "started $tag (pid $!) on port $port"
@@ -104,8 +109,8 @@ if wants register; then
 fi
 tail -n +$(( MEMBERS + 1 )) "$WORK/all-tokens.txt" > "$WORK/fresh-tokens.txt"
 
-PA=$(free_port 18280) && start_build "$WORK/a" "$PA" fairrush-ab-a ${A_OPTS:-}
-PB=$(free_port $((PA + 1))) && start_build "$WORK/b" "$PB" fairrush-ab-b ${B_OPTS:-}
+PA=$(free_port 18280) && start_build "$WORK/a" "$PA" fairrush-ab-a "${A_JAVA:-java}" ${A_OPTS:-}
+PB=$(free_port $((PA + 1))) && start_build "$WORK/b" "$PB" fairrush-ab-b "${B_JAVA:-java}" ${B_OPTS:-}
 P0=$(free_port $((PB + 1))) && start_reference_java plain "$P0" "$WORK/ref-plain.log" fairrush-ab-ref-plain -Xms1g -Xmx1g
 P1=$(free_port $((P0 + 1))) && start_reference_java actuator "$P1" "$WORK/ref-actuator.log" fairrush-ab-ref-actuator -Xms1g -Xmx1g
 for port in "$PA" "$PB"; do wait_healthy "$port" 300 || die "the service on $port did not start"; done
@@ -126,9 +131,9 @@ fair() { # a first-come fair open for registration now, with one FOOD stall: its
   curl -fsS -X POST "$A/api/v1/fairs" -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' \
     -d "{\"name\":\"ab\",\"theme\":\"bench\",\"venue\":\"bench hall\",\"startsAt\":\"$starts\",\"endsAt\":\"$ends\",\"registrationOpensAt\":\"$now\",\"registrationClosesAt\":\"$end\",\"allocation\":\"FIRST_COME\",\"categories\":[{\"code\":\"FOOD\",\"name\":\"Food\",\"stalls\":1,\"feeCents\":5000}]}" | jq -r .id
 }
-BIG=$(campaign 1000000 100) GONE=$(campaign 1 1) FAIR=0
+BIG=$(campaign 1000000 100) BIG_B=$(campaign 1000000 100) GONE=$(campaign 1 1) FAIR=0
 wants register && FAIR=$(fair)
-[ -n "$BIG" ] && [ -n "$GONE" ] || die "could not create the campaigns"
+[ -n "$BIG" ] && [ -n "$BIG_B" ] && [ -n "$GONE" ] || die "could not create the campaigns"
 for base in "$A" "$B"; do   # the sold-out campaign's only voucher, then each instance learns it is gone
   curl -s -o /dev/null -X POST "$base/api/v1/campaigns/$GONE/grabs" -H "Authorization: Bearer $(head -1 "$WORK/tokens.txt")" -H "Idempotency-Key: ab-gone-$RANDOM$RANDOM"
 done
@@ -153,7 +158,7 @@ wrk_on() { # BASE SECONDS ARGS...: the RESULT JSON of bench's wrk script
 args_for() { # WHAT ROUND [a|b]: wrk arguments of one path
   case $1 in
     trivial) echo "get /actuator/health/liveness" ;;
-    grab) echo "grab /api/v1/campaigns/$BIG/grabs $WORK/tokens.txt r$2" ;;
+    grab) echo "grab /api/v1/campaigns/$( [ "$3" = b ] && echo "$BIG_B" || echo "$BIG" )/grabs $WORK/tokens.txt r$2" ;;
     fresh) echo "fresh /api/v1/campaigns/$BIG/grabs $WORK/fresh-tokens.txt f$2 2" ;;
     soldout) echo "grab /api/v1/campaigns/$GONE/grabs $WORK/tokens.txt s$2" ;;
     register) echo "register /api/v1/fairs/$FAIR/registrations $WORK/merchants-$3.txt g$2 2" ;;
@@ -161,8 +166,12 @@ args_for() { # WHAT ROUND [a|b]: wrk arguments of one path
 }
 
 log "warm-up: every path of A and B, and the reference apps, for ${SECONDS_PER}s x 2 each"
+if wants rate; then
+  ( cd "$ROOT" && ./mvnw -B -q -f load-tests/pom.xml test-compile ) >&2 || die "could not build the Gatling simulations"
+  [ -n "${AB_RATE:-}" ] || [[ ",$WHAT," == *,grab,*rate,* ]] || die "-w rate needs grab listed before it, or AB_RATE"
+fi
 for w in ${WHAT//,/ }; do
-  [ "$w" = fresh ] && continue
+  [ "$w" = fresh ] || [ "$w" = rate ] && continue
   for side in a b; do
     base=$A
     [ "$side" = b ] && base=$B
@@ -174,22 +183,54 @@ wrk_on "http://127.0.0.1:$P0" $((SECONDS_PER * 2)) get /ok >/dev/null
 wrk_on "http://127.0.0.1:$P1" $((SECONDS_PER * 2)) get /actuator/health/liveness >/dev/null
 
 : > "$WORK/rounds.tsv"
+: > "$WORK/rates.tsv"
 # Fresh tokens are shared out between A and B by halves, so neither sees a token twice.
 if wants fresh; then
   HALF=$(( $(wc -l < "$WORK/fresh-tokens.txt") / 2 ))
   head -n "$HALF" "$WORK/fresh-tokens.txt" > "$WORK/fresh-a.txt"
   tail -n +$(( HALF + 1 )) "$WORK/fresh-tokens.txt" > "$WORK/fresh-b.txt"
 fi
+rate_round() { # ROUND: A's and B's grab latency at one fixed arrival rate, into rates.tsv
+  local round=$1 rate order entry name base r campaign warmup
+  # a campaign of its own: the round's grabs and these together could run the 2,000 members into their limit
+  campaign=$(campaign 1000000 100)
+  [ -n "$campaign" ] || die "could not create round $round's campaign for the fixed rate"
+  rate=${AB_RATE:-$(awk -F'\t' -v r="$round" '$1 == r && $2 == "grab" { v = int($4 / 2); if (m == "" || v < m) m = v } END { print m }' "$WORK/rounds.tsv")}
+  warmup=$(( SECONDS_PER > 6 ? SECONDS_PER / 2 : 3 ))
+  # the plain handler at the same rate first: what the load tool and the machine add to any answer at that rate
+  r=$(rate_result PlainRateSimulation "http://127.0.0.1:$P0" "$rate" "$SECONDS_PER" "$warmup" "$WORK/gatling-${round}plain.log")
+  [ -n "$r" ] || die "round $round: the fixed-rate run of the plain handler gave no numbers, see $WORK/gatling-${round}plain.log"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$round" plain "$rate" "$(jq .p50_ms <<<"$r")" "$(jq .p99_ms <<<"$r")" \
+    "$(jq .failed_pct <<<"$r")" >> "$WORK/rates.tsv"
+  log "round $round rate plain: offered $rate/s, $(jq -c '{p50_ms, p99_ms, failed_pct}' <<<"$r")"
+  order=("A $A" "B $B")
+  (( round % 2 == 0 )) && order=("B $B" "A $A")
+  for entry in "${order[@]}"; do
+    name=${entry%% *} base=${entry#* }
+    r=$(rate_result GrabRateSimulation "$base" "$rate" "$SECONDS_PER" "$warmup" "$WORK/gatling-$round$name.log" \
+      -DcampaignId="$campaign" -DtokensFile="$WORK/tokens.txt")
+    [ -n "$r" ] || die "round $round: the fixed-rate run of $name gave no numbers, see $WORK/gatling-$round$name.log"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$name" "$rate" "$(jq .p50_ms <<<"$r")" "$(jq .p99_ms <<<"$r")" \
+      "$(jq .failed_pct <<<"$r")" >> "$WORK/rates.tsv"
+    log "round $round rate $name: offered $rate/s, $(jq -c '{p50_ms, p99_ms, failed_pct}' <<<"$r")"
+  done
+}
+
 for ((round = 1; round <= ROUNDS; round++)); do
-  # A campaign of its own per round: 2,000 members at 100 each would otherwise run out of limit on a fast machine
-  # after a few rounds, and a round would then measure LIMIT_REACHED refusals instead of grants.
-  BIG=$(campaign 1000000 100)
-  [ -n "$BIG" ] || die "could not create round $round's campaign"
+  # A campaign of its own per round and side (BIG for A's grabs, BIG_B for B's): 2,000 members at 100 each would
+  # otherwise run out of limit on a fast machine (two sides of 20 s at 5,000 grabs/s reach the 200,000), and a
+  # round would then measure LIMIT_REACHED refusals, answered fast, instead of grants.
+  BIG=$(campaign 1000000 100) BIG_B=$(campaign 1000000 100)
+  [ -n "$BIG" ] && [ -n "$BIG_B" ] || die "could not create round $round's campaigns"
   if wants register; then FAIR=$(fair) && [ -n "$FAIR" ] || die "could not create round $round's fair"; fi
   P=$(measure fairrush-ab-ref-plain "http://127.0.0.1:$P0" "$SECONDS_PER" get /ok)
   L=$(measure fairrush-ab-ref-actuator "http://127.0.0.1:$P1" "$SECONDS_PER" get /actuator/health/liveness)
   plain=$(jq .rps <<<"$P") live=$(jq .rps <<<"$L") plain_cpu=$(jq .cpu_ms_per_request <<<"$P") live_cpu=$(jq .cpu_ms_per_request <<<"$L")
   for w in ${WHAT//,/ }; do
+    if [ "$w" = rate ]; then
+      rate_round "$round"
+      continue
+    fi
     # A and B in turns, the first of each round alternating, so neither always follows the references
     order=("A $A" "B $B")
     (( round % 2 == 0 )) && order=("B $B" "A $A")
@@ -209,10 +250,11 @@ for ((round = 1; round <= ROUNDS; round++)); do
   done
 done
 
-python3 - "$WORK/rounds.tsv" "$BEFORE${A_OPTS:+ $A_OPTS}" "$AFTER${B_OPTS:+ $B_OPTS}" "$SECONDS_PER" "$ROUNDS" "$CONNECTIONS" > "$WORK/ab.md" <<'PY'
+python3 - "$WORK/rounds.tsv" "$WORK/rates.tsv" "$BEFORE${A_JAVA:+ on $A_JAVA}${A_OPTS:+ $A_OPTS}" "$AFTER${B_JAVA:+ on $B_JAVA}${B_OPTS:+ $B_OPTS}" "$SECONDS_PER" "$ROUNDS" "$CONNECTIONS" > "$WORK/ab.md" <<'PY'
 import collections, statistics, sys
 rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1])]
-a_name, b_name, secs, rounds, conns = sys.argv[2:7]
+rates = [line.rstrip("\n").split("\t") for line in open(sys.argv[2])]
+a_name, b_name, secs, rounds, conns = sys.argv[3:8]
 by = collections.defaultdict(dict)
 for rnd, what, name, rps, plain, live, status, cpu, plain_cpu, live_cpu in rows:
     by[(what, rnd)][name] = dict(rps=float(rps), plain=float(plain), live=float(live), status=status,
@@ -246,8 +288,24 @@ for what in whats:
           f"{med(lambda r: r['A']['plain_cpu'] / r['A']['cpu']):.3f} | {med(lambda r: r['B']['plain_cpu'] / r['B']['cpu']):.3f} | "
           f"{med(lambda r: r['A']['live_cpu'] / r['A']['cpu']):.2f} | {med(lambda r: r['B']['live_cpu'] / r['B']['cpu']):.2f} | "
           f"{med(lambda r: r['A']['plain_cpu']):.3f} | {med(lambda r: r['A']['live_cpu']):.3f} |")
+if rates:
+    by_round = collections.defaultdict(dict)
+    for rnd, name, rate, p50, p99, failed in rates:
+        by_round[rnd][name] = dict(rate=float(rate), p50=float(p50), p99=float(p99), failed=float(failed))
+    rs = [v for v in by_round.values() if "A" in v and "B" in v and "plain" in v]
+    med = lambda f: statistics.median(f(r) for r in rs)
+    print()
+    print("The durable grab at a fixed arrival rate (Gatling, open model; ms; the offered rate is the same for A and B in a round):")
+    print()
+    print("| offered /s | A p50 | B p50 | A p99 | B p99 | B/A p99 | rounds with B's p99 lower | (0a) plain handler p99 at the rate | most failed % | p99 by round, A / B / plain |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    print(f"| {med(lambda r: r['A']['rate']):,.0f} | {med(lambda r: r['A']['p50']):.0f} | {med(lambda r: r['B']['p50']):.0f} | "
+          f"{med(lambda r: r['A']['p99']):.0f} | {med(lambda r: r['B']['p99']):.0f} | {med(lambda r: r['B']['p99'] / max(r['A']['p99'], 1)):.2f} | "
+          f"{sum(r['B']['p99'] < r['A']['p99'] for r in rs)} of {len(rs)} | {med(lambda r: r['plain']['p99']):.0f} | "
+          f"{max(max(r['A']['failed'], r['B']['failed']) for r in rs):.1f} | "
+          + ", ".join(f"{r['A']['p99']:.0f} / {r['B']['p99']:.0f} / {r['plain']['p99']:.0f}" for r in rs) + " |")
 print()
-last = max(int(r[0]) for r in rows)
+last = max((int(r[0]) for r in rows), default=0)
 print("Answers in the last round: " + "; ".join(f"{w} {n}: {s}" for rnd, w, n, _, _, _, s, *_ in rows if int(rnd) == last))
 PY
 cat "$WORK/ab.md"

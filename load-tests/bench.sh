@@ -263,22 +263,30 @@ step_grab_fresh() {
 
 # ---- (2b) durable grab at half of (2)'s throughput, arriving at a fixed rate (open model, Gatling) -------
 step_grab_half() {
+  local r
   HALF=$(jq -r '(.rps / 2 | floor)' "$RESULTS/grab.json")
   settle; LOAD_BEFORE=$(loadavg)
-  ( cd "$ROOT" && ./mvnw -B -q -f load-tests/pom.xml gatling:test -Dgatling.simulationClass=org.fairrush.load.GrabRateSimulation \
-      -Dfairrush.baseUrl="$BASE" -DcampaignId="$BIG" -DtokensFile="$WORK/tokens.txt" -Drate="$HALF" \
-      -DdurationSeconds="$DURATION" -DwarmupSeconds="$WARMUP" -Dp99Millis=50 </dev/null ) > "$WORK/gatling-half.log" 2>&1 || true
-  actual() { grep -F "$1" "$WORK/gatling-half.log" | sed -n 's/.*(actual : \([0-9.]*\)).*/\1/p' | head -1; }
-  RPS_HALF=$(actual "mean requests per second") P50_HALF=$(actual "50th percentile") P99_HALF=$(actual "99th percentile")
-  FAILED_HALF=$(grep -F 'percentage of failed events' "$WORK/gatling-half.log" | sed -n 's/.*(actual : \([0-9.]*\)).*/\1/p' | head -1)
-  if [ -n "$RPS_HALF" ] && [ -n "$P99_HALF" ]; then
+  r=$(rate_result GrabRateSimulation "$BASE" "$HALF" "$DURATION" "$WARMUP" "$WORK/gatling-half.log" \
+    -DcampaignId="$BIG" -DtokensFile="$WORK/tokens.txt" -Dp99Millis=50)
+  if [ -n "$r" ]; then
     # failed_pct travels with the figure: a p99 over answers that failed (a refusal is answered fast, a timeout slow)
-    # is not the grab's, and the report says so beside it.
-    save grab_half "$(jq -n --argjson rps "$HALF" --argjson p50 "${P50_HALF:-0}" --argjson p99 "$P99_HALF" --argjson failed "${FAILED_HALF:-0}" \
-        '{rps: $rps, p50_ms: $p50, p99_ms: $p99, failed_pct: $failed}')" \
-      "offered $HALF/s after ${WARMUP}s of ramp-up (not counted); ${FAILED_HALF:-?}% failed"
+    # is not the grab's, and the report says so beside it. rps is the rate offered.
+    save grab_half "$(jq --argjson rps "$HALF" '. + {rps: $rps}' <<<"$r")" \
+      "offered $HALF/s after ${WARMUP}s of ramp-up (not counted); $(jq -r .failed_pct <<<"$r")% failed"
   else
     log "the fixed-rate run gave no numbers, see $WORK/gatling-half.log"
+  fi
+  # the reference at the same rate: the plain handler's p99 is what the load tool (a JVM on the same cores, its
+  # own collector's pauses included) and the machine add to any answer at that rate, the floor under (2b)'s
+  if [ -n "${REF_PLAIN:-}" ]; then
+    settle; LOAD_BEFORE=$(loadavg)
+    r=$(rate_result PlainRateSimulation "$REF_PLAIN" "$HALF" "$DURATION" "$WARMUP" "$WORK/gatling-half-plain.log")
+    if [ -n "$r" ]; then
+      save ref_plain_half "$(jq --argjson rps "$HALF" '. + {rps: $rps}' <<<"$r")" \
+        "offered $HALF/s after ${WARMUP}s of ramp-up (not counted); $(jq -r .failed_pct <<<"$r")% failed"
+    else
+      log "the fixed-rate run of the plain handler gave no numbers, see $WORK/gatling-half-plain.log"
+    fi
   fi
 }
 

@@ -77,6 +77,26 @@ wrk_result() {
     | sed -n 's/^RESULT //p'
 }
 
+# rate_result SIMULATION BASE_URL RATE SECONDS WARMUP LOGFILE [-Dname=value...]: one of the fixed-rate Gatling
+# simulations (load-tests/src/test/java/org/fairrush/load/FixedRate.java: requests arriving at RATE a second for
+# SECONDS after a ramp-up of WARMUP seconds that is not counted; an open model, arrivals do not wait for answers):
+# GrabRateSimulation (-DcampaignId, -DtokensFile) or PlainRateSimulation (-Dpath), as JSON {rps, p50_ms, p99_ms,
+# failed_pct}; nothing when Gatling gave no numbers (its output in LOGFILE; its JVM's collector logs to LOGFILE.gc).
+# A failed gate of the simulation's own still prints the figures.
+rate_result() {
+  local simulation=$1 base=$2 rate=$3 seconds=$4 warmup=$5 logfile=$6 rps p50 p99 failed
+  shift 6
+  ( cd "$ROOT" && ./mvnw -B -q -f load-tests/pom.xml gatling:test -Dgatling.simulationClass="org.fairrush.load.$simulation" \
+      -Dgatling.jvmArgs="-Xlog:gc:file=$logfile.gc" -Dfairrush.baseUrl="$base" -Drate="$rate" \
+      -DdurationSeconds="$seconds" -DwarmupSeconds="$warmup" "$@" </dev/null ) > "$logfile" 2>&1 || true
+  actual() { grep -F "$1" "$logfile" | sed -n 's/.*(actual : \([0-9.]*\)).*/\1/p' | head -1; }
+  rps=$(actual "mean requests per second") p50=$(actual "50th percentile") p99=$(actual "99th percentile")
+  failed=$(actual "percentage of failed events")
+  [ -n "$rps" ] && [ -n "$p99" ] || return 0
+  jq -n --argjson rps "$rps" --argjson p50 "${p50:-0}" --argjson p99 "$p99" --argjson failed "${failed:-0}" \
+    '{rps: $rps, p50_ms: $p50, p99_ms: $p99, failed_pct: $failed}'
+}
+
 # wait_quiet [PERCENT] [MAX_SECONDS]: waits until the whole machine used less than PERCENT (default 15) of its
 # cores over one second, at most MAX_SECONDS (default 60); prints the seconds waited. A JVM that has just served a
 # warm-up keeps its JIT compiler threads busy for seconds after it: a step measured then shares the cores with them

@@ -11,9 +11,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Simulation;
 
-import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
-import static io.gatling.javaapi.core.CoreDsl.details;
-import static io.gatling.javaapi.core.CoreDsl.rampUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.status;
@@ -23,10 +20,8 @@ import static io.gatling.javaapi.http.HttpDsl.status;
  * the issue's latency target: p99 <= 50 ms at half the maximum throughput. bench.sh runs it at half
  * the rate its step (2) measured; alone it is a gate on that target.
  *
- * <p>A warm-up ramps the rate up first, as requests named "grab (warm-up)" that no gate looks at: in the
- * first seconds of a run Gatling's own JVM is still compiling and opening its connections, and those
- * seconds alone (p50 over 300 ms while the rest of the run answered in a few) once made the p99 of the
- * whole run two seconds. The measured requests ("grab") start when the warm-up's are done.
+ * <p>A warm-up ramps the rate up first ({@link FixedRate}); {@link PlainRateSimulation} measures the load
+ * tool's and the machine's own share at the same rate, against a handler that does nothing.
  *
  * <p>-DcampaignId (an open campaign with enough stock), -DtokensFile (member tokens, one a line, enough
  * that nobody reaches the limit), -Drate=500 -DdurationSeconds=30 -DwarmupSeconds=10; gates:
@@ -39,17 +34,9 @@ public class GrabRateSimulation extends Simulation {
     private final AtomicLong next = new AtomicLong();
 
     {
-        double rate = Settings.decimal("rate", 500);
-        ScenarioBuilder warmUp = grabs("warm-up", "grab (warm-up)");
-        ScenarioBuilder measured = grabs("grab at a fixed rate", "grab");
-        setUp(warmUp.injectOpen(rampUsersPerSec(1).to(rate).during(Settings.seconds("warmupSeconds", 10)))
-                .andThen(measured.injectOpen(constantUsersPerSec(rate).during(Settings.seconds("durationSeconds", 30)))))
+        setUp(FixedRate.warmUpThenMeasure(grabs("warm-up", "grab (warm-up)"), grabs("grab at a fixed rate", "grab")))
                 .protocols(Protocol.http(getClass().getSimpleName()))
-                .assertions(
-                        details("grab").failedRequests().percent().lte(Settings.decimal("maxErrorPercent", 1)),
-                        details("grab").requestsPerSec().gte(0.0),
-                        details("grab").responseTime().percentile(50.0).gte(0),
-                        details("grab").responseTime().percentile(99.0).lte(Settings.number("p99Millis", 50)));
+                .assertions(FixedRate.figuresOf("grab", Integer.getInteger("p99Millis", 50)));
     }
 
     private ScenarioBuilder grabs(String scenario, String request) {
