@@ -156,9 +156,11 @@ wrk_on() { # BASE SECONDS ARGS...: the RESULT JSON of bench's wrk script
   wrk_result "$1" "$2" 2 "$CONNECTIONS" "${@:3}"
 }
 args_for() { # WHAT ROUND [a|b]: wrk arguments of one path
+  local big=$BIG
+  [ "${3:-}" = b ] && big=$BIG_B
   case $1 in
     trivial) echo "get /actuator/health/liveness" ;;
-    grab) echo "grab /api/v1/campaigns/$( [ "$3" = b ] && echo "$BIG_B" || echo "$BIG" )/grabs $WORK/tokens.txt r$2" ;;
+    grab) echo "grab /api/v1/campaigns/$big/grabs $WORK/tokens.txt r$2" ;;
     fresh) echo "fresh /api/v1/campaigns/$BIG/grabs $WORK/fresh-tokens.txt f$2 2" ;;
     soldout) echo "grab /api/v1/campaigns/$GONE/grabs $WORK/tokens.txt s$2" ;;
     register) echo "register /api/v1/fairs/$FAIR/registrations $WORK/merchants-$3.txt g$2 2" ;;

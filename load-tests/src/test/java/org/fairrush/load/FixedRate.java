@@ -20,13 +20,9 @@ final class FixedRate {
     private FixedRate() {
     }
 
-    private static double rate() {
-        return Settings.decimal("rate", 500);
-    }
-
     /** The warm-up's scenario, then the measured one. */
     static PopulationBuilder warmUpThenMeasure(ScenarioBuilder warmUp, ScenarioBuilder measured) {
-        double rate = rate();
+        double rate = Settings.decimal("rate", 500);
         return warmUp.injectOpen(rampUsersPerSec(1).to(rate).during(Settings.seconds("warmupSeconds", 10)))
                 .andThen(measured.injectOpen(constantUsersPerSec(rate).during(Settings.seconds("durationSeconds", 30))));
     }
