@@ -43,7 +43,10 @@ class RushConfiguration {
         return Clock.systemUTC();
     }
 
-    /** Every Redis connection of the service (Spring Data's, Bucket4j's) consolidates its flushes unless told not to (design note 55). */
+    /**
+     * Every Redis connection of the service (Spring Data's, the replicas' acknowledgement's) consolidates its flushes
+     * unless told not to (design note 55).
+     */
     @Bean
     ClientResourcesBuilderCustomizer consolidatedRedisFlushes(RushProperties properties) {
         return builder -> {

@@ -1,18 +1,8 @@
 package org.fairrush.web;
 
 import java.time.Duration;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
-import io.github.bucket4j.BucketConfiguration;
-import io.github.bucket4j.ConsumptionProbe;
-import io.github.bucket4j.distributed.AsyncBucketProxy;
-import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
-import io.github.bucket4j.distributed.proxy.ProxyManager;
-import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.core.context.ReactiveSecurityContextHolder;
 import org.springframework.security.core.context.SecurityContext;
@@ -27,7 +17,8 @@ import reactor.core.publisher.Mono;
 /**
  * Rate limits on the rush endpoints (grab, register, redeem), per caller and per client address, as
  * token buckets kept in Redis so that they hold across instances: the caller's taken by one script call
- * ({@link TokenBuckets}), the address's by Bucket4j with batching. A request over a limit is
+ * ({@link TokenBuckets}), the address's by script calls that fold the takes arriving together ({@link SharedBuckets}).
+ * Both on the service's shared Redis connection, the one the grab's claim goes on. A request over a limit is
  * answered 429 RATE_LIMITED with Retry-After and changes nothing. Runs after authentication, so the caller
  * is known; the client address is the one {@link ClientAddress} finds (behind proxies: fairrush.web.trusted-proxies).
  * Every other /api route is limited by {@link RouteLimits}.
@@ -39,45 +30,31 @@ final class RateLimits implements WebFilter {
             new PathPatternParserServerWebExchangeMatcher("/api/v1/fairs/*/registrations", HttpMethod.POST),
             new PathPatternParserServerWebExchangeMatcher("/api/v1/redemptions", HttpMethod.POST));
 
-    private final RateLimitConfiguration.RateLimitBuckets buckets;
     private final TokenBuckets callers;
+    private final SharedBuckets addresses;
     private final ProblemResponses problems;
     private final WebProperties.Rate perCaller;
-    private final BucketConfiguration perAddress;
+    private final WebProperties.Rate perAddress;
     private final String callerBuckets;
-    private static final int SHARED_BUCKETS = 10_000;
-    private final Map<String, AsyncBucketProxy> sharedBuckets = Collections.synchronizedMap(
-            new LinkedHashMap<>(256, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, AsyncBucketProxy> eldest) {
-                    return size() > SHARED_BUCKETS;
-                }
-            });
-    private ProxyManager<String> sharedBucketsOf;
     private final String addressBuckets;
     private final ClientAddress clients;
 
-    RateLimits(RateLimitConfiguration.RateLimitBuckets buckets, TokenBuckets callers, ProblemResponses problems, String keyPrefix,
-            WebProperties properties) {
-        this.buckets = buckets;
+    RateLimits(TokenBuckets callers, SharedBuckets addresses, ProblemResponses problems, String keyPrefix, WebProperties properties) {
         this.callers = callers;
+        this.addresses = addresses;
         this.problems = problems;
         this.perCaller = properties.perCaller();
-        this.perAddress = configuration(properties.perAddress());
-        // Bucket4j keeps a bucket's configuration with its state; naming the rate in the key lets a new limit
-        // take effect at once instead of being shadowed by buckets made under the old one. A caller's bucket is a
-        // hash of take-token.lua's (":tb:"), not one of Bucket4j's (":caller:", before 2026-12-02).
+        this.perAddress = properties.perAddress();
+        // Naming the rate in the key lets a new limit take effect at once instead of being shadowed by buckets made
+        // under the old one. Both are hashes of take-token.lua's layout: a caller's ":tb:" (Bucket4j's ":caller:"
+        // before 2026-12-02), an address's ":tb-addr:" (Bucket4j's ":addr:" before 2026-12-03, design note 58).
         this.callerBuckets = keyPrefix + ":rl:tb:" + name(properties.perCaller()) + ":";
-        this.addressBuckets = keyPrefix + ":rl:addr:" + name(properties.perAddress()) + ":";
+        this.addressBuckets = keyPrefix + ":rl:tb-addr:" + name(properties.perAddress()) + ":";
         this.clients = new ClientAddress(properties.trustedProxies());
     }
 
     private static String name(WebProperties.Rate rate) {
         return rate.capacity() + "/" + rate.period().toMillis() + "ms";
-    }
-
-    static ExpirationAfterWriteStrategy expiry() {
-        return ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10));
     }
 
     @Override
@@ -106,39 +83,13 @@ final class RateLimits implements WebFilter {
         Mono<Duration> byCaller = caller.isEmpty() ? Mono.empty() : callers.take(callerBuckets + caller, perCaller);
         return byCaller
                 .filter(wait -> !wait.isZero())
-                .map(Duration::toNanos)
-                .switchIfEmpty(Mono.defer(() -> Mono.fromFuture(() -> consumeShared(addressBuckets + client, perAddress))
-                        .map(probe -> probe.isConsumed() ? 0L : Math.max(1L, probe.getNanosToWaitForRefill()))));
-    }
-
-    /**
-     * A bucket many requests hit at once (one address: a venue's Wi-Fi, a load test) is kept as one proxy
-     * with Bucket4j's batching, which folds concurrent requests into one compare-and-swap in Redis instead of
-     * letting them retry against each other. At most {@value #SHARED_BUCKETS} such proxies are kept.
-     */
-    private CompletableFuture<ConsumptionProbe> consumeShared(String bucket, BucketConfiguration configuration) {
-        ProxyManager<String> manager = buckets.get();
-        synchronized (sharedBuckets) {
-            if (manager != sharedBucketsOf) {
-                sharedBuckets.clear();
-                sharedBucketsOf = manager;
-            }
-        }
-        AsyncBucketProxy proxy = sharedBuckets.computeIfAbsent(bucket, key -> manager.asAsync().builder()
-                .withOptimization(Optimizations.batching())
-                .build(key, () -> CompletableFuture.completedFuture(configuration)));
-        return proxy.tryConsumeAndReturnRemaining(1);
+                .switchIfEmpty(Mono.defer(() -> addresses.take(addressBuckets + client, perAddress)))
+                .map(Duration::toNanos);
     }
 
     private Mono<Void> refuse(ServerWebExchange exchange, long waitNanos) {
         Duration wait = Duration.ofNanos(waitNanos).plusMillis(999);
         return problems.write(exchange, ApiProblem.retryLater(ErrorCode.RATE_LIMITED,
                 "Too many requests; try again in " + Math.max(1, wait.toSeconds()) + " s", wait));
-    }
-
-    private static BucketConfiguration configuration(WebProperties.Rate rate) {
-        return BucketConfiguration.builder()
-                .addLimit(limit -> limit.capacity(rate.capacity()).refillGreedy(rate.capacity(), rate.period()))
-                .build();
     }
 }

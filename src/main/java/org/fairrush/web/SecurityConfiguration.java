@@ -41,10 +41,10 @@ class SecurityConfiguration {
     }
 
     @Bean
-    RushGuards rushGuards(ProblemResponses problems, RateLimitConfiguration.RateLimitBuckets buckets, TokenBuckets tokenBuckets,
+    RushGuards rushGuards(ProblemResponses problems, ReactiveStringRedisTemplate redis, Clock clock, TokenBuckets tokenBuckets,
             RushProperties rush, WebProperties web) {
         return new RushGuards(new InFlightLimit(web.maxInFlight(), problems),
-                new RateLimits(buckets, tokenBuckets, problems, rush.keyPrefix(), web));
+                new RateLimits(tokenBuckets, new SharedBuckets(redis, clock), problems, rush.keyPrefix(), web));
     }
 
     /** The rush routes' lean way past this chain (on unless {@code fairrush.web.lean-rush-path=false}, e.g. to measure it). */

@@ -12,10 +12,10 @@ import reactor.core.publisher.Mono;
 /**
  * Token buckets in Redis, each take one script call (lua/take-token.lua): the per-caller limit of the rush
  * endpoints, which every grab passes, and both limits of every other route (per caller and per address, a take
- * costing what the route is worth). Bucket4j's compare-and-swap needs a read and a conditional write for the
- * same thing, and concurrent takes of one bucket fail their swap and retry against each other (300 page reads
- * from one address at once: 43,920 Redis commands, {@code RouteLimitsContentionTest}). The rush endpoints'
- * address bucket stays with Bucket4j, whose batching folds concurrent takes into one write (RateLimits).
+ * costing what the route is worth). Bucket4j's compare-and-swap, used before, needed a read and a conditional write
+ * for the same thing, and concurrent takes of one bucket failed their swap and retried against each other (300 page
+ * reads from one address at once: 43,920 Redis commands, {@code RouteLimitsContentionTest}). The rush endpoints'
+ * address bucket, which a whole venue shares, folds the takes that arrive together ({@link SharedBuckets}).
  */
 final class TokenBuckets {
 

@@ -10,8 +10,8 @@ import reactor.core.publisher.Sinks;
 
 /**
  * Marks claims that Kafka acknowledged as durable in Redis (acknowledge.lua), folding the claims of one scope that
- * are acknowledged while a call for that scope is on its way into the next call, as Bucket4j's batching does for a
- * shared bucket. Kafka acknowledges a producer batch's records together, so under load one script call marks many
+ * are acknowledged while a call for that scope is on its way into the next call, as web's {@code SharedBuckets} does
+ * for an address's bucket. Kafka acknowledges a producer batch's records together, so under load one script call marks many
  * claims; a claim acknowledged while nothing of its scope is on the way goes at once, alone. Each caller's Mono
  * completes once the call that carried its claim answered, or fails with that call's failure: a grant still
  * follows its mark, as with one call per claim.

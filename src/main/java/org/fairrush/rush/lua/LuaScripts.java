@@ -23,7 +23,7 @@ public final class LuaScripts {
     }
 
     @SuppressWarnings({"rawtypes", "unchecked"})
-    static RedisScript<List<Object>> list(String name) {
+    public static RedisScript<List<Object>> list(String name) {
         return (RedisScript) RedisScript.of(text(name), List.class);
     }
 
