@@ -13,6 +13,9 @@
 #   -d seconds per measurement (default 5), -r rounds (default 5), -c wrk connections (default 64)
 #   -w what to measure, comma-separated (default trivial,grab,soldout): trivial (GET /actuator/health/liveness),
 #      grab (durable grab, one token per member reused), fresh (durable grab, a fresh token every request),
+#      phones (the durable grab, each member from an address of its own: X-Forwarded-For through 127.0.0.1, which A and
+#      B then trust as their proxy, so the per-address limit is a bucket per member as behind a real load balancer,
+#      not the one shared bucket of the other paths; a campaign of its own per side and round),
 #      soldout (409 SOLD_OUT), register (a stall registration with its JSON body, a merchant of its own each request:
 #      201 WAITLISTED behind the fair's one stall, durable as a grab), rate (the durable grab's p50 and p99 with grabs
 #      arriving at a fixed rate, Gatling's GrabRateSimulation as bench.sh's step (2b): half of the round's grab
@@ -109,8 +112,11 @@ if wants register; then
 fi
 tail -n +$(( MEMBERS + 1 )) "$WORK/all-tokens.txt" > "$WORK/fresh-tokens.txt"
 
-PA=$(free_port 18280) && start_build "$WORK/a" "$PA" fairrush-ab-a "${A_JAVA:-java}" ${A_OPTS:-}
-PB=$(free_port $((PA + 1))) && start_build "$WORK/b" "$PB" fairrush-ab-b "${B_JAVA:-java}" ${B_OPTS:-}
+# phones: wrk stands for the proxy in front of the service, forwarding each member's address.
+PROXY=()
+wants phones && PROXY=(-Dfairrush.web.trusted-proxies=127.0.0.1/32)
+PA=$(free_port 18280) && start_build "$WORK/a" "$PA" fairrush-ab-a "${A_JAVA:-java}" "${PROXY[@]}" ${A_OPTS:-}
+PB=$(free_port $((PA + 1))) && start_build "$WORK/b" "$PB" fairrush-ab-b "${B_JAVA:-java}" "${PROXY[@]}" ${B_OPTS:-}
 P0=$(free_port $((PB + 1))) && start_reference_java plain "$P0" "$WORK/ref-plain.log" fairrush-ab-ref-plain -Xms1g -Xmx1g
 P1=$(free_port $((P0 + 1))) && start_reference_java actuator "$P1" "$WORK/ref-actuator.log" fairrush-ab-ref-actuator -Xms1g -Xmx1g
 for port in "$PA" "$PB"; do wait_healthy "$port" 300 || die "the service on $port did not start"; done
@@ -131,7 +137,8 @@ fair() { # a first-come fair open for registration now, with one FOOD stall: its
   curl -fsS -X POST "$A/api/v1/fairs" -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' \
     -d "{\"name\":\"ab\",\"theme\":\"bench\",\"venue\":\"bench hall\",\"startsAt\":\"$starts\",\"endsAt\":\"$ends\",\"registrationOpensAt\":\"$now\",\"registrationClosesAt\":\"$end\",\"allocation\":\"FIRST_COME\",\"categories\":[{\"code\":\"FOOD\",\"name\":\"Food\",\"stalls\":1,\"feeCents\":5000}]}" | jq -r .id
 }
-BIG=$(campaign 1000000 100) BIG_B=$(campaign 1000000 100) GONE=$(campaign 1 1) FAIR=0
+BIG=$(campaign 1000000 100) BIG_B=$(campaign 1000000 100) GONE=$(campaign 1 1) FAIR=0 PHONES=0 PHONES_B=0
+wants phones && PHONES=$(campaign 1000000 100) PHONES_B=$(campaign 1000000 100)
 wants register && FAIR=$(fair)
 [ -n "$BIG" ] && [ -n "$BIG_B" ] && [ -n "$GONE" ] || die "could not create the campaigns"
 for base in "$A" "$B"; do   # the sold-out campaign's only voucher, then each instance learns it is gone
@@ -156,11 +163,12 @@ wrk_on() { # BASE SECONDS ARGS...: the RESULT JSON of bench's wrk script
   wrk_result "$1" "$2" 2 "$CONNECTIONS" "${@:3}"
 }
 args_for() { # WHAT ROUND [a|b]: wrk arguments of one path
-  local big=$BIG
-  [ "${3:-}" = b ] && big=$BIG_B
+  local big=$BIG phones=$PHONES
+  [ "${3:-}" = b ] && big=$BIG_B phones=$PHONES_B
   case $1 in
     trivial) echo "get /actuator/health/liveness" ;;
     grab) echo "grab /api/v1/campaigns/$big/grabs $WORK/tokens.txt r$2" ;;
+    phones) echo "phones /api/v1/campaigns/$phones/grabs $WORK/tokens.txt p$2" ;;
     fresh) echo "fresh /api/v1/campaigns/$BIG/grabs $WORK/fresh-tokens.txt f$2 2" ;;
     soldout) echo "grab /api/v1/campaigns/$GONE/grabs $WORK/tokens.txt s$2" ;;
     register) echo "register /api/v1/fairs/$FAIR/registrations $WORK/merchants-$3.txt g$2 2" ;;
@@ -225,6 +233,10 @@ for ((round = 1; round <= ROUNDS; round++)); do
   BIG=$(campaign 1000000 100) BIG_B=$(campaign 1000000 100)
   [ -n "$BIG" ] && [ -n "$BIG_B" ] || die "could not create round $round's campaigns"
   if wants register; then FAIR=$(fair) && [ -n "$FAIR" ] || die "could not create round $round's fair"; fi
+  if wants phones; then
+    PHONES=$(campaign 1000000 100) PHONES_B=$(campaign 1000000 100)
+    [ -n "$PHONES" ] && [ -n "$PHONES_B" ] || die "could not create round $round's phones campaigns"
+  fi
   P=$(measure fairrush-ab-ref-plain "http://127.0.0.1:$P0" "$SECONDS_PER" get /ok)
   L=$(measure fairrush-ab-ref-actuator "http://127.0.0.1:$P1" "$SECONDS_PER" get /actuator/health/liveness)
   plain=$(jq .rps <<<"$P") live=$(jq .rps <<<"$L") plain_cpu=$(jq .cpu_ms_per_request <<<"$P") live_cpu=$(jq .cpu_ms_per_request <<<"$L")

@@ -7,6 +7,8 @@
 --                                   out, it starts over and "token_reuses" counts the requests past its end)
 --   register PATH TOKENS_FILE RUN_ID THREADS   stall registrations (a JSON body, as a merchant's app sends it),
 --                                   each by a merchant token no request sent before, as "fresh" reads them
+--   phones PATH TOKENS_FILE RUN_ID  the same as grab, each member from an address of its own (X-Forwarded-For
+--                                   10.x.y.z by the member's line; the service must trust 127.0.0.1 as its proxy)
 --   read PATH TOKENS_FILE RUN_ID    GETs with a member's bearer token (round robin, as "grab"): a page read
 --   signin PATH RUN_ID              POSTs to the development token issuer, a new member each time
 -- At the end it prints one JSON line (prefix "RESULT ") with throughput, latency percentiles and the
@@ -26,7 +28,7 @@ function init(args)
   threads_count = tonumber(args[5] or "1")
   reuses = 0
   if mode == "signin" then run = args[3] end
-  if mode == "grab" or mode == "fresh" or mode == "register" or mode == "read" then
+  if mode == "grab" or mode == "phones" or mode == "fresh" or mode == "register" or mode == "read" then
     for line in io.lines(args[3]) do
       if #line > 0 then tokens[#tokens + 1] = line end
     end
@@ -36,9 +38,15 @@ function init(args)
   s2xx, s201, s409, s503, sother = 0, 0, 0, 0, 0
 end
 
--- A member's token, round robin over the file (each thread from its own place in it).
+-- A member's token, round robin over the file (each thread from its own place in it), and its line (from 0).
 local function any_token()
-  return tokens[((sent * 7919) + id * 104729) % #tokens + 1]
+  local line = ((sent * 7919) + id * 104729) % #tokens
+  return tokens[line + 1], line
+end
+
+-- The address of the phone on a line of the tokens file, as a proxy in front of the service forwards it.
+local function phone_address(line)
+  return string.format("10.%d.%d.%d", math.floor(line / 65536) % 256, math.floor(line / 256) % 256, line % 256)
 end
 
 function request()
@@ -50,20 +58,23 @@ function request()
     local body = string.format('{"subject":"%s-%d-%d","roles":["MEMBER"]}', run, id, sent)
     return wrk.format("POST", path, { ["Content-Type"] = "application/json", ["Content-Length"] = tostring(#body) }, body)
   end
-  if mode == "grab" or mode == "fresh" or mode == "register" then
-    local token
+  if mode == "grab" or mode == "phones" or mode == "fresh" or mode == "register" then
+    local token, line
     if mode == "fresh" or mode == "register" then
       local index = (sent - 1) * threads_count + id
       if index >= #tokens then reuses = reuses + 1 end
       token = tokens[index % #tokens + 1]
     else
-      token = any_token()
+      token, line = any_token()
     end
     local headers = {
       ["Authorization"] = "Bearer " .. token,
       ["Idempotency-Key"] = string.format("idem-%s-%d-%d", run, id, sent),
       ["Content-Length"] = "0",
     }
+    if mode == "phones" then
+      headers["X-Forwarded-For"] = phone_address(line)
+    end
     if mode == "register" then
       local body = '{"category":"FOOD","merchantName":"Bench stall","specialOffer":false}'
       headers["Content-Type"] = "application/json"
