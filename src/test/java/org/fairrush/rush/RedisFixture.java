@@ -3,6 +3,7 @@ package org.fairrush.rush;
 import java.time.Duration;
 import java.util.UUID;
 
+import io.lettuce.core.event.command.CommandListener;
 import org.fairrush.devstack.DevStack;
 import org.fairrush.rush.lua.PoolKeys;
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -48,6 +49,11 @@ public final class RedisFixture implements AutoCloseable {
 
     public PoolKeys keys(PoolRef ref) {
         return new PoolKeys(properties.keyPrefix(), ref);
+    }
+
+    /** Tells {@code listener} of every command this fixture's connections send (to count a test's round trips). */
+    public void listen(CommandListener listener) {
+        connections.getNativeClient().addListener(listener);
     }
 
     public Duration idempotencyTtl() {

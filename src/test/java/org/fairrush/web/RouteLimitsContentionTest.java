@@ -1,20 +1,15 @@
 package org.fairrush.web;
 
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.lettuce.core.event.command.CommandListener;
 import io.lettuce.core.event.command.CommandStartedEvent;
-import org.fairrush.devstack.DevStack;
+import org.fairrush.rush.RedisFixture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.http.HttpStatus;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
@@ -36,21 +31,22 @@ class RouteLimitsContentionTest {
     private static final int ADDRESS_CAPACITY = 200;
 
     private final AtomicInteger redisCommands = new AtomicInteger();
-    private final LettuceConnectionFactory connections = connections();
-    private final String keyPrefix = DevStack.forTests().properties().get("fairrush.rush.key-prefix") + "-route-" + UUID.randomUUID();
+    private final RedisFixture fixture = RedisFixture.create();
 
     @AfterEach
     void removeTheBuckets() {
-        ReactiveStringRedisTemplate redis = new ReactiveStringRedisTemplate(connections);
-        redis.scan(org.springframework.data.redis.core.ScanOptions.scanOptions().match(keyPrefix + "*").build())
-                .flatMap(redis::unlink).blockLast(Duration.ofSeconds(30));
-        connections.destroy();
+        fixture.close();
     }
 
     @Test
     void concurrentRequestsFromOneAddressTakeOneRedisCallEachAndTheLimitStaysExact() {
         RouteLimits limits = routeLimits();
-        redisCommands.set(0);
+        fixture.listen(new CommandListener() {
+            @Override
+            public void commandStarted(CommandStartedEvent event) {
+                redisCommands.incrementAndGet();
+            }
+        });
         AtomicInteger passed = new AtomicInteger();
         AtomicInteger refused = new AtomicInteger();
         Flux.range(0, REQUESTS)
@@ -77,28 +73,14 @@ class RouteLimitsContentionTest {
         WebProperties.Rate generous = new WebProperties.Rate(1_000_000, Duration.ofHours(1));
         WebProperties properties = new WebProperties(4096, generous, generous, List.of(), List.of(), generous,
                 new WebProperties.Rate(ADDRESS_CAPACITY, Duration.ofHours(1)));
-        TokenBuckets buckets = new TokenBuckets(new ReactiveStringRedisTemplate(connections), java.time.Clock.systemUTC());
-        return new RouteLimits(buckets, new ProblemResponses(JsonMapper.builder().build()), new ClientAddress(List.of()), keyPrefix,
-                properties);
+        TokenBuckets buckets = new TokenBuckets(fixture.redis, java.time.Clock.systemUTC());
+        return new RouteLimits(buckets, new ProblemResponses(JsonMapper.builder().build()), new ClientAddress(List.of()),
+                fixture.properties.keyPrefix(), properties);
     }
 
     /** An anonymous read of one campaign from the venue's one address (only the address's bucket applies). */
     private static MockServerWebExchange pageReadFromTheVenue() {
         return MockServerWebExchange.from(MockServerHttpRequest.get("/api/v1/campaigns/42")
                 .remoteAddress(new InetSocketAddress("203.0.113.7", 40000)));
-    }
-
-    private LettuceConnectionFactory connections() {
-        URI uri = URI.create((String) DevStack.forTests().properties().get("spring.data.redis.url"));
-        LettuceConnectionFactory factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration(uri.getHost(), uri.getPort()));
-        factory.afterPropertiesSet();
-        factory.start();
-        factory.getNativeClient().addListener(new CommandListener() {
-            @Override
-            public void commandStarted(CommandStartedEvent event) {
-                redisCommands.incrementAndGet();
-            }
-        });
-        return factory;
     }
 }

@@ -1,20 +1,15 @@
 package org.fairrush.web;
 
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.lettuce.core.event.command.CommandListener;
 import io.lettuce.core.event.command.CommandStartedEvent;
-import org.fairrush.devstack.DevStack;
+import org.fairrush.rush.RedisFixture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -30,20 +25,23 @@ class SharedBucketsTest {
     private static final WebProperties.Rate HUNDRED_PER_HOUR = new WebProperties.Rate(100, Duration.ofHours(1));
 
     private final AtomicInteger redisCommands = new AtomicInteger();
-    private final LettuceConnectionFactory connections = connections();
-    private final ReactiveStringRedisTemplate redis = new ReactiveStringRedisTemplate(connections);
-    private final SharedBuckets buckets = new SharedBuckets(redis, Clock.systemUTC());
-    private final String bucket = DevStack.forTests().properties().get("fairrush.rush.key-prefix") + "-sb-" + UUID.randomUUID();
+    private final RedisFixture fixture = RedisFixture.create();
+    private final SharedBuckets buckets = new SharedBuckets(fixture.redis, Clock.systemUTC());
+    private final String bucket = fixture.properties.keyPrefix() + ":rl:tb-addr:test";
 
     @AfterEach
     void removeTheBucket() {
-        redis.unlink(bucket).block();
-        connections.destroy();
+        fixture.close();
     }
 
     @Test
     void aBurstFromOneAddressPassesTheCapacityExactlyInArrivalOrderInAFewCalls() {
-        redisCommands.set(0);
+        fixture.listen(new CommandListener() {
+            @Override
+            public void commandStarted(CommandStartedEvent event) {
+                redisCommands.incrementAndGet();
+            }
+        });
         List<Integer> passed = Flux.range(0, 400)
                 .flatMap(i -> buckets.take(bucket, HUNDRED_PER_HOUR).filter(Duration::isZero).map(wait -> i), 400)
                 .collectList()
@@ -65,7 +63,7 @@ class SharedBucketsTest {
 
     @Test
     void everyTakeOfAFailedCallFailsAndTheBucketStillAnswersAfterwards() {
-        redis.opsForValue().set(bucket, "not a bucket").block();
+        fixture.redis.opsForValue().set(bucket, "not a bucket").block();
         List<Mono<Duration>> burst = Flux.range(0, 20).map(i -> buckets.take(bucket, HUNDRED_PER_HOUR).cache()).collectList().block();
         burst.forEach(take -> take.subscribe(wait -> {
         }, failure -> {
@@ -74,21 +72,7 @@ class SharedBucketsTest {
             assertThatThrownBy(() -> take.block(Duration.ofSeconds(10))).hasStackTraceContaining("WRONGTYPE");
         }
 
-        redis.unlink(bucket).block();
+        fixture.redis.unlink(bucket).block();
         assertThat(buckets.take(bucket, HUNDRED_PER_HOUR).block(Duration.ofSeconds(10))).isZero();
-    }
-
-    private LettuceConnectionFactory connections() {
-        URI uri = URI.create((String) DevStack.forTests().properties().get("spring.data.redis.url"));
-        LettuceConnectionFactory factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration(uri.getHost(), uri.getPort()));
-        factory.afterPropertiesSet();
-        factory.start();
-        factory.getNativeClient().addListener(new CommandListener() {
-            @Override
-            public void commandStarted(CommandStartedEvent event) {
-                redisCommands.incrementAndGet();
-            }
-        });
-        return factory;
     }
 }

@@ -1,18 +1,14 @@
 package org.fairrush.web;
 
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.fairrush.devstack.DevStack;
+import org.fairrush.rush.RedisFixture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import reactor.core.publisher.Flux;
 
@@ -24,14 +20,13 @@ class TakeTokenScriptTest {
     private static final Instant T0 = Instant.parse("2026-12-02T08:00:00Z");
     private static final WebProperties.Rate FIVE_PER_SECOND = new WebProperties.Rate(5, Duration.ofSeconds(1));
 
-    private final LettuceConnectionFactory connections = connections();
-    private final ReactiveStringRedisTemplate redis = new ReactiveStringRedisTemplate(connections);
-    private final String bucket = DevStack.forTests().properties().get("fairrush.rush.key-prefix") + "-tb-" + UUID.randomUUID();
+    private final RedisFixture fixture = RedisFixture.create();
+    private final ReactiveStringRedisTemplate redis = fixture.redis;
+    private final String bucket = fixture.properties.keyPrefix() + ":rl:tb:test";
 
     @AfterEach
     void removeTheBucket() {
-        redis.unlink(bucket).block();
-        connections.destroy();
+        fixture.close();
     }
 
     @Test
@@ -100,13 +95,5 @@ class TakeTokenScriptTest {
 
     private Duration take(Instant now) {
         return new TokenBuckets(redis, Clock.fixed(now, ZoneOffset.UTC)).take(bucket, FIVE_PER_SECOND).block();
-    }
-
-    private static LettuceConnectionFactory connections() {
-        URI uri = URI.create((String) DevStack.forTests().properties().get("spring.data.redis.url"));
-        LettuceConnectionFactory factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration(uri.getHost(), uri.getPort()));
-        factory.afterPropertiesSet();
-        factory.start();
-        return factory;
     }
 }

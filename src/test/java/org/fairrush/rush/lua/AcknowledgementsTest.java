@@ -128,7 +128,7 @@ class AcknowledgementsTest {
     @Test
     void moreAcknowledgementsThanOneCallTakesAreAllMarked() {
         PoolKeys pool = pool("1");
-        List<String> ids = unsent(pool, Acknowledgements.MOST_PER_CALL * 2 + 7);
+        List<String> ids = unsent(pool, FoldedCalls.MOST_PER_CALL * 2 + 7);
 
         Flux.fromIterable(ids).flatMap(id -> acknowledgements.acknowledge(pool, id), ids.size()).blockLast(Duration.ofSeconds(20));
 
