@@ -194,9 +194,8 @@ public class Claims {
         PoolKeys keys = pool.onDay(daily, now);
         ClaimRecorded draft = ClaimRecorded.draft(claimId, keys.ref(), actorId, now, attributes);
         return metrics.timeClaimScript(claimScript.run(keys, draft, idempotencyKey, now)).flatMap(answer -> switch (answer.code()) {
-            case GRANTED -> (answer.waitlist() || bucket ? Mono.<Void>empty() : markIfEmptied(keys.ref(), answer.number()))
-                    .then(durability.makeDurable(keys, answer.claim(), idempotencyKey, new Granted(answer.claim(), answer.number(), false),
-                            answer.waitlist()));
+            case GRANTED -> markedIfEmptied(keys.ref(), answer, bucket, durability.makeDurable(keys, answer.claim(), idempotencyKey,
+                    new Granted(answer.claim(), answer.number(), false), answer.waitlist()));
             case WAITLISTED -> durability.makeDurable(keys, answer.claim(), idempotencyKey,
                     new Waitlisted(answer.claim(), answer.number(), false), true);
             case REPLAYED -> replay(keys.ref(), answer);
@@ -212,8 +211,13 @@ public class Claims {
         });
     }
 
-    private Mono<Void> markIfEmptied(PoolRef ref, long remaining) {
-        return remaining == 0 ? soldOut.markSoldOut(ref) : Mono.empty();
+    /**
+     * {@code durable}, after the sold-out mark when this grant took a whole pool's last unit. The grant that leaves
+     * units returns {@code durable} itself, not {@code Mono.empty().then(durable)}: Reactor looks up the subscriber's
+     * context to discard the empty source's nothing, a walk down the whole WebFlux chain on every grab (issue 13).
+     */
+    private Mono<ClaimOutcome> markedIfEmptied(PoolRef ref, ScriptAnswer answer, boolean bucket, Mono<ClaimOutcome> durable) {
+        return answer.waitlist() || bucket || answer.number() != 0 ? durable : soldOut.markSoldOut(ref).then(durable);
     }
 
     /**

@@ -196,13 +196,27 @@ final class LeanRushPath implements WebFilter, Ordered {
         }
         for (int i = BEARER.length(); i < end; i++) {
             char c = authorization.charAt(i);
-            boolean tokenChar = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
-            if (!tokenChar) {
+            if (c >= TOKEN_CHARS.length || !TOKEN_CHARS[c]) {
                 return null;
             }
         }
         return authorization.substring(BEARER.length());
+    }
+
+    /**
+     * The characters of a token (RFC 6750's b64token without its padding), by character. A token is some 600 of them in
+     * a random mix: one lookup each checks them without the branches of the chain of comparisons it replaces, whose
+     * mispredictions made that loop 1.6 % of a grab's CPU samples (issue 13).
+     */
+    private static final boolean[] TOKEN_CHARS = tokenChars();
+
+    private static boolean[] tokenChars() {
+        boolean[] chars = new boolean[128];
+        for (char c = 0; c < chars.length; c++) {
+            chars[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
+        }
+        return chars;
     }
 
     /** Whether a body is plain JSON as phones send it: {@code application/json}, in UTF-8 if a charset is named. */

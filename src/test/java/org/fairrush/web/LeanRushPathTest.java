@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -318,5 +319,16 @@ class LeanRushPathTest {
         assertThat(LeanRushPath.bearerToken("Bearer a b")).isNull();
         assertThat(LeanRushPath.bearerToken("Basic YWxhZGRpbjpvcGVuc2VzYW1l")).isNull();
         assertThat(LeanRushPath.bearerToken(null)).isNull();
+    }
+
+    @Test
+    void takesInATokenEveryCharacterSpringSecuritysPatternTakesAndNoOther() {
+        // The pattern of Spring Security's ServerBearerTokenAuthenticationConverter, character by character.
+        Pattern spring = Pattern.compile("^Bearer (?<token>[a-zA-Z0-9-._~+/]+=*)$");
+        for (char c = 0; c < 400; c++) {
+            String header = "Bearer ab" + c + "cd";
+            assertThat(LeanRushPath.bearerToken(header)).as("character %d", (int) c)
+                    .isEqualTo(spring.matcher(header).matches() ? header.substring("Bearer ".length()) : null);
+        }
     }
 }

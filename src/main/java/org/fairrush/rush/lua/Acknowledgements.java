@@ -23,6 +23,8 @@ public final class Acknowledgements {
 
     /** Completes once {@code claimId}, a claim of the scope of {@code keys}, is marked durable. */
     public Mono<Void> acknowledge(PoolKeys keys, String claimId) {
-        return marks.add(keys, claimId).then();
+        // Not then(): it discards the answer through the subscriber's context, looked up down the whole WebFlux chain on
+        // every grab (issue 13); a flatMap to empty completes without the look.
+        return marks.add(keys, claimId).flatMap(marked -> Mono.empty());
     }
 }
