@@ -19,6 +19,7 @@ import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import org.junit.jupiter.api.Test;
+import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtClaimValidator;
@@ -122,6 +123,57 @@ class VerifiedTokensTest {
         assertThat(small.size()).isLessThanOrEqualTo(3);
     }
 
+    @Test
+    void takesTheCallerOfAReusedTokenOnceAndKeepsItWithTheToken() {
+        String token = sign(KEYS, ISSUER, "fairrush", clock.instant().plusSeconds(3600));
+
+        AbstractAuthenticationToken first = tokens.caller(token).block();
+        AbstractAuthenticationToken second = tokens.caller(token).block();
+        AbstractAuthenticationToken third = tokens.caller(token).block();
+
+        assertThat(first.getName()).isEqualTo("m-1");
+        assertThat(BearerTokens.hasRole(first, "MEMBER")).isTrue();
+        // The first request verified the token; the second took its caller from the remembered token; the third
+        // found that caller kept.
+        assertThat(third).isSameAs(second);
+        assertThat(second.getName()).isEqualTo("m-1");
+        assertThat(verifications).hasValue(1);
+    }
+
+    @Test
+    void theCallerOfATokenIsNeverAnsweredPastTheTokensTime() {
+        String token = sign(KEYS, ISSUER, "fairrush", clock.instant().plusSeconds(120));
+        tokens.caller(token).block();
+        tokens.caller(token).block();
+
+        clock.advance(Duration.ofSeconds(181));
+
+        StepVerifier.create(tokens.caller(token)).verifyError();
+        assertThat(verifications).hasValue(2);
+    }
+
+    @Test
+    void theCallerOfEachTokenIsItsOwn() {
+        String one = sign(KEYS, ISSUER, "fairrush", clock.instant().plusSeconds(3600), "m-1");
+        String other = sign(KEYS, ISSUER, "fairrush", clock.instant().plusSeconds(3600), "m-2");
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(tokens.caller(one).block().getName()).isEqualTo("m-1");
+            assertThat(tokens.caller(other).block().getName()).isEqualTo("m-2");
+        }
+    }
+
+    @Test
+    void aTokenWhoseSubjectCannotBeStoredIsRefusedACallerEveryTime() {
+        String token = sign(KEYS, ISSUER, "fairrush", clock.instant().plusSeconds(3600), "m-1\n");
+
+        for (int i = 0; i < 3; i++) {
+            StepVerifier.create(tokens.caller(token))
+                    .expectErrorMessage("The token's subject must not contain the control character U+000A").verify();
+        }
+        assertThat(verifications).hasValue(1);
+    }
+
     private ReactiveJwtDecoder countingVerifier() {
         NimbusReactiveJwtDecoder nimbus = NimbusReactiveJwtDecoder.withPublicKey((RSAPublicKey) KEYS.getPublic()).build();
         JwtTimestampValidator times = new JwtTimestampValidator();
@@ -135,8 +187,12 @@ class VerifiedTokensTest {
     }
 
     private String sign(KeyPair keys, String issuer, String audience, Instant expiresAt) {
+        return sign(keys, issuer, audience, expiresAt, "m-1");
+    }
+
+    private String sign(KeyPair keys, String issuer, String audience, Instant expiresAt, String subject) {
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
-                .issuer(issuer).audience(audience).subject("m-1").claim("roles", List.of("MEMBER"))
+                .issuer(issuer).audience(audience).subject(subject).claim("roles", List.of("MEMBER"))
                 .issueTime(Date.from(clock.instant())).expirationTime(Date.from(expiresAt))
                 .jwtID(UUID.randomUUID().toString())
                 .build();
