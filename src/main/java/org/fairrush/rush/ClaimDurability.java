@@ -3,6 +3,7 @@ package org.fairrush.rush;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
 
 import org.fairrush.rush.ClaimOutcome.Busy;
 import org.fairrush.rush.lua.Acknowledgements;
@@ -34,6 +35,8 @@ final class ClaimDurability {
     private final Clock clock;
     private final Duration sendTimeout;
     private final RushMetrics metrics;
+    /** What a send that passed its deadline fails with (Mono.timeout's own message would not name the time). */
+    private final Mono<Void> notAcknowledgedInTime;
 
     ClaimDurability(ReleaseScript releaseScript, Acknowledgements acknowledgements, ClaimPublisher publisher, SoldOutBoard soldOut,
             Clock clock, Duration sendTimeout, RushMetrics metrics) {
@@ -44,6 +47,7 @@ final class ClaimDurability {
         this.clock = clock;
         this.sendTimeout = sendTimeout;
         this.metrics = metrics;
+        this.notAcknowledgedInTime = Mono.error(() -> new TimeoutException("Kafka did not acknowledge the claim within " + sendTimeout));
     }
 
     /**
@@ -54,7 +58,7 @@ final class ClaimDurability {
         if (waitlist) {
             return keptDurable(keys, claim, outcome);
         }
-        return metrics.timeKafkaSend(publisher.publish(claim).timeout(sendTimeout))
+        return metrics.timeKafkaSend(publisher.publish(claim).timeout(SendDeadlines.after(sendTimeout), notAcknowledgedInTime))
                 .then(markAcknowledged(keys, claim))
                 .doOnSuccess(acknowledged -> logAcknowledged(claim))
                 .thenReturn(outcome)
@@ -75,7 +79,7 @@ final class ClaimDurability {
                     .contextWrite(context)
                     .toFuture();
             return Mono.fromFuture(durable, true)
-                    .timeout(sendTimeout)
+                    .timeout(SendDeadlines.after(sendTimeout), notAcknowledgedInTime)
                     .doOnSuccess(acknowledged -> logAcknowledged(claim))
                     .thenReturn(outcome)
                     .onErrorResume(failure -> leftPending(claim, durable, failure));
