@@ -35,6 +35,8 @@ final class ClaimDurability {
     private final Clock clock;
     private final Duration sendTimeout;
     private final RushMetrics metrics;
+    /** A send's deadline: each subscription sets its own, so one Mono serves every send. */
+    private final Mono<Long> sendDeadline;
     /** What a send that passed its deadline fails with (Mono.timeout's own message would not name the time). */
     private final Mono<Void> notAcknowledgedInTime;
 
@@ -47,6 +49,7 @@ final class ClaimDurability {
         this.clock = clock;
         this.sendTimeout = sendTimeout;
         this.metrics = metrics;
+        this.sendDeadline = SendDeadlines.after(sendTimeout);
         this.notAcknowledgedInTime = Mono.error(() -> new TimeoutException("Kafka did not acknowledge the claim within " + sendTimeout));
     }
 
@@ -58,7 +61,7 @@ final class ClaimDurability {
         if (waitlist) {
             return keptDurable(keys, claim, outcome);
         }
-        return metrics.timeKafkaSend(publisher.publish(claim).timeout(SendDeadlines.after(sendTimeout), notAcknowledgedInTime))
+        return metrics.timeKafkaSend(publisher.publish(claim).timeout(sendDeadline, notAcknowledgedInTime))
                 .then(markAcknowledged(keys, claim))
                 .doOnSuccess(acknowledged -> logAcknowledged(claim))
                 .thenReturn(outcome)
@@ -79,7 +82,7 @@ final class ClaimDurability {
                     .contextWrite(context)
                     .toFuture();
             return Mono.fromFuture(durable, true)
-                    .timeout(SendDeadlines.after(sendTimeout), notAcknowledgedInTime)
+                    .timeout(sendDeadline, notAcknowledgedInTime)
                     .doOnSuccess(acknowledged -> logAcknowledged(claim))
                     .thenReturn(outcome)
                     .onErrorResume(failure -> leftPending(claim, durable, failure));

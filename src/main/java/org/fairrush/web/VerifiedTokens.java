@@ -74,7 +74,7 @@ final class VerifiedTokens implements ReactiveJwtDecoder {
     Mono<AbstractAuthenticationToken> caller(String token) {
         Verified hit = remembered(token);
         if (hit == null) {
-            return decode(token).flatMap(CALLERS::convert);
+            return verifier.decode(token).doOnNext(jwt -> remember(token, jwt)).flatMap(CALLERS::convert);
         }
         AbstractAuthenticationToken known = hit.caller;
         return known != null ? Mono.just(known) : CALLERS.convert(hit.jwt).doOnNext(taken -> hit.caller = taken);

@@ -37,6 +37,16 @@ class SendDeadlinesTest {
     }
 
     @Test
+    void oneDeadlineServesManySendsEachFromItsOwnStart() {
+        Mono<Long> deadline = SendDeadlines.after(Duration.ofMillis(200));
+
+        StepVerifier.create(Mono.<Void>never().timeout(deadline, LATE)).expectErrorMessage("late").verify(Duration.ofSeconds(5));
+        // A send that starts after the first one's deadline fired gets 200 ms of its own.
+        StepVerifier.create(Mono.just("acknowledged").delayElement(Duration.ofMillis(100)).timeout(deadline, Mono.error(new IllegalStateException("fired"))))
+                .expectNext("acknowledged").verifyComplete();
+    }
+
+    @Test
     void theDeadlinesOfSendsThatAnsweredLeaveTheWheel() {
         Flux.range(0, 20_000)
                 .flatMap(i -> Mono.just(i).timeout(SendDeadlines.after(Duration.ofSeconds(30)), Mono.error(new IllegalStateException("fired"))))
