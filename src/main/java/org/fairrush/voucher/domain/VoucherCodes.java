@@ -16,15 +16,30 @@ public final class VoucherCodes {
     private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
     private static final Pattern FORMAT = Pattern.compile("([1-9][0-9]{0,17})-([0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4})");
 
-    private final SecureRandom random = new SecureRandom();
+    private final SecureRandom random;
 
+    public VoucherCodes() {
+        this(new SecureRandom());
+    }
+
+    /** Codes whose random part comes from {@code random} (a test's, to see which bits make which character). */
+    VoucherCodes(SecureRandom random) {
+        this.random = random;
+    }
+
+    /**
+     * A new code of the campaign. Its 12 characters are the low 60 bits of one 64-bit draw, five bits each, the first
+     * character from the lowest five: one SecureRandom call per code, not one per character, as each call takes the
+     * generator's lock and mixes its state anew (issue 13: twelve calls were 1.2 % of a grab's CPU).
+     */
     public String next(long campaignId) {
-        StringBuilder code = new StringBuilder().append(campaignId).append('-');
+        long bits = random.nextLong();
+        StringBuilder code = new StringBuilder(24).append(campaignId).append('-');
         for (int i = 0; i < 12; i++) {
             if (i > 0 && i % 4 == 0) {
                 code.append('-');
             }
-            code.append(ALPHABET[random.nextInt(ALPHABET.length)]);
+            code.append(ALPHABET[(int) (bits >>> (5 * i)) & 31]);
         }
         return code.toString();
     }

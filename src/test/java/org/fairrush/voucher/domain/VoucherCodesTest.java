@@ -1,9 +1,9 @@
-package org.fairrush.voucher;
+package org.fairrush.voucher.domain;
 
+import java.security.SecureRandom;
 import java.util.HashSet;
 import java.util.Set;
 
-import org.fairrush.voucher.domain.VoucherCodes;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,6 +27,42 @@ class VoucherCodesTest {
             seen.add(codes.next(1));
         }
         assertThat(seen).hasSize(10_000);
+    }
+
+    @Test
+    void eachCharacterIsFiveBitsOfOneDrawTheFirstFromTheLowest() {
+        long oneToEleven = 0;
+        for (int i = 0; i < 12; i++) {
+            oneToEleven |= (long) i << (5 * i);
+        }
+        assertThat(new VoucherCodes(drawing(oneToEleven)).next(7)).isEqualTo("7-0123-4567-89AB");
+        assertThat(new VoucherCodes(drawing(0)).next(7)).isEqualTo("7-0000-0000-0000");
+        assertThat(new VoucherCodes(drawing(-1L)).next(7)).isEqualTo("7-ZZZZ-ZZZZ-ZZZZ");
+        assertThat(new VoucherCodes(drawing(1L << 59)).next(7)).as("the 60th bit is the last character's highest")
+                .isEqualTo("7-0000-0000-000G");
+        assertThat(new VoucherCodes(drawing(0xFL << 60)).next(7)).as("the top four bits are not used").isEqualTo("7-0000-0000-0000");
+    }
+
+    @Test
+    void everyCharacterOfTheAlphabetTurnsUpInEveryPlace() {
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < 5_000; i++) {
+            String random = codes.next(1).substring(2).replace("-", "");
+            for (int place = 0; place < 12; place++) {
+                seen.add(place + ":" + random.charAt(place));
+            }
+        }
+        assertThat(seen).hasSize(12 * 32);
+    }
+
+    /** A SecureRandom that always draws {@code bits}. */
+    private static SecureRandom drawing(long bits) {
+        return new SecureRandom() {
+            @Override
+            public long nextLong() {
+                return bits;
+            }
+        };
     }
 
     @Test
