@@ -16,7 +16,9 @@
 -- ARGV[4] idempotency TTL in seconds
 -- ARGV[5] units per day (0: no daily cap), ARGV[6] per actor per day (0: none), ARGV[7] when the day's counters
 -- expire (epoch seconds): with KEYS[10..11] only. The caller names the day (its clock, the pool's zone).
--- Returns {code, number, claim JSON, position, waitlist}:
+-- Returns {code, number, claim JSON, position, waitlist}, and for GRANTED and WAITLISTED also {seq, item}: what the
+-- script added to the draft (its status follows from the code; item only for pools with items), so the caller has the
+-- claim without reading the JSON back; the JSON is what Kafka is sent, as it is:
 --   0 GRANTED      number = stock left after this claim; waitlist = 1 when the pool has a waiting list
 --                  (then an empty pool is not sold out: later claims wait)
 --   1 REPLAYED     number = 1 when the earlier claim is durable, 0 while it is still on its way;
@@ -73,10 +75,11 @@ end
 
 local claim = cjson.decode(ARGV[3])
 claim.seq = held + 1
-local code, number
+local code, number, item
 if meta[6] == '1' then
-  local item = redis.call('LPOP', KEYS[2])
-  if item then
+  local popped = redis.call('LPOP', KEYS[2])
+  if popped then
+    item = popped
     claim.item = item
     code, number = 0, redis.call('LLEN', KEYS[2])
   end
@@ -108,4 +111,5 @@ redis.call('SET', KEYS[5], claim.eventId, 'EX', ARGV[4])
 if meta[4] == '1' or meta[6] == '1' then
   redis.call('HSET', KEYS[8], claim.eventId, json)
 end
-return {code, number, json, 0, meta[4] == '1' and 1 or 0}
+-- (a nil item ends the list one element early)
+return {code, number, json, 0, meta[4] == '1' and 1 or 0, claim.seq, item}

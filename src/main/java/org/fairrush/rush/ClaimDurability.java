@@ -56,12 +56,15 @@ final class ClaimDurability {
     /**
      * {@code outcome} once Kafka acknowledged {@code claim}; {@link Busy} once the claim it did not take in time is
      * reversed, or, on a pool with a waiting list ({@code waitlist}), kept: acknowledged late, or swept.
+     *
+     * @param json the claim's JSON as the claim script recorded it, sent to Kafka as it is
      */
-    Mono<ClaimOutcome> makeDurable(PoolKeys keys, ClaimRecorded claim, String idempotencyKey, ClaimOutcome outcome, boolean waitlist) {
+    Mono<ClaimOutcome> makeDurable(PoolKeys keys, ClaimRecorded claim, String json, String idempotencyKey, ClaimOutcome outcome,
+            boolean waitlist) {
         if (waitlist) {
-            return keptDurable(keys, claim, outcome);
+            return keptDurable(keys, claim, json, outcome);
         }
-        return metrics.timeKafkaSend(publisher.publish(claim).timeout(sendDeadline, notAcknowledgedInTime))
+        return metrics.timeKafkaSend(publisher.publish(claim, json).timeout(sendDeadline, notAcknowledgedInTime))
                 .then(markAcknowledged(keys, claim))
                 .doOnSuccess(acknowledged -> logAcknowledged(claim))
                 .thenReturn(outcome)
@@ -75,9 +78,9 @@ final class ClaimDurability {
      * or never answer, it stays pending, in the index of claims not yet in Kafka, for the sweeper to publish
      * ({@code fairrush.rush.sweep-after}).
      */
-    private Mono<ClaimOutcome> keptDurable(PoolKeys keys, ClaimRecorded claim, ClaimOutcome outcome) {
+    private Mono<ClaimOutcome> keptDurable(PoolKeys keys, ClaimRecorded claim, String json, ClaimOutcome outcome) {
         return Mono.deferContextual(context -> {
-            CompletableFuture<Void> durable = metrics.timeKafkaSend(publisher.publish(claim))
+            CompletableFuture<Void> durable = metrics.timeKafkaSend(publisher.publish(claim, json))
                     .then(markAcknowledged(keys, claim))
                     .contextWrite(context)
                     .toFuture();

@@ -69,6 +69,14 @@ public record ClaimRecorded(
                 actorId, null, 0, null, Map.copyOf(attributes), 0);
     }
 
+    /**
+     * This draft as the claim script recorded it ({@code status} HELD or WAITING): what claim.lua adds to a draft, so
+     * the claim is had without reading the script's JSON back.
+     */
+    public ClaimRecorded recorded(String item, int seq, String status) {
+        return new ClaimRecorded(schemaVersion, eventId, occurredAt, kind, scope, pool, actorId, item, seq, status, attributes, revision);
+    }
+
     public PoolRef poolRef() {
         return new PoolRef(kind, scope, pool);
     }

@@ -194,9 +194,9 @@ public class Claims {
         PoolKeys keys = pool.onDay(daily, now);
         ClaimRecorded draft = ClaimRecorded.draft(claimId, keys.ref(), actorId, now, attributes);
         return metrics.timeClaimScript(claimScript.run(keys, draft, idempotencyKey, now)).flatMap(answer -> switch (answer.code()) {
-            case GRANTED -> markedIfEmptied(keys.ref(), answer, bucket, durability.makeDurable(keys, answer.claim(), idempotencyKey,
-                    new Granted(answer.claim(), answer.number(), false), answer.waitlist()));
-            case WAITLISTED -> durability.makeDurable(keys, answer.claim(), idempotencyKey,
+            case GRANTED -> markedIfEmptied(keys.ref(), answer, bucket, durability.makeDurable(keys, answer.claim(), answer.recordedJson(),
+                    idempotencyKey, new Granted(answer.claim(), answer.number(), false), answer.waitlist()));
+            case WAITLISTED -> durability.makeDurable(keys, answer.claim(), answer.recordedJson(), idempotencyKey,
                     new Waitlisted(answer.claim(), answer.number(), false), true);
             case REPLAYED -> replay(keys.ref(), answer);
             case SOLD_OUT -> whenEmpty.get();

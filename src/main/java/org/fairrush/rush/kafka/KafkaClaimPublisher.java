@@ -66,11 +66,16 @@ public final class KafkaClaimPublisher implements ClaimPublisher {
 
     @Override
     public Mono<Void> publish(ClaimRecorded claim) {
+        return publish(claim, codec.write(claim));
+    }
+
+    @Override
+    public Mono<Void> publish(ClaimRecorded claim, String json) {
         String topic = topicByKind.get(claim.kind());
         if (topic == null) {
             return Mono.error(new IllegalStateException("no topic for claims of kind " + claim.kind()));
         }
-        ProducerRecord<String, String> record = new ProducerRecord<>(topic, claim.poolRef().scopeTag(), codec.write(claim));
+        ProducerRecord<String, String> record = new ProducerRecord<>(topic, claim.poolRef().scopeTag(), json);
         return observations.isNoop() ? send(record) : observed(record);
     }
 

@@ -28,6 +28,11 @@ public final class ReplicaAckingPublisher implements ClaimPublisher {
     }
 
     @Override
+    public Mono<Void> publish(ClaimRecorded claim, String json) {
+        return replicas.await(new PoolKeys(keyPrefix, claim.poolRef()).meta()).then(kafka.publish(claim, json));
+    }
+
+    @Override
     public Mono<Void> deadLetter(DeadLetter letter) {
         return kafka.deadLetter(letter);
     }

@@ -174,4 +174,33 @@ class ClaimScriptTest {
         assertThat(claim(food, "shop-a", "k-1", OPENS).code()).isEqualTo(Code.GRANTED);
         assertThat(claim(crafts, "shop-a", "k-2", OPENS).code()).isEqualTo(Code.LIMIT_REACHED);
     }
+
+    /**
+     * The claim in the answer is built from the draft and what the script says it added, not read from the JSON the
+     * script recorded, and that JSON goes to Kafka as it is: the two must be one claim, on every kind of grant.
+     */
+    @Test
+    void theAnsweredClaimAndItsJsonAreTheClaimRedisRecorded() {
+        define.run(fixture.keys(pool), PoolDefinition.counted(pool, OPENS, CLOSES, 2, 5)).block();
+        PoolRef food = new PoolRef("f", "9", "FOOD");
+        define.run(fixture.keys(food), new PoolDefinition(food, OPENS, CLOSES, 1, 1, List.of("FOOD-01"), true)).block();
+        Map<String, String> awkward = Map.of("code", "7-AB/CD", "note", "Gr\u00fc\u00dfe \"quoted\" \\ \u2603 \t");
+
+        List<ScriptAnswer> answers = List.of(
+                claims.run(fixture.keys(pool), ClaimRecorded.draft(pool, "m-1", OPENS, awkward), "k-1", OPENS).block(),
+                claims.run(fixture.keys(pool), ClaimRecorded.draft(pool, "m-1", OPENS, Map.of()), "k-2", OPENS).block(),
+                claim(food, "shop-a", "k-a", OPENS),
+                claim(food, "shop-b", "k-b", OPENS));
+
+        assertThat(answers).extracting(ScriptAnswer::code).containsExactly(Code.GRANTED, Code.GRANTED, Code.GRANTED, Code.WAITLISTED);
+        assertThat(answers).extracting(answer -> answer.claim().seq()).containsExactly(1, 2, 1, 1);
+        assertThat(answers).extracting(answer -> answer.claim().item()).containsExactly(null, null, "FOOD-01", null);
+        for (ScriptAnswer answer : answers) {
+            String id = answer.claim().eventId().toString();
+            Object pending = fixture.redis.opsForHash().get(fixture.keys(answer.claim().poolRef()).pending(), id).block();
+            assertThat(answer.recordedJson()).as("the JSON sent to Kafka is the pending record").isEqualTo(pending);
+            assertThat(fixture.codec.read(answer.recordedJson())).as("and reads as the answered claim").isEqualTo(answer.claim());
+        }
+        assertThat(answers.get(0).claim().attributes()).isEqualTo(awkward);
+    }
 }
