@@ -31,11 +31,11 @@ class VoucherCodesTest {
 
     @Test
     void eachCharacterIsFiveBitsOfOneDrawTheFirstFromTheLowest() {
-        long oneToEleven = 0;
+        long zeroToEleven = 0;
         for (int i = 0; i < 12; i++) {
-            oneToEleven |= (long) i << (5 * i);
+            zeroToEleven |= (long) i << (5 * i);
         }
-        assertThat(new VoucherCodes(drawing(oneToEleven)).next(7)).isEqualTo("7-0123-4567-89AB");
+        assertThat(new VoucherCodes(drawing(zeroToEleven)).next(7)).isEqualTo("7-0123-4567-89AB");
         assertThat(new VoucherCodes(drawing(0)).next(7)).isEqualTo("7-0000-0000-0000");
         assertThat(new VoucherCodes(drawing(-1L)).next(7)).isEqualTo("7-ZZZZ-ZZZZ-ZZZZ");
         assertThat(new VoucherCodes(drawing(1L << 59)).next(7)).as("the 60th bit is the last character's highest")
