@@ -24,12 +24,17 @@ public final class ReplicaAckingPublisher implements ClaimPublisher {
 
     @Override
     public Mono<Void> publish(ClaimRecorded claim) {
-        return replicas.await(new PoolKeys(keyPrefix, claim.poolRef()).meta()).then(kafka.publish(claim));
+        return onReplicas(claim).then(kafka.publish(claim));
     }
 
     @Override
     public Mono<Void> publish(ClaimRecorded claim, String json) {
-        return replicas.await(new PoolKeys(keyPrefix, claim.poolRef()).meta()).then(kafka.publish(claim, json));
+        return onReplicas(claim).then(kafka.publish(claim, json));
+    }
+
+    /** Completes once enough replicas have the writes so far to the primary of the claim's pool (its meta key's slot). */
+    private Mono<Void> onReplicas(ClaimRecorded claim) {
+        return replicas.await(new PoolKeys(keyPrefix, claim.poolRef()).meta());
     }
 
     @Override
